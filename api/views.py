@@ -1,0 +1,47 @@
+"""Views that belong to no domain app: the health check."""
+
+import logging
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.views.decorators.http import require_GET
+from kombu.exceptions import OperationalError as BrokerError
+
+from backend.celery import app as celery_app
+
+logger = logging.getLogger("bro.health")
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except DatabaseError:
+        logger.exception("health: database unreachable")
+        return False
+
+
+def _broker_status() -> str:
+    if not settings.CELERY_BROKER_URL:
+        return "in_process"
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except (BrokerError, OSError):
+        logger.exception("health: broker unreachable")
+        return "unreachable"
+    return "ok"
+
+
+@require_GET
+def health(request):
+    """200 when the database (and the broker, when configured) answer; 503 otherwise."""
+    database = "ok" if _database_ok() else "unreachable"
+    broker = _broker_status()
+    healthy = database == "ok" and broker in {"ok", "in_process"}
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "database": database, "broker": broker},
+        status=200 if healthy else 503,
+    )

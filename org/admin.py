@@ -1,0 +1,180 @@
+"""Django admin for HR: units, people, roles and leader scopes — every save through services."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from backend.errors import ApplicationError
+
+from . import services
+from .models import Audience, AudienceJobTitle, AudienceRole, AudienceUnit, OrgUnit, Role, User
+
+
+class HRAdminMixin:
+    """Open to HR and admins (the roles), not only to Django superusers."""
+
+    def _allowed(self, request) -> bool:
+        user = request.user
+        return user.is_active and (user.is_superuser or user.has_role(Role.HR, Role.ADMIN))
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_add_permission(self, request):
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ServiceSaveMixin:
+    """Show a service's refusal as an admin error message; the whole save is rolled back."""
+
+    def changeform_view(self, request, *args, **kwargs):
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except ApplicationError as exc:
+            # changeform_view runs in a transaction, so nothing of the refused save is kept.
+            self.message_user(request, exc.message, level=messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(HRAdminMixin, ServiceSaveMixin, admin.ModelAdmin):
+    list_display = ["tree_name", "kind", "parent", "active_members"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    fields = ["name", "kind", "parent"]
+    autocomplete_fields = ["parent"]
+    list_per_page = 200
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("parent")
+            .annotate(member_total=Count("members"))
+            .order_by("path")
+        )
+
+    @admin.display(description=_("enhed"), ordering="path")
+    def tree_name(self, unit):
+        return format_html('<span style="padding-left:{}em">{}</span>', unit.depth * 1.5, unit.name)
+
+    @admin.display(description=_("medarbejdere"), ordering="member_total")
+    def active_members(self, unit):
+        return unit.member_total
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            created = services.unit_create(
+                name=data["name"], kind=data["kind"], parent=data["parent"]
+            )
+            obj.pk, obj.path = created.pk, created.path
+            return
+        services.unit_update(unit=obj, name=data["name"], kind=data["kind"])
+        if "parent" in form.changed_data:
+            services.unit_move(unit=obj, new_parent=data["parent"])
+
+
+class UserAdminForm(forms.ModelForm):
+    roles = forms.MultipleChoiceField(
+        label=_("roller"), choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    leads_units = forms.ModelMultipleChoiceField(
+        label=_("leder af enheder"), queryset=OrgUnit.objects.order_by("path"), required=False
+    )
+
+    class Meta:
+        model = User
+        fields = [
+            "name",
+            "email",
+            "phone",
+            "employee_number",
+            "job_title",
+            "unit",
+            "start_date",
+            "end_date",
+            "language",
+            "is_active",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["roles"].initial = sorted(self.instance.role_set)
+            self.fields["leads_units"].initial = [s.unit_id for s in self.instance.scopes.all()]
+
+
+@admin.register(User)
+class UserAdmin(HRAdminMixin, ServiceSaveMixin, admin.ModelAdmin):
+    form = UserAdminForm
+    list_display = ["name", "email", "phone", "employee_number", "job_title", "unit", "is_active"]
+    list_filter = ["is_active", "roles__role", "unit__kind", "language"]
+    search_fields = ["name", "email", "phone", "employee_number", "job_title", "unit__name"]
+    list_select_related = ["unit"]
+    autocomplete_fields = ["unit"]
+    readonly_fields = ["invited_at", "date_joined", "updated_at"]
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (None, {"fields": ["name", "email", "phone", "employee_number"]}),
+            (_("Ansættelse"), {"fields": ["job_title", "unit", "start_date", "end_date"]}),
+            (_("Adgang"), {"fields": ["is_active", "roles", "leads_units", "language"]}),
+            (_("Historik"), {"fields": ["invited_at", "date_joined", "updated_at"]}),
+        ]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        fields = {name: data[name] for name in UserAdminForm.Meta.fields if name != "is_active"}
+        if not change:
+            user = services.user_invite(invited_by=request.user, roles=data["roles"], **fields)
+            obj.pk = user.pk
+        else:
+            user = User.objects.get(pk=obj.pk)
+            services.user_update(actor=request.user, user=user, **fields)
+            if data["is_active"] != user.is_active:
+                toggle = services.user_reactivate if data["is_active"] else services.user_deactivate
+                toggle(user=user)
+            services.user_roles_set(actor=request.user, user=user, roles=data["roles"])
+        if Role.LEADER in data["roles"] or data["leads_units"]:
+            services.leader_scope_set(leader=user, units=data["leads_units"])
+
+    def save_related(self, request, form, formsets, change):
+        # Roles and scopes are saved by the services in save_model; nothing else is related.
+        return None
+
+
+class AudienceUnitInline(admin.TabularInline):
+    model = AudienceUnit
+    extra = 0
+    autocomplete_fields = ["unit"]
+
+
+class AudienceRoleInline(admin.TabularInline):
+    model = AudienceRole
+    extra = 0
+
+
+class AudienceJobTitleInline(admin.TabularInline):
+    model = AudienceJobTitle
+    extra = 0
+
+
+@admin.register(Audience)
+class AudienceAdmin(HRAdminMixin, admin.ModelAdmin):
+    list_display = ["__str__", "everyone", "created_at"]
+    search_fields = ["name"]
+    filter_horizontal = ["people"]
+    inlines = [AudienceUnitInline, AudienceRoleInline, AudienceJobTitleInline]

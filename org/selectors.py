@@ -1,0 +1,160 @@
+"""Reads of the organisation, already narrowed to what the caller may see."""
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+
+from .models import (
+    Audience,
+    AudienceJobTitle,
+    AudienceRole,
+    AudienceUnit,
+    LeaderScope,
+    OrgUnit,
+    Role,
+    User,
+    UserRole,
+)
+
+
+def unit_list() -> QuerySet[OrgUnit]:
+    """Every unit, in tree order (a parent before its children)."""
+    return OrgUnit.objects.all().order_by("path")
+
+
+def unit_subtree(*, unit: OrgUnit) -> QuerySet[OrgUnit]:
+    """The unit and everything under it: one indexed prefix match on the path."""
+    return OrgUnit.objects.filter(path__startswith=unit.path)
+
+
+def _scope_rule_for(*, leader: User, path_ref) -> Exists:
+    """True where `path_ref` (a unit path) lies in one of the leader's scopes."""
+    return Exists(
+        LeaderScope.objects.filter(leader=leader)
+        .annotate(candidate_path=path_ref)
+        .filter(candidate_path__startswith=F("unit__path"))
+    )
+
+
+def units_in_scope(*, leader: User) -> QuerySet[OrgUnit]:
+    """The units a leader leads and everything below them."""
+    return OrgUnit.objects.filter(_scope_rule_for(leader=leader, path_ref=OuterRef("path")))
+
+
+def users_in_scope(*, leader: User) -> QuerySet[User]:
+    """The people in the units a leader leads and below them."""
+    return User.objects.filter(_scope_rule_for(leader=leader, path_ref=OuterRef("unit__path")))
+
+
+def user_is_in_scope(*, leader: User, user: User) -> bool:
+    return users_in_scope(leader=leader).filter(pk=user.pk).exists()
+
+
+def user_with_roles(*, user_id: int) -> User | None:
+    return (
+        User.objects.select_related("unit")
+        .prefetch_related("roles", "scopes__unit")
+        .filter(pk=user_id)
+        .first()
+    )
+
+
+def people_directory(*, viewer: User, search: str = "", unit_id: int | None = None):
+    """Active colleagues, with their unit and roles joined, for the staff directory.
+
+    `search` matches name, job title and unit name; `unit_id` narrows to that unit's subtree.
+    """
+    people = User.objects.filter(is_active=True).select_related("unit").prefetch_related("roles")
+    if search:
+        people = people.filter(
+            Q(name__icontains=search)
+            | Q(job_title__icontains=search)
+            | Q(unit__name__icontains=search)
+        )
+    if unit_id is not None:
+        people = people.filter(
+            Exists(
+                OrgUnit.objects.filter(pk=unit_id)
+                .annotate(candidate_path=OuterRef("unit__path"))
+                .filter(candidate_path__startswith=F("path"))
+            )
+        )
+    return people.order_by("name", "id")
+
+
+def people_manageable_by(*, actor: User) -> QuerySet[User]:
+    """People whose profile the actor may change: everyone for HR/admin, else no one."""
+    if actor.has_role(Role.HR, Role.ADMIN):
+        return User.objects.select_related("unit").prefetch_related("roles")
+    return User.objects.none()
+
+
+def audience_members(*, audience: Audience) -> QuerySet[User]:
+    """The active people an audience reaches, in one query (no Python loop over rules)."""
+    return User.objects.filter(is_active=True).filter(
+        audience_member_condition(audience_ref=audience.pk)
+    )
+
+
+def audience_member_condition(*, audience_ref) -> Q:
+    """A condition on User that holds when the person is in the audience `audience_ref`.
+
+    `audience_ref` is an id or an OuterRef, so other apps can embed it in their own queries.
+    """
+    unit_rule = Exists(
+        AudienceUnit.objects.filter(audience_id=audience_ref)
+        .annotate(member_path=OuterRef("unit__path"), member_unit=OuterRef("unit_id"))
+        .filter(
+            Q(unit_id=F("member_unit"))
+            | Q(include_subtree=True, member_path__startswith=F("unit__path"))
+        )
+    )
+    role_rule = Exists(
+        AudienceRole.objects.filter(audience_id=audience_ref).filter(
+            Exists(UserRole.objects.filter(user_id=OuterRef(OuterRef("pk")), role=OuterRef("role")))
+        )
+    )
+    job_title_rule = Exists(
+        AudienceJobTitle.objects.filter(
+            audience_id=audience_ref, job_title__iexact=OuterRef("job_title")
+        )
+    )
+    person_rule = Exists(
+        Audience.people.through.objects.filter(audience_id=audience_ref, user_id=OuterRef("pk"))
+    )
+    everyone_rule = Exists(Audience.objects.filter(pk=audience_ref, everyone=True))
+    return everyone_rule | unit_rule | role_rule | job_title_rule | person_rule
+
+
+def audiences_including(*, user: User) -> QuerySet[Audience]:
+    """The audiences a person is in, in one query: for "posts addressed to me" and the like.
+
+    The person's unit ancestors come off the unit path, so the unit rules need no join.
+    """
+    unit_match = Q(unit_id=user.unit_id)
+    if user.unit_id:
+        unit_match |= Q(include_subtree=True, unit_id__in=user.unit.ancestor_ids)
+    unit_rule = (
+        Exists(AudienceUnit.objects.filter(audience_id=OuterRef("pk")).filter(unit_match))
+        if user.unit_id
+        else Q(pk__in=[])
+    )
+    role_rule = Exists(
+        AudienceRole.objects.filter(
+            audience_id=OuterRef("pk"),
+            role__in=UserRole.objects.filter(user_id=user.pk).values("role"),
+        )
+    )
+    job_title_rule = (
+        Exists(
+            AudienceJobTitle.objects.filter(
+                audience_id=OuterRef("pk"), job_title__iexact=user.job_title
+            )
+        )
+        if user.job_title
+        else Q(pk__in=[])
+    )
+    person_rule = Exists(
+        Audience.people.through.objects.filter(audience_id=OuterRef("pk"), user_id=user.pk)
+    )
+    return Audience.objects.filter(
+        Q(everyone=True) | unit_rule | role_rule | job_title_rule | person_rule
+    )

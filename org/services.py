@@ -1,0 +1,399 @@
+"""Writes to the organisation. Every change that matters goes through a function here."""
+
+import re
+from collections.abc import Iterable
+from datetime import date
+
+from allauth.usersessions.models import UserSession
+from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from backend.errors import ApplicationError, ConflictError, PermissionDeniedError
+
+from . import notify
+from .models import (
+    PATH_SEPARATOR,
+    STAFF_ROLES,
+    Audience,
+    AudienceJobTitle,
+    AudienceRole,
+    AudienceUnit,
+    LeaderScope,
+    OrgUnit,
+    Role,
+    User,
+    UserRole,
+    _new_security_stamp,
+)
+
+# Danish mobile numbers are 8 digits; anything else must come in international form.
+_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+_DANISH_LOCAL = re.compile(r"^\d{8}$")
+
+# Who may hand out which role. HR onboards staff and leaders; only an admin makes HR,
+# communications or other admins, so no one can raise themselves.
+_GRANTABLE_BY = {
+    Role.HR: frozenset({Role.EMPLOYEE, Role.LEADER}),
+    Role.ADMIN: frozenset(Role.values),
+}
+
+
+def normalise_phone(phone: str | None) -> str | None:
+    """Return the number in E.164 (+4512345678), None for blank; refuse what is not a number."""
+    if phone is None:
+        return None
+    cleaned = re.sub(r"[\s\-().]", "", phone)
+    if not cleaned:
+        return None
+    if cleaned.startswith("00"):
+        cleaned = "+" + cleaned[2:]
+    if _DANISH_LOCAL.match(cleaned):
+        cleaned = "+45" + cleaned
+    if not _E164.match(cleaned):
+        raise ApplicationError(
+            _("Mobilnummeret er ugyldigt."),
+            fields={"phone": [_("Skriv et mobilnummer, fx 12345678 eller +4512345678.")]},
+        )
+    return cleaned
+
+
+def normalise_email(email: str | None) -> str | None:
+    if email is None:
+        return None
+    cleaned = email.strip().lower()
+    return cleaned or None
+
+
+def _grantable_roles(actor: User) -> frozenset[str]:
+    granted: set[str] = set()
+    for role, grantable in _GRANTABLE_BY.items():
+        if actor.has_role(role) or (role == Role.ADMIN and actor.is_superuser):
+            granted |= grantable
+    return frozenset(granted)
+
+
+def _check_roles_grantable(*, actor: User, roles: Iterable[str]) -> None:
+    refused = set(roles) - _grantable_roles(actor)
+    if refused:
+        raise PermissionDeniedError(
+            _("Du kan ikke tildele rollen: %(roles)s.") % {"roles": ", ".join(sorted(refused))},
+            fields={"roles": [_("Ikke tilladt for dig.")]},
+        )
+
+
+def _check_unique_identity(*, user_id: int | None, **identity: str | None) -> None:
+    labels = {
+        "email": _("E-mailadressen er allerede i brug."),
+        "phone": _("Mobilnummeret er allerede i brug."),
+        "employee_number": _("Medarbejdernummeret er allerede i brug."),
+    }
+    taken = {}
+    for field, value in identity.items():
+        if value and User.objects.filter(**{field: value}).exclude(pk=user_id).exists():
+            taken[field] = [labels[field]]
+    if taken:
+        raise ConflictError(_("Personen findes allerede."), code="already_exists", fields=taken)
+
+
+def _full_clean(instance, **kwargs) -> None:
+    from django.core.exceptions import ValidationError
+
+    try:
+        instance.full_clean(**kwargs)
+    except ValidationError as exc:
+        raise ApplicationError(
+            _("Oplysningerne er ikke gyldige."),
+            fields={k: [str(m) for m in v] for k, v in exc.message_dict.items()},
+        ) from exc
+
+
+def _save_user(user: User) -> None:
+    _full_clean(user, exclude=["password"], validate_unique=False)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:
+        # Two requests raced past the uniqueness check: the database decided.
+        raise ConflictError(_("Personen findes allerede."), code="already_exists") from exc
+
+
+@transaction.atomic
+def user_invite(
+    *,
+    invited_by: User | None,
+    name: str,
+    email: str | None = None,
+    phone: str | None = None,
+    employee_number: str | None = None,
+    job_title: str = "",
+    unit: OrgUnit | None = None,
+    start_date: date | None = None,
+    end_date: date | None = None,
+    language: str = "da",
+    roles: Iterable[str] = (Role.EMPLOYEE,),
+    send_invitation: bool = True,
+) -> User:
+    """Create a person who can log in by a one-time code, and send them the invitation.
+
+    `invited_by` None means the system itself (demo data, HR sync); otherwise the inviter must
+    be allowed to grant every role asked for.
+    """
+    roles = set(roles) | {Role.EMPLOYEE}
+    if invited_by is not None:
+        _check_roles_grantable(actor=invited_by, roles=roles)
+    email, phone = normalise_email(email), normalise_phone(phone)
+    employee_number = (employee_number or "").strip() or None
+    if not email and not phone:
+        raise ApplicationError(
+            _("Angiv en e-mailadresse eller et mobilnummer."),
+            code="identity_required",
+            fields={
+                "email": [_("E-mail eller mobilnummer skal udfyldes.")],
+                "phone": [_("E-mail eller mobilnummer skal udfyldes.")],
+            },
+        )
+    _check_unique_identity(user_id=None, email=email, phone=phone, employee_number=employee_number)
+    user = User(
+        name=name.strip(),
+        email=email,
+        phone=phone,
+        employee_number=employee_number,
+        job_title=job_title.strip(),
+        unit=unit,
+        start_date=start_date,
+        end_date=end_date,
+        language=language,
+        invited_at=timezone.now() if send_invitation else None,
+    )
+    user.set_unusable_password()
+    _save_user(user)
+    UserRole.objects.bulk_create([UserRole(user=user, role=role) for role in sorted(roles)])
+    _sync_staff_flags(user=user, roles=roles)
+    if send_invitation:
+        transaction.on_commit(lambda: notify.send_invitation(user_id=user.pk))
+    return user
+
+
+@transaction.atomic
+def user_update(*, actor: User, user: User, **fields) -> User:
+    """Change a person's HR data (name, contact, unit, job title, dates)."""
+    allowed = {
+        "name",
+        "email",
+        "phone",
+        "employee_number",
+        "job_title",
+        "unit",
+        "start_date",
+        "end_date",
+        "language",
+    }
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ApplicationError(_("Ukendte felter: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    if "email" in fields:
+        fields["email"] = normalise_email(fields["email"])
+    if "phone" in fields:
+        fields["phone"] = normalise_phone(fields["phone"])
+    if "employee_number" in fields:
+        fields["employee_number"] = (fields["employee_number"] or "").strip() or None
+    _check_unique_identity(
+        user_id=user.pk,
+        **{k: fields[k] for k in ("email", "phone", "employee_number") if k in fields},
+    )
+    for field, value in fields.items():
+        setattr(user, field, value)
+    if not user.email and not user.phone:
+        raise ApplicationError(
+            _("Angiv en e-mailadresse eller et mobilnummer."), code="identity_required"
+        )
+    _save_user(user)
+    return user
+
+
+@transaction.atomic
+def user_profile_update(
+    *,
+    user: User,
+    language: str | None = None,
+    share_email: bool | None = None,
+    share_phone: bool | None = None,
+) -> User:
+    """Change what a person decides about themselves: language and what colleagues see."""
+    if language is not None:
+        user.language = language
+    if share_email is not None:
+        user.share_email = share_email
+    if share_phone is not None:
+        user.share_phone = share_phone
+    _save_user(user)
+    return user
+
+
+def _end_sessions(*, user: User) -> None:
+    # Rotating the stamp changes the session auth hash: every session token the person holds
+    # stops authenticating at once, and stays dead after a reactivation. Tracked sessions are
+    # also deleted so they do not linger in the session store.
+    user.security_stamp = _new_security_stamp()
+    for session in UserSession.objects.filter(user=user):
+        session.end()
+
+
+@transaction.atomic
+def user_deactivate(*, user: User) -> User:
+    """Stop a person's access: inactive, every session ended."""
+    user.is_active = False
+    _end_sessions(user=user)
+    _save_user(user)
+    return user
+
+
+@transaction.atomic
+def user_reactivate(*, user: User) -> User:
+    """Give access back; old sessions stay ended, the person logs in again by code."""
+    user.is_active = True
+    _save_user(user)
+    return user
+
+
+def _sync_staff_flags(*, user: User, roles: Iterable[str]) -> None:
+    roles = set(roles)
+    is_staff = bool(roles & STAFF_ROLES)
+    is_superuser = Role.ADMIN in roles
+    if (user.is_staff, user.is_superuser) != (is_staff, is_superuser):
+        User.objects.filter(pk=user.pk).update(is_staff=is_staff, is_superuser=is_superuser)
+        user.is_staff, user.is_superuser = is_staff, is_superuser
+    user._role_set = frozenset(roles)
+
+
+@transaction.atomic
+def user_roles_set(*, actor: User | None, user: User, roles: Iterable[str]) -> User:
+    """Give the person exactly these roles (employee is always kept)."""
+    wanted = set(roles) | {Role.EMPLOYEE}
+    unknown = wanted - set(Role.values)
+    if unknown:
+        raise ApplicationError(_("Ukendt rolle."), fields={"roles": sorted(unknown)})
+    current = set(UserRole.objects.filter(user=user).values_list("role", flat=True))
+    if actor is not None:
+        _check_roles_grantable(actor=actor, roles=wanted ^ current)
+    UserRole.objects.filter(user=user, role__in=current - wanted).delete()
+    UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in sorted(wanted - current)])
+    if Role.LEADER not in wanted:
+        LeaderScope.objects.filter(leader=user).delete()
+    _sync_staff_flags(user=user, roles=wanted)
+    return user
+
+
+@transaction.atomic
+def leader_scope_set(*, leader: User, units: Iterable[OrgUnit]) -> User:
+    """Make the person lead exactly these units (and so see everything under them)."""
+    units = list(units)
+    unit_ids = {u.pk for u in units}
+    LeaderScope.objects.filter(leader=leader).exclude(unit_id__in=unit_ids).delete()
+    existing = set(LeaderScope.objects.filter(leader=leader).values_list("unit_id", flat=True))
+    LeaderScope.objects.bulk_create(
+        [LeaderScope(leader=leader, unit_id=uid) for uid in sorted(unit_ids - existing)]
+    )
+    roles = set(UserRole.objects.filter(user=leader).values_list("role", flat=True))
+    if unit_ids and Role.LEADER not in roles:
+        UserRole.objects.create(user=leader, role=Role.LEADER)
+        roles.add(Role.LEADER)
+    elif not unit_ids and Role.LEADER in roles:
+        UserRole.objects.filter(user=leader, role=Role.LEADER).delete()
+        roles.discard(Role.LEADER)
+    _sync_staff_flags(user=leader, roles=roles)
+    return leader
+
+
+@transaction.atomic
+def unit_create(*, name: str, kind: str, parent: OrgUnit | None = None) -> OrgUnit:
+    """Add a unit under `parent` (or as a root)."""
+    if OrgUnit.objects.filter(parent=parent, name=name.strip()).exists():
+        raise ConflictError(
+            _("Der findes allerede en enhed med det navn her."),
+            fields={"name": [_("Navnet er i brug under denne enhed.")]},
+        )
+    # The path holds the unit's own id, known only after the insert: a unique placeholder
+    # first, then the real path in the same transaction.
+    unit = OrgUnit(name=name.strip(), kind=kind, parent=parent, path=f"new:{_new_security_stamp()}")
+    _full_clean(unit, validate_unique=False, validate_constraints=False)
+    unit.save()
+    prefix = parent.path if parent else PATH_SEPARATOR
+    unit.path = f"{prefix}{unit.pk}{PATH_SEPARATOR}"
+    unit.depth = parent.depth + 1 if parent else 0
+    OrgUnit.objects.filter(pk=unit.pk).update(path=unit.path, depth=unit.depth)
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, unit: OrgUnit, name: str | None = None, kind: str | None = None) -> OrgUnit:
+    if name is not None:
+        unit.name = name.strip()
+    if kind is not None:
+        unit.kind = kind
+    _full_clean(unit, validate_constraints=False)
+    unit.save()
+    return unit
+
+
+@transaction.atomic
+def unit_move(*, unit: OrgUnit, new_parent: OrgUnit | None) -> OrgUnit:
+    """Move a unit and its whole subtree under `new_parent`, rewriting paths in one UPDATE."""
+    unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    if new_parent is not None:
+        new_parent = OrgUnit.objects.get(pk=new_parent.pk)
+        if new_parent.path.startswith(unit.path):
+            raise ApplicationError(
+                _("En enhed kan ikke flyttes ind under sig selv."),
+                code="invalid_move",
+                fields={"parent": [_("Vælg en enhed uden for denne gren.")]},
+            )
+    old_path = unit.path
+    new_prefix = new_parent.path if new_parent else PATH_SEPARATOR
+    new_path = f"{new_prefix}{unit.pk}{PATH_SEPARATOR}"
+    depth_change = (new_parent.depth + 1 if new_parent else 0) - unit.depth
+    OrgUnit.objects.filter(pk=unit.pk).update(parent=new_parent)
+    OrgUnit.objects.filter(path__startswith=old_path).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+        depth=F("depth") + depth_change,
+        updated_at=timezone.now(),
+    )
+    unit.refresh_from_db()
+    return unit
+
+
+@transaction.atomic
+def audience_create(
+    *,
+    created_by: User | None,
+    name: str = "",
+    everyone: bool = False,
+    units: Iterable[tuple[OrgUnit, bool]] = (),
+    roles: Iterable[str] = (),
+    job_titles: Iterable[str] = (),
+    people: Iterable[User] = (),
+) -> Audience:
+    """Make an audience from rules; `units` pairs a unit with whether its subtree is included."""
+    units, roles, job_titles, people = list(units), set(roles), list(job_titles), list(people)
+    if not (everyone or units or roles or job_titles or people):
+        raise ApplicationError(
+            _("Målgruppen er tom: vælg enheder, roller, stillinger eller personer."),
+            code="empty_audience",
+        )
+    unknown = roles - set(Role.values)
+    if unknown:
+        raise ApplicationError(_("Ukendt rolle."), fields={"roles": sorted(unknown)})
+    audience = Audience.objects.create(name=name, everyone=everyone, created_by=created_by)
+    AudienceUnit.objects.bulk_create(
+        [AudienceUnit(audience=audience, unit=u, include_subtree=s) for u, s in units]
+    )
+    AudienceRole.objects.bulk_create([AudienceRole(audience=audience, role=r) for r in roles])
+    titles = sorted({t.strip() for t in job_titles if t.strip()})
+    AudienceJobTitle.objects.bulk_create(
+        [AudienceJobTitle(audience=audience, job_title=t) for t in titles]
+    )
+    audience.people.set(people)
+    return audience

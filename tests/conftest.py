@@ -1,0 +1,101 @@
+"""Shared fixtures: an organisation to test against, and API clients logged in by real tokens."""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from rest_framework.test import APIClient
+
+from org import services
+from org.models import OrgUnit, Role
+from org.sms import LogSmsSender
+
+from .factories import OrgUnitFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _isolated_state(settings):
+    """Rate limits live in the cache and the SMS log is a list: clear both for every test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
+    LogSmsSender.outbox.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def org(db):
+    """A small municipality: direktion → område → two afdelinger, each with a team under it.
+
+    Returns a namespace of units and people: an employee and a leader in each afdeling's
+    subtree, plus HR, communications and an admin.
+    """
+
+    class Org:
+        pass
+
+    o = Org()
+    o.root = OrgUnitFactory(name="Direktionen", kind=OrgUnit.Kind.DIREKTION)
+    o.area = OrgUnitFactory(name="Social og Sundhed", kind=OrgUnit.Kind.OMRAADE, parent=o.root)
+    o.unit_a = OrgUnitFactory(name="Hjemmeplejen Vest", parent=o.area)
+    o.team_a = OrgUnitFactory(name="Team Korsør", kind=OrgUnit.Kind.TEAM, parent=o.unit_a)
+    o.unit_b = OrgUnitFactory(name="Madservice", parent=o.area)
+    o.team_b = OrgUnitFactory(name="Køkkenet", kind=OrgUnit.Kind.TEAM, parent=o.unit_b)
+    o.employee = UserFactory(name="Mette Hansen", unit=o.team_a)
+    o.other_employee = UserFactory(name="Jens Nielsen", unit=o.team_b, job_title="Kok")
+    o.leader = UserFactory(name="Lone Jensen", unit=o.unit_a, job_title="Leder")
+    services.leader_scope_set(leader=o.leader, units=[o.unit_a])
+    o.other_leader = UserFactory(name="Per Larsen", unit=o.unit_b, job_title="Køkkenleder")
+    services.leader_scope_set(leader=o.other_leader, units=[o.unit_b])
+    o.hr = UserFactory(name="Hanne HR", unit=o.root, job_title="HR-konsulent", roles=[Role.HR])
+    o.comms = UserFactory(
+        name="Karin Kommunikation",
+        unit=o.root,
+        job_title="Kommunikationsmedarbejder",
+        roles=[Role.COMMUNICATIONS],
+    )
+    o.admin = UserFactory(name="Anders Admin", unit=o.root, job_title="IT", roles=[Role.ADMIN])
+    return o
+
+
+def login_token(user) -> str:
+    """Log `user` in through allauth's headless code flow and return the app session token."""
+    client = Client()
+    response = client.post(
+        "/_allauth/app/v1/auth/code/request",
+        {"email": user.email} if user.email else {"phone": user.phone},
+        content_type="application/json",
+    )
+    assert response.status_code == 401, response.content
+    pending_token = response.json()["meta"]["session_token"]
+    code = _last_code(user)
+    response = client.post(
+        "/_allauth/app/v1/auth/code/confirm",
+        {"code": code},
+        content_type="application/json",
+        HTTP_X_SESSION_TOKEN=pending_token,
+    )
+    assert response.status_code == 200, response.content
+    return response.json()["meta"]["session_token"]
+
+
+def _last_code(user) -> str:
+    import re
+
+    from django.core import mail
+
+    if user.email:
+        return re.search(r"^\s*([A-Z0-9]{4}-?[A-Z0-9]{4})\s*$", mail.outbox[-1].body, re.M).group(1)
+    return re.search(r": (\S+)$", LogSmsSender.outbox[-1]["body"]).group(1)
+
+
+@pytest.fixture
+def api():
+    """An API client factory: api(user) is logged in by a real session token, api() is not."""
+
+    def make(user=None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.credentials(HTTP_X_SESSION_TOKEN=login_token(user))
+        return client
+
+    return make
