@@ -280,11 +280,33 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Longer than any retry countdown, so a task held by a worker is not handed out twice.
     "visibility_timeout": 2 * 60 * 60,
 }
-CELERY_BEAT_SCHEDULE = {}
+# Periodic work. Each task is idempotent and checks state first, so beat firing twice is safe.
+CELERY_BEAT_SCHEDULE = {
+    "content-publish-due-posts": {"task": "content.tasks.publish_due_posts", "schedule": 30.0},
+    "content-remind-unacknowledged": {
+        "task": "content.tasks.remind_unacknowledged",
+        "schedule": 15 * 60.0,
+    },
+    "push-reconcile-deliveries": {"task": "push.tasks.reconcile_deliveries", "schedule": 60.0},
+    "push-release-held": {"task": "push.tasks.release_held_notifications", "schedule": 60.0},
+    "push-escalate-alerts": {"task": "push.tasks.escalate_alerts", "schedule": 60.0},
+    "surveys-open-close-waves": {"task": "surveys.tasks.open_and_close_waves", "schedule": 300.0},
+    "surveys-send-reminders": {"task": "surveys.tasks.send_reminders", "schedule": 3600.0},
+}
+
+# --- Content ------------------------------------------------------------------------------
+# Hours after publishing at which people who have not acknowledged a must-read are reminded.
+CONTENT_ACK_REMINDER_HOURS = env.list("CONTENT_ACK_REMINDER_HOURS", cast=int, default=[24, 72])
 
 # --- Push ---------------------------------------------------------------------------------
+# With no credentials file, push goes to the log backend (the embedded default).
 FCM_CREDENTIALS_FILE = env.str("FCM_CREDENTIALS_FILE", default="")
 FCM_PROJECT_ID = env.str("FCM_PROJECT_ID", default="")
+FCM_HTTP_TIMEOUT_SECONDS = env.float("FCM_HTTP_TIMEOUT_SECONDS", default=10.0)
+
+# --- Surveys ------------------------------------------------------------------------------
+SURVEY_MIN_GROUP_SIZE = env.int("SURVEY_MIN_GROUP_SIZE", default=5)
+SURVEY_MIN_FREE_TEXT_GROUP_SIZE = env.int("SURVEY_MIN_FREE_TEXT_GROUP_SIZE", default=10)
 
 # --- Security (production) ----------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT else None
