@@ -292,11 +292,20 @@ CELERY_BEAT_SCHEDULE = {
     "push-escalate-alerts": {"task": "push.tasks.escalate_alerts", "schedule": 60.0},
     "surveys-open-close-waves": {"task": "surveys.tasks.open_and_close_waves", "schedule": 300.0},
     "surveys-send-reminders": {"task": "surveys.tasks.send_reminders", "schedule": 3600.0},
+    "onboarding-send-step-reminders": {
+        "task": "onboarding.tasks.send_step_reminders",
+        "schedule": 5 * 60.0,
+    },
 }
 
 # --- Content ------------------------------------------------------------------------------
 # Hours after publishing at which people who have not acknowledged a must-read are reminded.
 CONTENT_ACK_REMINDER_HOURS = env.list("CONTENT_ACK_REMINDER_HOURS", cast=int, default=[24, 72])
+
+# --- Onboarding ---------------------------------------------------------------------------
+# Days past its due time at which an open step counts as overdue, and the doer and the new
+# hire's leader are told.
+ONBOARDING_OVERDUE_DAYS = env.int("ONBOARDING_OVERDUE_DAYS", default=2)
 
 # --- Push ---------------------------------------------------------------------------------
 # With no credentials file, push goes to the log backend (the embedded default).
