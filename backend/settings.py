@@ -312,6 +312,26 @@ ONBOARDING_OVERDUE_DAYS = env.int("ONBOARDING_OVERDUE_DAYS", default=2)
 FCM_CREDENTIALS_FILE = env.str("FCM_CREDENTIALS_FILE", default="")
 FCM_PROJECT_ID = env.str("FCM_PROJECT_ID", default="")
 FCM_HTTP_TIMEOUT_SECONDS = env.float("FCM_HTTP_TIMEOUT_SECONDS", default=10.0)
+# An FCM-compatible base URL instead of Google's (the test fake on loopback); empty = Google.
+FCM_ENDPOINT_URL = env.str("FCM_ENDPOINT_URL", default="")
+# Retries of throttled (429) and unavailable (500/503, timeouts) sends: exponential backoff from
+# the base, capped, with jitter, never sooner than Retry-After; failed after the last attempt.
+PUSH_RETRY_BASE_SECONDS = env.float("PUSH_RETRY_BASE_SECONDS", default=10.0)
+PUSH_RETRY_MAX_SECONDS = env.float("PUSH_RETRY_MAX_SECONDS", default=30 * 60.0)
+PUSH_MAX_ATTEMPTS = env.int("PUSH_MAX_ATTEMPTS", default=8)
+# A delivery claimed longer ago than this, with no result, belonged to a worker that died:
+# the reconciler sends it again. Must exceed the longest send_each call (2 x the HTTP timeout).
+PUSH_CLAIM_LEASE_SECONDS = env.float("PUSH_CLAIM_LEASE_SECONDS", default=120.0)
+# A queued delivery no task has picked up after this long (its task was lost with the broker
+# or never published) is queued again by the reconciler.
+PUSH_STALE_QUEUED_SECONDS = env.float("PUSH_STALE_QUEUED_SECONDS", default=120.0)
+# Crisis alerts: minutes after sending at which people who have not answered get each step of
+# the ladder (push again, SMS, e-mail, the unit leader's call list). These are the defaults;
+# the sender of an alert may change or switch off (null) each step.
+PUSH_ALERT_REPUSH_MINUTES = env.int("PUSH_ALERT_REPUSH_MINUTES", default=10)
+PUSH_ALERT_SMS_MINUTES = env.int("PUSH_ALERT_SMS_MINUTES", default=20)
+PUSH_ALERT_EMAIL_MINUTES = env.int("PUSH_ALERT_EMAIL_MINUTES", default=30)
+PUSH_ALERT_CALL_LIST_MINUTES = env.int("PUSH_ALERT_CALL_LIST_MINUTES", default=45)
 
 # --- Surveys ------------------------------------------------------------------------------
 SURVEY_MIN_GROUP_SIZE = env.int("SURVEY_MIN_GROUP_SIZE", default=5)
