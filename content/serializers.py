@@ -1,0 +1,366 @@
+"""Input and output shapes of the content API. No serializer here queries per row."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from api.serializers import StrictInputSerializer
+from org.models import Language, OrgUnit, Role, User
+
+from .models import PostKind, PostStatus, RsvpAnswer
+from .services import AudienceSpec, DecisionSpec
+
+# --- Input ------------------------------------------------------------------------------
+
+
+class AudienceUnitInput(StrictInputSerializer):
+    id = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
+    include_subtree = serializers.BooleanField(default=True)
+
+
+class AudienceInput(StrictInputSerializer):
+    """Who the post is for. A person is in it when any rule matches."""
+
+    everyone = serializers.BooleanField(default=False)
+    units = AudienceUnitInput(many=True, required=False, max_length=200)
+    roles = serializers.ListField(
+        child=serializers.ChoiceField(choices=Role.choices), required=False, max_length=10
+    )
+    job_titles = serializers.ListField(
+        child=serializers.CharField(max_length=120), required=False, max_length=100
+    )
+    people = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), many=True, required=False
+    )
+
+    def validate(self, attrs):
+        if not (
+            attrs.get("everyone")
+            or attrs.get("units")
+            or attrs.get("roles")
+            or attrs.get("job_titles")
+            or attrs.get("people")
+        ):
+            raise serializers.ValidationError(
+                {"non_field_errors": [_("Vælg mindst én enhed, rolle, stilling eller person.")]}
+            )
+        return attrs
+
+    def to_spec(self, attrs) -> AudienceSpec:
+        return AudienceSpec(
+            everyone=attrs.get("everyone", False),
+            units=[(row["id"], row["include_subtree"]) for row in attrs.get("units", [])],
+            roles=list(attrs.get("roles", [])),
+            job_titles=list(attrs.get("job_titles", [])),
+            people=list(attrs.get("people", [])),
+        )
+
+
+class DecisionInput(StrictInputSerializer):
+    text = serializers.CharField(max_length=2000)
+    owner = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    deadline = serializers.DateField(required=False, allow_null=True)
+
+
+class _PostFieldsInput(StrictInputSerializer):
+    title = serializers.CharField(max_length=200)
+    body = serializers.CharField(required=False, allow_blank=True, max_length=100_000)
+    summary = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    language = serializers.ChoiceField(choices=Language.choices, required=False)
+    audience = AudienceInput(required=False)
+    unit = serializers.PrimaryKeyRelatedField(
+        queryset=OrgUnit.objects.all(), required=False, allow_null=True
+    )
+    pinned = serializers.BooleanField(required=False)
+    requires_acknowledgement = serializers.BooleanField(required=False)
+    expires_at = serializers.DateTimeField(required=False, allow_null=True)
+    meeting_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    meeting_date = serializers.DateField(required=False, allow_null=True)
+    decisions = DecisionInput(many=True, required=False, max_length=200)
+    starts_at = serializers.DateTimeField(required=False, allow_null=True)
+    ends_at = serializers.DateTimeField(required=False, allow_null=True)
+    place = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    capacity = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=100_000
+    )
+
+    def service_arguments(self) -> dict:
+        """The validated data as the services take it: specs for audience and decisions."""
+        data = dict(self.validated_data)
+        if "audience" in data:
+            data["audience"] = AudienceInput().to_spec(data["audience"])
+        if "decisions" in data:
+            data["decisions"] = [DecisionSpec(**row) for row in data["decisions"]]
+        return data
+
+
+class PostCreateInput(_PostFieldsInput):
+    kind = serializers.ChoiceField(choices=PostKind.choices)
+
+
+class PostUpdateInput(_PostFieldsInput):
+    title = serializers.CharField(max_length=200, required=False)
+
+
+class PublishInput(StrictInputSerializer):
+    publish_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text=_("Tom eller i fortiden: udgiv nu. I fremtiden: planlæg."),
+    )
+
+
+class RsvpInput(StrictInputSerializer):
+    answer = serializers.ChoiceField(choices=RsvpAnswer.choices)
+
+
+class FeedQuery(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=PostKind.choices, required=False)
+    unit = serializers.IntegerField(required=False, min_value=1, max_value=2**62)
+    q = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    updated_since = serializers.DateTimeField(required=False)
+
+
+class ManageListQuery(serializers.Serializer):
+    status = serializers.ChoiceField(choices=PostStatus.choices, required=False)
+    kind = serializers.ChoiceField(choices=PostKind.choices, required=False)
+
+
+class DecisionQuery(serializers.Serializer):
+    unit = serializers.IntegerField(min_value=1, max_value=2**62)
+    include_subtree = serializers.BooleanField(required=False, default=False)
+    open = serializers.BooleanField(required=False, default=False)
+
+
+class AttachmentUploadInput(serializers.Serializer):
+    file = serializers.FileField(help_text=_("PDF, PNG, JPEG, GIF eller WebP."))
+
+
+# --- Output -----------------------------------------------------------------------------
+
+
+class FeedItemSerializer(serializers.Serializer):
+    """One feed item. Built from value rows by `feed_item`; this class documents the shape."""
+
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=PostKind.choices)
+    title = serializers.CharField()
+    summary = serializers.CharField()
+    language = serializers.ChoiceField(choices=Language.choices)
+    pinned = serializers.BooleanField()
+    requires_acknowledgement = serializers.BooleanField()
+    published_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField(allow_null=True)
+    updated_at = serializers.DateTimeField()
+    unit_id = serializers.IntegerField(allow_null=True)
+    unit_name = serializers.CharField(allow_null=True)
+    author_name = serializers.CharField(allow_null=True)
+    meeting_name = serializers.CharField()
+    meeting_date = serializers.DateField(allow_null=True)
+    starts_at = serializers.DateTimeField(allow_null=True)
+    ends_at = serializers.DateTimeField(allow_null=True)
+    place = serializers.CharField()
+    read_at = serializers.DateTimeField(allow_null=True)
+    acknowledged_at = serializers.DateTimeField(allow_null=True)
+    is_read = serializers.BooleanField()
+    is_acknowledged = serializers.BooleanField()
+    must_read = serializers.BooleanField(
+        help_text=_("Kræver 'læst og forstået' og er ikke bekræftet endnu: vis det øverst.")
+    )
+
+
+def feed_item(row: dict) -> dict:
+    """A feed value row plus the flags derived from it (no query)."""
+    row["is_read"] = row["read_at"] is not None
+    row["is_acknowledged"] = row["acknowledged_at"] is not None
+    row["must_read"] = row["requires_acknowledgement"] and not row["is_acknowledged"]
+    return row
+
+
+class FeedPageSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True)
+    results = FeedItemSerializer(many=True)
+
+
+class RefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="original_name")
+    kind = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, attachment) -> str:
+        return f"/api/v1/posts/{attachment.post_id}/attachments/{attachment.pk}/"
+
+
+class DecisionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    owner = RefSerializer(allow_null=True)
+    deadline = serializers.DateField(allow_null=True)
+
+
+class RsvpCountsSerializer(serializers.Serializer):
+    yes = serializers.IntegerField()
+    waitlisted = serializers.IntegerField()
+    maybe = serializers.IntegerField()
+    no = serializers.IntegerField()
+
+
+class MyRsvpSerializer(serializers.Serializer):
+    answer = serializers.ChoiceField(choices=RsvpAnswer.choices)
+    waitlisted = serializers.BooleanField()
+    answered_at = serializers.DateTimeField()
+
+
+class EventSerializer(serializers.Serializer):
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField(allow_null=True)
+    place = serializers.CharField()
+    capacity = serializers.IntegerField(allow_null=True)
+    counts = RsvpCountsSerializer()
+    my_rsvp = MyRsvpSerializer(allow_null=True)
+    ics_url = serializers.CharField()
+
+
+class MeetingSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    date = serializers.DateField()
+
+
+class PostDetailSerializer(serializers.Serializer):
+    """A post with its body as sanitised HTML, attachments and kind-specific parts.
+
+    Built from a post with its joins and prefetches done, plus the context the view adds:
+    `event` (counts and my answer) for events.
+    """
+
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=PostKind.choices)
+    status = serializers.ChoiceField(choices=PostStatus.choices)
+    title = serializers.CharField()
+    summary = serializers.CharField()
+    body = serializers.CharField(help_text=_("Teksten som skrevet (Markdown)."))
+    body_html = serializers.CharField(help_text=_("Teksten som renset HTML, klar til visning."))
+    language = serializers.ChoiceField(choices=Language.choices)
+    author = RefSerializer(allow_null=True)
+    unit = RefSerializer(allow_null=True)
+    audience_id = serializers.IntegerField(allow_null=True)
+    pinned = serializers.BooleanField()
+    requires_acknowledgement = serializers.BooleanField()
+    publish_at = serializers.DateTimeField(allow_null=True)
+    published_at = serializers.DateTimeField(allow_null=True)
+    expires_at = serializers.DateTimeField(allow_null=True)
+    updated_at = serializers.DateTimeField()
+    attachments = AttachmentSerializer(many=True)
+    meeting = serializers.SerializerMethodField()
+    decisions = DecisionSerializer(many=True)
+    event = serializers.SerializerMethodField()
+    read_at = serializers.SerializerMethodField()
+    acknowledged_at = serializers.SerializerMethodField()
+
+    @extend_schema_field(MeetingSerializer(allow_null=True))
+    def get_meeting(self, post):
+        if post.kind != PostKind.MINUTES:
+            return None
+        return {"name": post.meeting_name, "date": post.meeting_date.isoformat()}
+
+    @extend_schema_field(EventSerializer(allow_null=True))
+    def get_event(self, post):
+        if post.kind != PostKind.EVENT:
+            return None
+        return EventSerializer(self.context["event"]).data
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_read_at(self, post):
+        value = getattr(post, "my_read_at", None)
+        return serializers.DateTimeField().to_representation(value) if value else None
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_acknowledged_at(self, post):
+        value = getattr(post, "my_acknowledged_at", None)
+        return serializers.DateTimeField().to_representation(value) if value else None
+
+
+class PostListItemSerializer(serializers.Serializer):
+    """A post in the writer's own list."""
+
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=PostKind.choices)
+    status = serializers.ChoiceField(choices=PostStatus.choices)
+    title = serializers.CharField()
+    author = RefSerializer(allow_null=True)
+    unit = RefSerializer(allow_null=True)
+    requires_acknowledgement = serializers.BooleanField()
+    publish_at = serializers.DateTimeField(allow_null=True)
+    published_at = serializers.DateTimeField(allow_null=True)
+    expires_at = serializers.DateTimeField(allow_null=True)
+    updated_at = serializers.DateTimeField()
+
+
+class AcknowledgementSerializer(serializers.Serializer):
+    post_id = serializers.IntegerField()
+    read_at = serializers.DateTimeField()
+    acknowledged_at = serializers.DateTimeField()
+
+
+class RsvpResultSerializer(serializers.Serializer):
+    answer = serializers.ChoiceField(choices=RsvpAnswer.choices)
+    waitlisted = serializers.BooleanField()
+    answered_at = serializers.DateTimeField()
+    counts = RsvpCountsSerializer()
+
+
+class AttendeeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="user.id")
+    name = serializers.CharField(source="user.name")
+    unit_name = serializers.CharField(source="user.unit.name", allow_null=True, default=None)
+    answer = serializers.ChoiceField(choices=RsvpAnswer.choices)
+    waitlisted = serializers.BooleanField()
+    answered_at = serializers.DateTimeField()
+
+
+class ReachUnitSerializer(serializers.Serializer):
+    unit_id = serializers.IntegerField(allow_null=True)
+    unit_name = serializers.CharField()
+    audience = serializers.IntegerField()
+    read = serializers.IntegerField()
+    acknowledged = serializers.IntegerField()
+
+
+class ReachPersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    unit_id = serializers.IntegerField(allow_null=True)
+    unit_name = serializers.CharField()
+    has_read = serializers.BooleanField()
+
+
+class ReachSerializer(serializers.Serializer):
+    post_id = serializers.IntegerField()
+    audience = serializers.IntegerField(help_text=_("Aktive personer i målgruppen."))
+    read = serializers.IntegerField()
+    acknowledged = serializers.IntegerField()
+    per_unit = ReachUnitSerializer(many=True)
+    not_acknowledged = ReachPersonSerializer(
+        many=True, help_text=_("Kun for opslag der kræver 'læst og forstået'.")
+    )
+
+
+class DecisionListItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    owner = RefSerializer(allow_null=True)
+    deadline = serializers.DateField(allow_null=True)
+    post_id = serializers.IntegerField()
+    meeting_name = serializers.CharField(source="post.meeting_name")
+    meeting_date = serializers.DateField(source="post.meeting_date")
+    unit = RefSerializer(source="post.unit")

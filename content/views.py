@@ -1,0 +1,367 @@
+"""The content API: the feed, reading and acknowledging, RSVPs, writing, reach, attachments."""
+
+from django.http import FileResponse, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from api.permissions import role_permission
+from backend.errors import NotFoundError
+
+from . import selectors, services
+from .calendar import event_ics
+from .models import Decision, Post, PostKind
+from .pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, feed_page
+from .serializers import (
+    AcknowledgementSerializer,
+    AttachmentSerializer,
+    AttachmentUploadInput,
+    AttendeeSerializer,
+    DecisionListItemSerializer,
+    DecisionQuery,
+    FeedPageSerializer,
+    FeedQuery,
+    ManageListQuery,
+    PostCreateInput,
+    PostDetailSerializer,
+    PostListItemSerializer,
+    PostUpdateInput,
+    PublishInput,
+    ReachSerializer,
+    RsvpInput,
+    RsvpResultSerializer,
+    feed_item,
+)
+
+IsWriter = role_permission(*selectors.WRITER_ROLES)
+
+
+def _not_found() -> NotFoundError:
+    return NotFoundError(_("Opslaget findes ikke."))
+
+
+class FeedView(GenericAPIView):
+    """Posts addressed to me: one query for the page, whatever its size."""
+
+    pagination_class = None
+
+    @extend_schema(
+        summary="My feed",
+        description=(
+            "Published, unexpired posts whose audience includes me; pinned first, then newest. "
+            "Each item says whether I have read and acknowledged it; `must_read` marks "
+            "unacknowledged must-reads. Cursor paging: follow `next` until it is null."
+        ),
+        parameters=[
+            FeedQuery,
+            OpenApiParameter("cursor", str, description="From the previous page's `next`."),
+            OpenApiParameter(
+                "page_size",
+                int,
+                description=f"Items per page (default {DEFAULT_PAGE_SIZE}, max {MAX_PAGE_SIZE}).",
+            ),
+        ],
+        responses=FeedPageSerializer,
+    )
+    def get(self, request):
+        query = FeedQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        rows = selectors.feed(
+            user=request.user,
+            kind=params.get("kind"),
+            unit_id=params.get("unit"),
+            q=params.get("q", "").strip(),
+            updated_since=params.get("updated_since"),
+        )
+        page, next_url = feed_page(rows=rows, request=request)
+        return Response({"next": next_url, "results": [feed_item(row) for row in page]})
+
+
+class PostViewSet(viewsets.GenericViewSet):
+    """Reading for addressees; writing for communications, HR (pages) and leaders (own scope)."""
+
+    queryset = Post.objects.none()  # every action narrows through a selector
+    lookup_value_regex = r"\d{1,18}"
+    serializer_class = PostDetailSerializer
+
+    def get_permissions(self):
+        if self.action in {"create", "list"}:
+            return [IsAuthenticated(), IsWriter()]
+        return [IsAuthenticated()]
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def _managed(self, pk) -> Post:
+        post = selectors.post_for_manager(user=self.request.user, post_id=int(pk))
+        if post is None:
+            raise _not_found()
+        return post
+
+    def _addressed(self, pk) -> Post:
+        post = selectors.post_for_reader(user=self.request.user, post_id=int(pk))
+        if post is None:
+            raise _not_found()
+        return post
+
+    def _detail(self, post: Post) -> dict:
+        context = {}
+        if post.kind == PostKind.EVENT:
+            mine = selectors.rsvp_of(post_id=post.pk, user=self.request.user)
+            context["event"] = {
+                "starts_at": post.starts_at,
+                "ends_at": post.ends_at,
+                "place": post.place,
+                "capacity": post.capacity,
+                "counts": selectors.rsvp_counts(post_id=post.pk),
+                "my_rsvp": mine,
+                "ics_url": f"/api/v1/posts/{post.pk}/event.ics/",
+            }
+        return PostDetailSerializer(post, context=context).data
+
+    # --- reading --------------------------------------------------------------------------
+
+    @extend_schema(
+        summary="Posts I manage (writers)",
+        parameters=[ManageListQuery],
+        responses=PostListItemSerializer(many=True),
+    )
+    def list(self, request):
+        query = ManageListQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        posts = selectors.manageable_list(user=request.user, **query.validated_data)
+        page = self.paginate_queryset(posts)
+        return self.get_paginated_response(PostListItemSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="One post; opening it records that I read it",
+        responses=PostDetailSerializer,
+    )
+    def retrieve(self, request, pk=None):
+        post = selectors.post_for_reader(user=request.user, post_id=int(pk))
+        if post is not None:
+            now = timezone.now()
+            services.post_read_record(post=post, user=request.user, at=now)
+            if post.my_read_at is None:
+                post.my_read_at = now
+        else:
+            post = self._managed(pk)  # the writer's own view of a draft or scheduled post
+        return Response(self._detail(post))
+
+    @extend_schema(
+        summary="Acknowledge a must-read ('læst og forstået')",
+        request=None,
+        responses=AcknowledgementSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        receipt = services.post_acknowledge(post=self._addressed(pk), user=request.user)
+        return Response(
+            AcknowledgementSerializer(
+                {
+                    "post_id": receipt.post_id,
+                    "read_at": receipt.read_at,
+                    "acknowledged_at": receipt.acknowledged_at,
+                }
+            ).data
+        )
+
+    @extend_schema(
+        summary="Answer an event: yes / no / maybe",
+        request=RsvpInput,
+        responses=RsvpResultSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def rsvp(self, request, pk=None):
+        post = self._addressed(pk)
+        data = RsvpInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        rsvp = services.event_rsvp(
+            post=post, user=request.user, answer=data.validated_data["answer"]
+        )
+        return Response(
+            RsvpResultSerializer(
+                {
+                    "answer": rsvp.answer,
+                    "waitlisted": rsvp.waitlisted,
+                    "answered_at": rsvp.answered_at,
+                    "counts": selectors.rsvp_counts(post_id=post.pk),
+                }
+            ).data
+        )
+
+    @extend_schema(
+        summary="The event as an iCalendar file",
+        responses={(200, "text/calendar"): OpenApiTypes.BINARY},
+    )
+    @action(detail=True, methods=["get"], url_path="event.ics", url_name="ics")
+    def ics(self, request, pk=None):
+        post = self._addressed(pk)
+        if post.kind != PostKind.EVENT:
+            raise _not_found()
+        response = HttpResponse(event_ics(post=post), content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="arrangement-{post.pk}.ics"'
+        return response
+
+    # --- writing --------------------------------------------------------------------------
+
+    @extend_schema(
+        summary="Write a draft (communications; HR: pages; leaders: for their own units)",
+        request=PostCreateInput,
+        responses={201: PostDetailSerializer},
+    )
+    def create(self, request):
+        data = PostCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        post = services.post_create(author=request.user, **data.service_arguments())
+        return Response(self._detail(self._managed(post.pk)), status=201)
+
+    @extend_schema(
+        summary="Change a draft", request=PostUpdateInput, responses=PostDetailSerializer
+    )
+    def partial_update(self, request, pk=None):
+        post = self._managed(pk)
+        data = PostUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.post_update(actor=request.user, post=post, **data.service_arguments())
+        return Response(self._detail(self._managed(pk)))
+
+    @extend_schema(
+        summary="Publish now, or schedule for a time",
+        request=PublishInput,
+        responses=PostDetailSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        post = self._managed(pk)
+        data = PublishInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.post_publish(
+            actor=request.user, post=post, publish_at=data.validated_data.get("publish_at")
+        )
+        return Response(self._detail(self._managed(pk)))
+
+    @extend_schema(
+        summary="Take a scheduled post back to draft", request=None, responses=PostDetailSerializer
+    )
+    @action(detail=True, methods=["post"])
+    def unschedule(self, request, pk=None):
+        services.post_unschedule(post=self._managed(pk))
+        return Response(self._detail(self._managed(pk)))
+
+    @extend_schema(
+        summary="Archive: take the post out of every feed",
+        request=None,
+        responses=PostDetailSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def archive(self, request, pk=None):
+        services.post_archive(post=self._managed(pk))
+        return Response(self._detail(self._managed(pk)))
+
+    # --- organiser and author views -------------------------------------------------------
+
+    @extend_schema(
+        summary="Reach: audience, read and acknowledged, per unit; who has not acknowledged",
+        responses=ReachSerializer,
+    )
+    @action(detail=True, methods=["get"])
+    def reach(self, request, pk=None):
+        post = Post.objects.select_related("audience").filter(pk=int(pk)).first()
+        reach = selectors.post_reach(post=post, viewer=request.user) if post else None
+        if reach is None:
+            raise _not_found()
+        return Response(ReachSerializer(reach).data)
+
+    @extend_schema(
+        summary="Who answered the event (organiser)", responses=AttendeeSerializer(many=True)
+    )
+    @action(detail=True, methods=["get"])
+    def attendees(self, request, pk=None):
+        post = self._managed(pk)
+        if post.kind != PostKind.EVENT:
+            raise _not_found()
+        page = self.paginate_queryset(selectors.event_attendees(post=post))
+        return self.get_paginated_response(AttendeeSerializer(page, many=True).data)
+
+    # --- attachments ----------------------------------------------------------------------
+
+    @extend_schema(
+        summary="Attach a PDF or an image (checked by content)",
+        request={"multipart/form-data": AttachmentUploadInput},
+        responses={201: AttachmentSerializer},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def attachments(self, request, pk=None):
+        post = self._managed(pk)
+        data = AttachmentUploadInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        attachment = services.attachment_add(
+            actor=request.user, post=post, upload=data.validated_data["file"]
+        )
+        return Response(AttachmentSerializer(attachment).data, status=201)
+
+    @extend_schema(
+        summary="Download an attachment (addressees and writers)",
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"attachments/(?P<attachment_id>\d{1,18})",
+        url_name="attachment",
+    )
+    def attachment(self, request, pk=None, attachment_id=None):
+        found = selectors.attachment_for_reader(
+            user=request.user, post_id=int(pk), attachment_id=int(attachment_id)
+        )
+        if found is None:
+            raise _not_found()
+        return FileResponse(
+            found.file.open("rb"),
+            as_attachment=True,
+            filename=found.original_name,
+            content_type=found.content_type,
+        )
+
+    @extend_schema(summary="Remove an attachment from a draft", request=None, responses={204: None})
+    @attachment.mapping.delete
+    def attachment_remove(self, request, pk=None, attachment_id=None):
+        post = self._managed(pk)
+        found = post.attachments.filter(pk=int(attachment_id)).select_related("post").first()
+        if found is None:
+            raise _not_found()
+        services.attachment_delete(attachment=found)
+        return Response(status=204)
+
+
+class DecisionListView(GenericAPIView):
+    """Decisions from a unit's referater: what was decided, who does it, by when."""
+
+    serializer_class = DecisionListItemSerializer
+    queryset = Decision.objects.none()  # narrowed by selectors.decisions_for_unit
+
+    @extend_schema(
+        summary="Decisions across a unit's meetings",
+        parameters=[DecisionQuery],
+        responses=DecisionListItemSerializer(many=True),
+    )
+    def get(self, request):
+        query = DecisionQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        decisions = selectors.decisions_for_unit(
+            user=request.user,
+            unit_id=params["unit"],
+            include_subtree=params["include_subtree"],
+            open_only=params["open"],
+        )
+        page = self.paginate_queryset(decisions)
+        return self.get_paginated_response(DecisionListItemSerializer(page, many=True).data)
