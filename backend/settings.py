@@ -101,6 +101,9 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Lets two test runs share one PostgreSQL server without fighting over "test_<name>".
+if _test_database_name := env.str("TEST_DATABASE_NAME", default=""):
+    DATABASES["default"]["TEST"] = {"NAME": _test_database_name}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USING_POSTGRESQL = DATABASES["default"]["ENGINE"].endswith("postgresql")
 if PRODUCTION and not USING_POSTGRESQL:

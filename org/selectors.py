@@ -1,6 +1,7 @@
 """Reads of the organisation, already narrowed to what the caller may see."""
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.lookups import StartsWith
 
 from .models import (
     Audience,
@@ -28,9 +29,7 @@ def unit_subtree(*, unit: OrgUnit) -> QuerySet[OrgUnit]:
 def _scope_rule_for(*, leader: User, path_ref) -> Exists:
     """True where `path_ref` (a unit path) lies in one of the leader's scopes."""
     return Exists(
-        LeaderScope.objects.filter(leader=leader)
-        .annotate(candidate_path=path_ref)
-        .filter(candidate_path__startswith=F("unit__path"))
+        LeaderScope.objects.filter(leader=leader).filter(StartsWith(path_ref, F("unit__path")))
     )
 
 
@@ -72,9 +71,9 @@ def people_directory(*, viewer: User, search: str = "", unit_id: int | None = No
     if unit_id is not None:
         people = people.filter(
             Exists(
-                OrgUnit.objects.filter(pk=unit_id)
-                .annotate(candidate_path=OuterRef("unit__path"))
-                .filter(candidate_path__startswith=F("path"))
+                OrgUnit.objects.filter(pk=unit_id).filter(
+                    StartsWith(OuterRef("unit__path"), F("path"))
+                )
             )
         )
     return people.order_by("name", "id")
@@ -100,11 +99,9 @@ def audience_member_condition(*, audience_ref) -> Q:
     `audience_ref` is an id or an OuterRef, so other apps can embed it in their own queries.
     """
     unit_rule = Exists(
-        AudienceUnit.objects.filter(audience_id=audience_ref)
-        .annotate(member_path=OuterRef("unit__path"), member_unit=OuterRef("unit_id"))
-        .filter(
-            Q(unit_id=F("member_unit"))
-            | Q(include_subtree=True, member_path__startswith=F("unit__path"))
+        AudienceUnit.objects.filter(audience_id=audience_ref).filter(
+            Q(unit_id=OuterRef("unit_id"))
+            | Q(StartsWith(OuterRef("unit__path"), F("unit__path")), include_subtree=True)
         )
     )
     role_rule = Exists(
