@@ -1,0 +1,275 @@
+"""Django admin for HR: tracks with their ordered steps inline and a timeline preview.
+
+Every save goes through onboarding.services: the track's own fields through track_create /
+track_update, the inline steps as one ordered list through track_steps_set (so a save is a
+new version and running journeys keep theirs). Quiz questions are written in the step's quiz
+field, one question per line followed by its options: "* " marks a correct option, "- " a
+wrong one.
+"""
+
+from datetime import timedelta
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from org.admin import HRAdminMixin, ServiceSaveMixin
+
+from . import schedule, services
+from .models import Journey, JourneyStep, Step, StepKind, StepStatus, Track
+
+
+def quiz_to_text(step: Step) -> str:
+    lines = []
+    for question in step.questions.all():
+        lines.append(question.text)
+        lines.extend(
+            f"{'*' if option.is_correct else '-'} {option.text}"
+            for option in question.options.all()
+        )
+    return "\n".join(lines)
+
+
+def quiz_from_text(text: str) -> list[dict]:
+    """Parse the admin's quiz text: a question line, then "* right" / "- wrong" option lines."""
+    questions: list[dict] = []
+    for raw in (text or "").splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        if line[:2] in {"* ", "- "}:
+            if not questions:
+                raise forms.ValidationError(gettext("Skriv spørgsmålet før svarmulighederne."))
+            questions[-1]["options"].append({"text": line[2:].strip(), "correct": line[0] == "*"})
+        else:
+            questions.append({"text": line, "options": []})
+    return questions
+
+
+class StepInlineForm(forms.ModelForm):
+    quiz_text = forms.CharField(
+        label=_("quiz"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 40}),
+        help_text=_("Ét spørgsmål pr. linje, derefter svarmuligheder: '* ' rigtig, '- ' forkert."),
+    )
+
+    class Meta:
+        model = Step
+        fields = [
+            "position",
+            "offset_days",
+            "time_of_day",
+            "title",
+            "kind",
+            "doer",
+            "body",
+            "url",
+            "post_id",
+            "meet_with",
+            "meet_person",
+            "requires",
+            "pass_mark",
+        ]
+        widgets = {"body": forms.Textarea(attrs={"rows": 3, "cols": 40})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.kind == StepKind.QUIZ:
+            self.fields["quiz_text"].initial = quiz_to_text(self.instance)
+        track_id = self.instance.track_id
+        self.fields["requires"].queryset = (
+            Step.objects.filter(track_id=track_id).exclude(pk=self.instance.pk)
+            if track_id
+            else Step.objects.none()
+        )
+
+    def clean_quiz_text(self):
+        return quiz_from_text(self.cleaned_data.get("quiz_text", ""))
+
+    def _post_clean(self):
+        # The model is validated by the service when the whole ordered list is saved.
+        pass
+
+
+class StepInline(admin.TabularInline):
+    model = Step
+    form = StepInlineForm
+    extra = 1
+    ordering = ["position", "id"]
+    autocomplete_fields = ["meet_person"]
+    fk_name = "track"
+
+
+@admin.register(Track)
+class TrackAdmin(HRAdminMixin, ServiceSaveMixin, admin.ModelAdmin):
+    list_display = ["name", "kind", "audience", "auto_assign", "is_active", "version", "steps_n"]
+    list_filter = ["kind", "is_active", "auto_assign"]
+    search_fields = ["name"]
+    fields = ["name", "description", "kind", "audience", "auto_assign", "is_active", "timeline"]
+    readonly_fields = ["timeline"]
+    inlines = [StepInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(step_total=Count("steps"))
+
+    @admin.display(description=_("trin"), ordering="step_total")
+    def steps_n(self, track):
+        return track.step_total
+
+    @admin.display(description=_("tidslinje"))
+    def timeline(self, track):
+        """The steps in time order, dated as if the person started next Monday."""
+        if not track.pk:
+            return "—"
+        today = schedule.local_today()
+        monday = today + timedelta(days=(7 - today.weekday()) or 7)
+        steps = track.steps.order_by("offset_days", "time_of_day", "position")
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    gettext("dag %(day)+d") % {"day": step.offset_days},
+                    schedule.due_at(
+                        anchor=monday,
+                        offset_days=step.offset_days,
+                        time_of_day=step.time_of_day,
+                    ).strftime("%d.%m.%Y %H:%M"),
+                    step.title,
+                    step.get_kind_display(),
+                    step.get_doer_display(),
+                )
+                for step in steps
+            ),
+        )
+        return format_html(
+            "<p>{}</p><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>"
+            "{}</table>",
+            gettext("Med start mandag %(date)s:") % {"date": monday.strftime("%d.%m.%Y")},
+            gettext("Dag"),
+            gettext("Tidspunkt"),
+            gettext("Trin"),
+            gettext("Type"),
+            gettext("Udføres af"),
+            rows,
+        )
+
+    def save_model(self, request, obj, form, change):
+        data = {f: form.cleaned_data[f] for f in form.fields if f in form.cleaned_data}
+        if change:
+            saved = services.track_update(actor=request.user, track=obj, **data)
+        else:
+            saved = services.track_create(actor=request.user, **data)
+        obj.pk, obj.version = saved.pk, saved.version
+
+    def save_formset(self, request, form, formset, change):
+        """All the inline steps at once, ordered by position, through track_steps_set."""
+        if formset.model is not Step:
+            return super().save_formset(request, form, formset, change)
+        rows = []
+        for step_form in formset.forms:
+            data = getattr(step_form, "cleaned_data", None)
+            if not data or data.get("DELETE"):
+                continue
+            if not step_form.instance.pk and not step_form.has_changed():
+                continue
+            rows.append((data.get("position") or 0, len(rows), step_form, data))
+        rows.sort(key=lambda row: (row[0], row[1]))
+        index_of = {
+            row[2].instance.pk: index for index, row in enumerate(rows) if row[2].instance.pk
+        }
+        steps = []
+        for _position, _order, step_form, data in rows:
+            required = data.get("requires")
+            steps.append(
+                {
+                    "id": step_form.instance.pk,
+                    **{f: data.get(f) for f in services.STEP_FIELDS},
+                    "body": data.get("body") or "",
+                    "url": data.get("url") or "",
+                    "meet_with": data.get("meet_with") or "",
+                    "requires": index_of.get(required.pk) if required else None,
+                    "questions": data.get("quiz_text") or [],
+                }
+            )
+        services.track_steps_set(actor=request.user, track=form.instance, steps=steps)
+
+
+class JourneyStepInline(admin.TabularInline):
+    model = JourneyStep
+    fields = [
+        "due_at",
+        "title",
+        "kind",
+        "doer",
+        "doer_user",
+        "status",
+        "completed_at",
+        "best_score",
+    ]
+    readonly_fields = fields
+    ordering = ["due_at", "position"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Journey)
+class JourneyAdmin(HRAdminMixin, admin.ModelAdmin):
+    """Running journeys, read-only: assigning and changing happen through the API's services."""
+
+    list_display = ["user", "track", "anchor_date", "status", "done", "overdue"]
+    list_filter = ["status", "track"]
+    search_fields = ["user__name", "track__name"]
+    list_select_related = ["user", "track"]
+    readonly_fields = [
+        "user",
+        "track",
+        "track_version",
+        "kind",
+        "anchor_date",
+        "leader",
+        "buddy",
+        "hr_contact",
+        "assigned_by",
+        "status",
+        "completed_at",
+    ]
+    fields = readonly_fields
+    inlines = [JourneyStepInline]
+
+    def get_queryset(self, request):
+        cutoff = timezone.now() - timedelta(days=settings.ONBOARDING_OVERDUE_DAYS)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                steps_done=Count("steps", filter=Q(steps__status=StepStatus.DONE)),
+                steps_counted=Count("steps", filter=~Q(steps__status=StepStatus.SKIPPED)),
+                steps_overdue=Count(
+                    "steps", filter=Q(steps__status=StepStatus.OPEN, steps__due_at__lt=cutoff)
+                ),
+            )
+        )
+
+    @admin.display(description=_("gennemført"))
+    def done(self, journey):
+        return f"{journey.steps_done}/{journey.steps_counted}"
+
+    @admin.display(description=_("forsinkede"), ordering="steps_overdue")
+    def overdue(self, journey):
+        return journey.steps_overdue
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
