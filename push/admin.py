@@ -1,0 +1,51 @@
+"""Read-only admin views of push state, for operators answering "who was reached"."""
+
+from django.contrib import admin
+
+from .models import Alert, AlertRecipient, Delivery, Device, Notification
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Device)
+class DeviceAdmin(ReadOnlyAdmin):
+    list_display = ["user", "platform", "kind", "app_version", "last_seen_at", "retired_at"]
+    list_filter = ["platform", "kind", "retired_reason"]
+    list_select_related = ["user"]
+    search_fields = ["user__name"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["title", "category", "priority", "created_at"]
+    list_filter = ["category", "priority"]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyAdmin):
+    list_display = ["notification", "user", "status", "attempts", "error_code", "sent_at"]
+    list_filter = ["status", "error_code"]
+    list_select_related = ["notification", "user"]
+
+
+class AlertRecipientInline(admin.TabularInline):
+    model = AlertRecipient
+    fields = ["user", "unit", "answer", "answered_at", "repushed_at", "sms_at", "emailed_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Alert)
+class AlertAdmin(ReadOnlyAdmin):
+    list_display = ["title", "sender", "sent_at", "escalation_done_at"]
+    inlines = [AlertRecipientInline]

@@ -1,0 +1,236 @@
+"""Talking to FCM: the firebase-admin backend, the log backend, and per-message outcomes.
+
+The backend is chosen from settings: FCM_CREDENTIALS_FILE (Google) or FCM_ENDPOINT_URL (an
+FCM-compatible endpoint such as the test fake) selects firebase-admin; neither selects the log
+backend, which records what would be sent. The firebase app is made lazily, once per process,
+so a prefork worker's children each build their own after the fork.
+"""
+
+import logging
+import os
+import threading
+import warnings
+from dataclasses import dataclass
+from typing import Protocol
+
+import firebase_admin
+import google.oauth2.credentials
+import requests.adapters
+from django.conf import settings
+from firebase_admin import credentials, exceptions, messaging
+from urllib3.util.retry import Retry
+
+logger = logging.getLogger("bro.push")
+
+# firebase-admin 7.x warns on every Message(token=...); a device of kind "token" still needs it.
+warnings.filterwarnings(
+    "ignore", message=r"Message\.token is deprecated", category=DeprecationWarning
+)
+
+# FCM v1 accepts at most 500 messages per send_each call.
+MAX_BATCH = 500
+
+# The SDK's own adapter retries 500/503 four times with backoff (~7 s inside one call) and
+# sleeps out a 429's Retry-After up to four times, blocking the whole chunk. We retry per
+# message ourselves (recorded, with jitter), so the SDK retries only a refused connection.
+_FCM_RETRY = Retry(
+    total=None,
+    connect=1,
+    read=0,
+    status=0,
+    other=0,
+    allowed_methods=None,
+    raise_on_status=False,
+    respect_retry_after_header=False,
+)
+
+TRANSIENT = "transient"
+RETIRE = "retire"
+FINAL = "final"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What happened to one message: ok, or an error code with what to do about it."""
+
+    ok: bool
+    code: str = ""
+    action: str = ""
+    retry_after: float = 0.0
+
+
+SENT = Outcome(ok=True)
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingMessage:
+    identifier: str
+    kind: str
+    title: str
+    body: str
+    data: dict[str, str]
+    priority: str
+    collapse_key: str
+    notification_id: int
+
+
+class Backend(Protocol):
+    def send(self, messages: list[OutgoingMessage]) -> list[Outcome]: ...
+
+
+class LogBackend:
+    """Records what would be sent; the embedded default. `sent` keeps it for tests and demos."""
+
+    sent: list[OutgoingMessage] = []
+
+    def send(self, messages: list[OutgoingMessage]) -> list[Outcome]:
+        for message in messages:
+            logger.info(
+                "push (log backend) to %s %s…: %s",
+                message.kind,
+                message.identifier[:12],
+                message.title,
+            )
+        self.sent.extend(messages)
+        return [SENT] * len(messages)
+
+
+class _FixedTokenCredential(credentials.Base):
+    """A credential for an FCM-compatible endpoint that needs no OAuth call (the fake)."""
+
+    def get_credential(self):
+        return google.oauth2.credentials.Credentials(token="bro-fixed-token")
+
+
+_app_lock = threading.Lock()
+_app_state: dict[str, object] = {}
+
+
+def firebase_app() -> firebase_admin.App:
+    """The firebase app of this process, made on first use (after any fork)."""
+    pid = os.getpid()
+    if _app_state.get("pid") == pid:
+        return _app_state["app"]
+    with _app_lock:
+        if _app_state.get("pid") != pid:
+            _app_state.update(app=_make_app(name=f"bro-{pid}"), pid=pid)
+    return _app_state["app"]
+
+
+def _make_app(*, name: str) -> firebase_admin.App:
+    endpoint = settings.FCM_ENDPOINT_URL
+    if settings.FCM_CREDENTIALS_FILE:
+        credential = credentials.Certificate(settings.FCM_CREDENTIALS_FILE)
+    else:
+        credential = _FixedTokenCredential()
+    options = {"httpTimeout": settings.FCM_HTTP_TIMEOUT_SECONDS}
+    if settings.FCM_PROJECT_ID:
+        options["projectId"] = settings.FCM_PROJECT_ID
+    elif endpoint:
+        options["projectId"] = "bro-local"
+    app = firebase_admin.initialize_app(credential, options, name=name)
+    service = messaging._get_messaging_service(app)
+    # Private attributes of firebase-admin 7.7 (pinned in pyproject): fail loudly if they move.
+    if not hasattr(service, "_fcm_url") or not hasattr(service, "_client"):
+        raise RuntimeError("firebase-admin changed: _MessagingService._fcm_url/_client are gone")
+    base = "https://fcm.googleapis.com"
+    if endpoint:
+        service._fcm_url = endpoint.rstrip("/") + f"/v1/projects/{app.project_id}/messages:send"
+        base = endpoint.rstrip("/")
+    # Same pool size the SDK gives Google's host, with our retry policy (see _FCM_RETRY).
+    service._client.session.mount(
+        base,
+        requests.adapters.HTTPAdapter(
+            pool_connections=100, pool_maxsize=100, max_retries=_FCM_RETRY
+        ),
+    )
+    return app
+
+
+def reset_firebase_app() -> None:
+    """Forget this process's firebase app (tests point it at a new fake)."""
+    with _app_lock:
+        app = _app_state.pop("app", None)
+        _app_state.pop("pid", None)
+        if app is not None:
+            firebase_admin.delete_app(app)
+
+
+def build_message(message: OutgoingMessage) -> messaging.Message:
+    """An FCM v1 message: notification + data, priority as Android priority and APNs headers."""
+    high = message.priority == "high"
+    tag = f"bro-{message.notification_id}"
+    data = {**message.data, "notification_id": str(message.notification_id)}
+    target = {"fid": message.identifier} if message.kind == "fid" else {"token": message.identifier}
+    return messaging.Message(
+        notification=messaging.Notification(title=message.title, body=message.body),
+        data=data,
+        android=messaging.AndroidConfig(
+            priority="high" if high else "normal",
+            collapse_key=message.collapse_key or None,
+            # The tag makes a device show a resent message once, replacing the first copy.
+            notification=messaging.AndroidNotification(tag=tag),
+        ),
+        apns=messaging.APNSConfig(
+            headers={
+                "apns-priority": "10" if high else "5",
+                "apns-push-type": "alert",
+                "apns-collapse-id": message.collapse_key or tag,
+            }
+        ),
+        webpush=messaging.WebpushConfig(headers={"Urgency": "high" if high else "normal"}),
+        **target,
+    )
+
+
+def outcome_of(error: exceptions.FirebaseError) -> Outcome:
+    """Sort one message's error: retire the device, retry later, or record and stop."""
+    if isinstance(error, messaging.UnregisteredError):
+        return Outcome(ok=False, code="UNREGISTERED", action=RETIRE)
+    if isinstance(error, exceptions.InvalidArgumentError):
+        return Outcome(ok=False, code="INVALID_ARGUMENT", action=RETIRE)
+    if isinstance(
+        error,
+        messaging.QuotaExceededError
+        | exceptions.ResourceExhaustedError
+        | exceptions.UnavailableError
+        | exceptions.InternalError
+        | exceptions.DeadlineExceededError,
+    ):
+        return Outcome(
+            ok=False, code=_code_of(error), action=TRANSIENT, retry_after=_retry_after(error)
+        )
+    return Outcome(ok=False, code=_code_of(error), action=FINAL)
+
+
+def _code_of(error: exceptions.FirebaseError) -> str:
+    if isinstance(error, messaging.QuotaExceededError):
+        return "QUOTA_EXCEEDED"
+    return str(error.code).upper()[:40]
+
+
+def _retry_after(error: exceptions.FirebaseError) -> float:
+    response = error.http_response
+    if response is None:
+        return 0.0
+    value = response.headers.get("Retry-After", "")
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return 0.0  # an HTTP-date form; FCM sends seconds, and backoff still applies
+
+
+class FirebaseBackend:
+    """Sends through firebase-admin's send_each (one HTTP/1.1 request per message)."""
+
+    def send(self, messages: list[OutgoingMessage]) -> list[Outcome]:
+        if len(messages) > MAX_BATCH:
+            raise ValueError(f"at most {MAX_BATCH} messages per call")
+        batch = messaging.send_each([build_message(m) for m in messages], app=firebase_app())
+        return [SENT if r.success else outcome_of(r.exception) for r in batch.responses]
+
+
+def get_backend() -> Backend:
+    if settings.FCM_CREDENTIALS_FILE or settings.FCM_ENDPOINT_URL:
+        return FirebaseBackend()
+    return LogBackend()

@@ -1,0 +1,85 @@
+"""Reads of the push app, narrowed to what the caller may see."""
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from org.models import Role, User
+from org.selectors import units_in_scope
+
+from .models import Alert, AlertRecipient, Preference, Recipient
+
+
+def preference_for(*, user: User) -> Preference:
+    """The person's preferences; an unsaved default row when they never changed any."""
+    return Preference.objects.filter(user=user).first() or Preference(user=user)
+
+
+def inbox(*, user: User) -> QuerySet[Recipient]:
+    """The person's notifications, newest first, with the notification joined."""
+    return (
+        Recipient.objects.filter(user=user)
+        .select_related("notification")
+        .order_by("-created_at", "-id")
+    )
+
+
+def _watches_everything(user: User) -> bool:
+    return user.has_role(Role.COMMUNICATIONS, Role.ADMIN)
+
+
+def alerts_visible(*, user: User) -> QuerySet[Alert]:
+    """Alerts the person sent, received, or — as a leader — that reached their people.
+
+    Communications and admins see every alert. Annotated with the person's own answer.
+    """
+    mine = AlertRecipient.objects.filter(alert=OuterRef("pk"), user=user)
+    alerts = Alert.objects.select_related("sender").annotate(
+        addressed_to_me=Exists(mine),
+    )
+    if not _watches_everything(user):
+        condition = Q(sender=user) | Q(addressed_to_me=True)
+        if user.has_role(Role.LEADER):
+            condition |= Exists(
+                AlertRecipient.objects.filter(
+                    alert=OuterRef("pk"), unit__in=units_in_scope(leader=user)
+                )
+            )
+        alerts = alerts.filter(condition)
+    return alerts.order_by("-sent_at", "-id")
+
+
+def alert_monitored(*, user: User, alert_id: int) -> Alert | None:
+    """An alert whose roll-call the person may see: sender, communications, or a leader of
+    some of its recipients; None otherwise (the view answers 404)."""
+    alert = Alert.objects.filter(pk=alert_id).first()
+    if alert is None:
+        return None
+    if alert.sender_id == user.pk or _watches_everything(user):
+        return alert
+    if user.has_role(Role.LEADER) and roll_call_people(alert=alert, viewer=user).exists():
+        return alert
+    return None
+
+
+def roll_call_people(*, alert: Alert, viewer: User) -> QuerySet[AlertRecipient]:
+    """The alert's recipients the viewer may see: all for the sender and communications,
+    the people of their units (as they were when it was sent) for a leader."""
+    people = alert.recipients.select_related("user", "unit")
+    if alert.sender_id != viewer.pk and not _watches_everything(viewer):
+        people = people.filter(unit__in=units_in_scope(leader=viewer))
+    return people
+
+
+def roll_call_by_unit(*, alert: Alert, viewer: User):
+    """Per unit: how many answered OK, need help, acknowledged, and have not answered."""
+    return (
+        roll_call_people(alert=alert, viewer=viewer)
+        .values("unit_id", "unit__name")
+        .annotate(
+            total=Count("pk"),
+            ok=Count("pk", filter=Q(answer=AlertRecipient.Answer.OK)),
+            need_help=Count("pk", filter=Q(answer=AlertRecipient.Answer.NEED_HELP)),
+            acknowledged=Count("pk", filter=Q(answer=AlertRecipient.Answer.ACKNOWLEDGED)),
+            not_answered=Count("pk", filter=Q(answered_at__isnull=True)),
+        )
+        .order_by("unit__name", "unit_id")
+    )

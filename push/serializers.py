@@ -1,0 +1,186 @@
+"""Input and output shapes of the push API: plain serializers over prepared rows."""
+
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from api.serializers import StrictInputSerializer
+
+from .delivery import render
+from .models import SWITCHABLE_CATEGORIES, AlertRecipient, Category, Device, Priority
+from .quiet_hours import mask_to_weekdays
+
+
+class DeviceRegisterSerializer(StrictInputSerializer):
+    token = serializers.CharField(
+        required=False, max_length=1024, help_text="FCM registration token."
+    )
+    fid = serializers.CharField(
+        required=False, max_length=1024, help_text="Firebase installation id (instead of token)."
+    )
+    platform = serializers.ChoiceField(choices=Device.Platform.choices)
+    app_version = serializers.CharField(required=False, allow_blank=True, max_length=50, default="")
+
+    def validate(self, attrs):
+        if bool(attrs.get("token")) == bool(attrs.get("fid")):
+            raise serializers.ValidationError({"token": [_("Angiv enten token eller fid.")]})
+        return attrs
+
+
+class DeviceSerializer(serializers.Serializer):
+    token = serializers.CharField(source="identifier")
+    kind = serializers.CharField()
+    platform = serializers.CharField()
+    app_version = serializers.CharField()
+    last_seen_at = serializers.DateTimeField()
+
+
+class CategoriesSerializer(StrictInputSerializer):
+    news = serializers.BooleanField(required=False)
+    minutes = serializers.BooleanField(required=False)
+    events = serializers.BooleanField(required=False)
+    onboarding = serializers.BooleanField(required=False)
+    surveys = serializers.BooleanField(required=False)
+    alerts = serializers.BooleanField(
+        required=False, help_text="Always true: crisis alerts cannot be switched off."
+    )
+
+    def validate_alerts(self, value):
+        if value is not True:
+            raise serializers.ValidationError(_("Krisebeskeder kan ikke slås fra."))
+        return value
+
+
+class QuietHoursSerializer(StrictInputSerializer):
+    start = serializers.TimeField(allow_null=True, help_text="Europe/Copenhagen wall time.")
+    end = serializers.TimeField(allow_null=True, help_text="Before start = across midnight.")
+    weekdays = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=7),
+        required=False,
+        max_length=7,
+        help_text="ISO weekdays (1 = Monday) on which a quiet window starts.",
+    )
+
+
+class PreferenceUpdateSerializer(StrictInputSerializer):
+    categories = CategoriesSerializer(required=False)
+    quiet_hours = QuietHoursSerializer(required=False, allow_null=True)
+
+
+class PreferenceSerializer(serializers.Serializer):
+    categories = serializers.SerializerMethodField()
+    quiet_hours = serializers.SerializerMethodField()
+    timezone = serializers.SerializerMethodField()
+
+    def get_categories(self, preference) -> dict[str, bool]:
+        values = {name: getattr(preference, name) for name in SWITCHABLE_CATEGORIES}
+        return {**values, Category.ALERTS: True}
+
+    def get_quiet_hours(self, preference) -> dict | None:
+        if preference.quiet_start is None:
+            return None
+        return {
+            "start": preference.quiet_start.strftime("%H:%M"),
+            "end": preference.quiet_end.strftime("%H:%M"),
+            "weekdays": mask_to_weekdays(preference.quiet_weekdays),
+        }
+
+    def get_timezone(self, preference) -> str:
+        return "Europe/Copenhagen"
+
+
+class InboxItemSerializer(serializers.Serializer):
+    """One inbox entry, rendered in the reader's language (no query per row)."""
+
+    id = serializers.IntegerField(source="notification_id")
+    category = serializers.ChoiceField(source="notification.category", choices=Category.choices)
+    priority = serializers.ChoiceField(source="notification.priority", choices=Priority.choices)
+    title = serializers.SerializerMethodField()
+    body = serializers.SerializerMethodField()
+    data = serializers.DictField(source="notification.data", child=serializers.CharField())
+    created_at = serializers.DateTimeField()
+    opened_at = serializers.DateTimeField(allow_null=True)
+
+    def _rendered(self, recipient) -> tuple[str, str]:
+        return render(recipient.notification, self.context["language"])
+
+    def get_title(self, recipient) -> str:
+        return self._rendered(recipient)[0]
+
+    def get_body(self, recipient) -> str:
+        return self._rendered(recipient)[1]
+
+
+class InboxQuerySerializer(serializers.Serializer):
+    updated_since = serializers.DateTimeField(required=False)
+
+
+class AlertCreateSerializer(StrictInputSerializer):
+    title = serializers.CharField(max_length=200)
+    body = serializers.CharField(max_length=4000)
+    units = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, max_length=500, default=list
+    )
+    audience = serializers.IntegerField(required=False, min_value=1, allow_null=True)
+    post_id = serializers.IntegerField(required=False, min_value=1, allow_null=True)
+    repush_after_minutes = serializers.IntegerField(required=False, min_value=0, allow_null=True)
+    sms_after_minutes = serializers.IntegerField(required=False, min_value=0, allow_null=True)
+    email_after_minutes = serializers.IntegerField(required=False, min_value=0, allow_null=True)
+    call_list_after_minutes = serializers.IntegerField(required=False, min_value=0, allow_null=True)
+
+
+class AlertSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    body = serializers.CharField()
+    post_id = serializers.IntegerField(allow_null=True)
+    sender = serializers.CharField(source="sender.name")
+    sent_at = serializers.DateTimeField()
+    addressed_to_me = serializers.BooleanField()
+    repush_after_minutes = serializers.IntegerField(allow_null=True)
+    sms_after_minutes = serializers.IntegerField(allow_null=True)
+    email_after_minutes = serializers.IntegerField(allow_null=True)
+    call_list_after_minutes = serializers.IntegerField(allow_null=True)
+
+
+class AlertAnswerSerializer(StrictInputSerializer):
+    answer = serializers.ChoiceField(choices=AlertRecipient.Answer.choices)
+
+
+class AlertAnswerResultSerializer(serializers.Serializer):
+    answer = serializers.CharField()
+    answered_at = serializers.DateTimeField()
+
+
+class RollCallUnitSerializer(serializers.Serializer):
+    unit_id = serializers.IntegerField(allow_null=True)
+    unit_name = serializers.CharField(source="unit__name", allow_null=True)
+    total = serializers.IntegerField()
+    ok = serializers.IntegerField()
+    need_help = serializers.IntegerField()
+    acknowledged = serializers.IntegerField()
+    not_answered = serializers.IntegerField()
+
+
+class RollCallSerializer(serializers.Serializer):
+    alert = serializers.IntegerField()
+    units = RollCallUnitSerializer(many=True)
+
+
+class RollCallPersonSerializer(serializers.Serializer):
+    user_id = serializers.IntegerField()
+    name = serializers.CharField(source="user.name")
+    phone = serializers.CharField(source="user.phone", allow_null=True)
+    unit_id = serializers.IntegerField(allow_null=True)
+    unit_name = serializers.CharField(source="unit.name", allow_null=True, default=None)
+    answer = serializers.CharField()
+    answered_at = serializers.DateTimeField(allow_null=True)
+    on_call_list = serializers.SerializerMethodField()
+
+    def get_on_call_list(self, row) -> bool:
+        return row.call_listed_at is not None and row.answered_at is None
+
+
+class RollCallQuerySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=["not_answered", "need_help", "ok", "acknowledged", "call_list"], required=False
+    )

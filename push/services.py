@@ -1,0 +1,266 @@
+"""Writes of the push app: devices, preferences, and notification_send — the one entry point
+other apps call to notify people.
+"""
+
+import hashlib
+from datetime import time
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from backend.errors import ApplicationError, NotFoundError
+from org.models import User
+
+from . import delivery
+from .models import (
+    SWITCHABLE_CATEGORIES,
+    Category,
+    Delivery,
+    Device,
+    Notification,
+    Preference,
+    Priority,
+    Recipient,
+)
+from .quiet_hours import quiet_until, weekdays_to_mask
+
+
+def _full_clean(instance, **kwargs) -> None:
+    try:
+        instance.full_clean(**kwargs)
+    except ValidationError as exc:
+        raise ApplicationError(
+            _("Oplysningerne er ikke gyldige."),
+            fields={k: [str(m) for m in v] for k, v in exc.message_dict.items()},
+        ) from exc
+
+
+def session_hash(session_key: str | None) -> str:
+    return hashlib.sha256(session_key.encode()).hexdigest() if session_key else ""
+
+
+# --- Devices -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def device_register(
+    *,
+    user: User,
+    identifier: str,
+    platform: str,
+    kind: str = Device.Kind.TOKEN,
+    app_version: str = "",
+    session_key: str | None = None,
+) -> Device:
+    """Register a device for `user`; the same identifier again updates it, moving it if needed.
+
+    A token is one app install: when another person logs in on a shared phone, the token
+    follows them, and the previous person stops getting push on that phone.
+    """
+    now = timezone.now()
+    device = Device.objects.select_for_update().filter(identifier=identifier).first()
+    if device is None:
+        device = Device(identifier=identifier)
+    device.user = user
+    device.kind = kind
+    device.platform = platform
+    device.app_version = app_version
+    device.session_hash = session_hash(session_key)
+    device.last_seen_at = now
+    device.retired_at = None
+    device.retired_reason = ""
+    _full_clean(device, validate_unique=False)
+    try:
+        with transaction.atomic():
+            device.save()
+    except IntegrityError:
+        # Registered by a concurrent request a moment ago: take that row over.
+        device.pk = Device.objects.get(identifier=identifier).pk
+        device.save(force_update=True)
+    return device
+
+
+@transaction.atomic
+def device_retire(*, user: User, identifier: str) -> None:
+    """Retire one of the user's devices; retiring an already retired one is a no-op."""
+    device = Device.objects.filter(identifier=identifier, user=user).first()
+    if device is None:
+        raise NotFoundError(_("Enheden findes ikke."))
+    if device.retired_at is None:
+        device.retired_at = timezone.now()
+        device.retired_reason = Device.RetiredReason.USER
+        device.save(update_fields=["retired_at", "retired_reason"])
+
+
+def devices_retire_for_session(*, session_key: str | None) -> int:
+    """Retire the devices registered under a session that has ended (logout)."""
+    digest = session_hash(session_key)
+    if not digest:
+        return 0
+    return Device.objects.filter(session_hash=digest, retired_at__isnull=True).update(
+        retired_at=timezone.now(), retired_reason=Device.RetiredReason.LOGOUT
+    )
+
+
+# --- Preferences ---------------------------------------------------------------------------
+
+
+_UNSET = object()
+
+
+@transaction.atomic
+def preference_update(
+    *,
+    user: User,
+    categories: dict[str, bool] | None = None,
+    quiet_start: time | Any | None = _UNSET,
+    quiet_end: time | Any | None = _UNSET,
+    quiet_weekdays: list[int] | None = None,
+) -> Preference:
+    """Change categories (alerts cannot be switched off) and quiet hours."""
+    preference, _created = Preference.objects.select_for_update().get_or_create(user=user)
+    for name, enabled in (categories or {}).items():
+        if name not in SWITCHABLE_CATEGORIES:
+            raise ApplicationError(
+                _("Krisebeskeder kan ikke slås fra."),
+                fields={"categories": [_("Ukendt eller låst kategori: %(c)s") % {"c": name}]},
+            )
+        setattr(preference, name, enabled)
+    if quiet_start is not _UNSET:
+        preference.quiet_start = quiet_start
+    if quiet_end is not _UNSET:
+        preference.quiet_end = quiet_end
+    if quiet_weekdays is not None:
+        preference.quiet_weekdays = weekdays_to_mask(quiet_weekdays)
+    if (preference.quiet_start is None) != (preference.quiet_end is None):
+        raise ApplicationError(
+            _("Stille timer skal have både start og slut."),
+            fields={"quiet_hours": [_("Angiv både start og slut, eller ingen af dem.")]},
+        )
+    if preference.quiet_start is not None and preference.quiet_start == preference.quiet_end:
+        raise ApplicationError(
+            _("Stille timer skal starte og slutte på forskellige tidspunkter."),
+            fields={"quiet_hours": [_("Start og slut er ens.")]},
+        )
+    _full_clean(preference, validate_unique=False)
+    preference.save()
+    return preference
+
+
+# --- Notifications -------------------------------------------------------------------------
+
+
+def _string_data(data: dict | None) -> dict[str, str]:
+    """FCM's data payload takes string values only; refuse anything else at the caller."""
+    data = data or {}
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        raise ValueError("notification data must map strings to strings")
+    return dict(data)
+
+
+@transaction.atomic
+def notification_send(
+    *,
+    category: str,
+    recipients: QuerySet[User],
+    title: str,
+    body: str = "",
+    params: dict[str, Any] | None = None,
+    data: dict[str, str] | None = None,
+    priority: str = Priority.NORMAL,
+    collapse_key: str = "",
+    dedup_key: str | None = None,
+) -> Notification:
+    """Notify people: an inbox entry each, and a delivery per device, sent after commit.
+
+    Call it inside the transaction that writes what it announces. `title` and `body` are
+    Danish msgids (mark them with gettext_noop) formatted with `params` in each recipient's
+    language. People who switched the category off are left out, except for alerts; people
+    in their quiet hours get it when those end, except for alerts. With `dedup_key`, a second
+    call with the same key returns the first notification and sends nothing.
+    """
+    if category not in Category.values:
+        raise ValueError(f"unknown category {category!r}")
+    if dedup_key and (existing := Notification.objects.filter(dedup_key=dedup_key).first()):
+        return existing
+    notification = Notification(
+        category=category,
+        title=title,
+        body=body,
+        params=params or {},
+        data=_string_data(data),
+        priority=Priority.HIGH if category == Category.ALERTS else priority,
+        collapse_key=collapse_key,
+        dedup_key=dedup_key or None,
+    )
+    _full_clean(notification, validate_unique=False)
+    try:
+        with transaction.atomic():
+            notification.save()
+    except IntegrityError:
+        # A concurrent call with the same dedup_key won the race.
+        return Notification.objects.get(dedup_key=dedup_key)
+    now = timezone.now()
+    people = recipients.filter(is_active=True)
+    if category != Category.ALERTS:
+        # No preference row means every category on.
+        people = people.exclude(**{f"push_preference__{category}": False})
+    rows = list(
+        people.values_list(
+            "id",
+            "push_preference__quiet_start",
+            "push_preference__quiet_end",
+            "push_preference__quiet_weekdays",
+        ).distinct()
+    )
+    Recipient.objects.bulk_create(
+        [Recipient(notification=notification, user_id=row[0], created_at=now) for row in rows],
+        batch_size=1000,
+    )
+    held_until = {}
+    if category != Category.ALERTS:
+        for user_id, start, end, weekdays in rows:
+            if start is not None and (
+                until := quiet_until(start=start, end=end, weekdays=weekdays, now=now)
+            ):
+                held_until[user_id] = until
+    devices = Device.objects.filter(
+        user_id__in=[row[0] for row in rows], retired_at__isnull=True
+    ).values_list("id", "user_id")
+    deliveries = Delivery.objects.bulk_create(
+        [
+            Delivery(
+                notification=notification,
+                device_id=device_id,
+                user_id=user_id,
+                status=Delivery.Status.HELD if user_id in held_until else Delivery.Status.QUEUED,
+                next_attempt_at=held_until.get(user_id),
+                updated_at=now,
+            )
+            for device_id, user_id in devices
+        ],
+        batch_size=1000,
+    )
+    queued = [d.pk for d in deliveries if d.status == Delivery.Status.QUEUED]
+    delivery.enqueue_on_commit(queued)
+    return notification
+
+
+@transaction.atomic
+def notification_open(*, user: User, notification_id: int) -> Recipient:
+    """Mark a notification in the user's inbox as opened (the first time counts)."""
+    recipient = (
+        Recipient.objects.select_for_update()
+        .filter(user=user, notification_id=notification_id)
+        .first()
+    )
+    if recipient is None:
+        raise NotFoundError(_("Notifikationen findes ikke."))
+    if recipient.opened_at is None:
+        recipient.opened_at = timezone.now()
+        recipient.save(update_fields=["opened_at"])
+    return recipient

@@ -1,0 +1,239 @@
+"""The push API: devices, preferences, the inbox, crisis alerts and their roll-call."""
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.errors import NotFoundError, PermissionDeniedError
+from org.models import Audience, OrgUnit
+
+from . import alerts, selectors, services
+from .models import AlertRecipient, Device
+from .serializers import (
+    AlertAnswerResultSerializer,
+    AlertAnswerSerializer,
+    AlertCreateSerializer,
+    AlertSerializer,
+    DeviceRegisterSerializer,
+    DeviceSerializer,
+    InboxItemSerializer,
+    InboxQuerySerializer,
+    PreferenceSerializer,
+    PreferenceUpdateSerializer,
+    RollCallPersonSerializer,
+    RollCallQuerySerializer,
+    RollCallSerializer,
+)
+
+
+def _session_key(request) -> str | None:
+    # With X-Session-Token auth, DRF's request.auth is the allauth session.
+    return getattr(request.auth, "session_key", None)
+
+
+class DeviceListView(APIView):
+    @extend_schema(
+        request=DeviceRegisterSerializer,
+        responses={200: DeviceSerializer, 201: DeviceSerializer},
+        summary="Register this device for push (idempotent; moves the token to me)",
+    )
+    def post(self, request):
+        data = DeviceRegisterSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        kind = Device.Kind.FID if values.get("fid") else Device.Kind.TOKEN
+        identifier = values.get("fid") or values["token"]
+        existed = Device.objects.filter(identifier=identifier).exists()
+        device = services.device_register(
+            user=request.user,
+            identifier=identifier,
+            kind=kind,
+            platform=values["platform"],
+            app_version=values["app_version"],
+            session_key=_session_key(request),
+        )
+        return Response(
+            DeviceSerializer(device).data,
+            status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
+        )
+
+
+class DeviceDetailView(APIView):
+    @extend_schema(
+        responses={204: OpenApiResponse(description="Retired (also when it already was).")},
+        summary="Stop push to this device",
+    )
+    def delete(self, request, token: str):
+        services.device_retire(user=request.user, identifier=token)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PreferenceView(APIView):
+    @extend_schema(responses=PreferenceSerializer, summary="My push preferences")
+    def get(self, request):
+        return Response(PreferenceSerializer(selectors.preference_for(user=request.user)).data)
+
+    @extend_schema(
+        request=PreferenceUpdateSerializer,
+        responses=PreferenceSerializer,
+        summary="Change categories and quiet hours (quiet_hours: null switches them off)",
+    )
+    def patch(self, request):
+        data = PreferenceUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        changes = {}
+        if "categories" in values:
+            changes["categories"] = {k: v for k, v in values["categories"].items() if k != "alerts"}
+        if "quiet_hours" in values:
+            quiet = values["quiet_hours"] or {"start": None, "end": None}
+            changes.update(quiet_start=quiet["start"], quiet_end=quiet["end"])
+            if "weekdays" in quiet:
+                changes["quiet_weekdays"] = quiet["weekdays"]
+        preference = services.preference_update(user=request.user, **changes)
+        return Response(PreferenceSerializer(preference).data)
+
+
+class InboxView(GenericAPIView):
+    serializer_class = InboxItemSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "updated_since", OpenApiTypes.DATETIME, description="Only what arrived after this."
+            )
+        ],
+        summary="My notification inbox, newest first",
+    )
+    def get(self, request):
+        query = InboxQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        items = selectors.inbox(user=request.user)
+        if since := query.validated_data.get("updated_since"):
+            items = items.filter(created_at__gt=since)
+        page = self.paginate_queryset(items)
+        context = {"language": request.user.language or get_language()}
+        return self.get_paginated_response(
+            InboxItemSerializer(page, many=True, context=context).data
+        )
+
+
+class InboxOpenedView(APIView):
+    @extend_schema(request=None, responses={204: None}, summary="Mark a notification opened")
+    def post(self, request, notification_id: int):
+        services.notification_open(user=request.user, notification_id=notification_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AlertListView(GenericAPIView):
+    serializer_class = AlertSerializer
+
+    @extend_schema(summary="Alerts I sent, received, or that reached my people")
+    def get(self, request):
+        page = self.paginate_queryset(selectors.alerts_visible(user=request.user))
+        return self.get_paginated_response(AlertSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=AlertCreateSerializer,
+        responses={201: AlertSerializer},
+        summary="Send a crisis alert (communications; leaders for their units)",
+    )
+    def post(self, request):
+        if not alerts.can_send_alerts(request.user):
+            raise PermissionDeniedError(_("Du kan ikke sende krisebeskeder."))
+        data = AlertCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        unit_ids = values.pop("units")
+        units = list(OrgUnit.objects.filter(pk__in=unit_ids))
+        if len(units) != len(set(unit_ids)):
+            raise NotFoundError(_("Enheden findes ikke."))
+        audience = None
+        if (audience_id := values.pop("audience", None)) is not None:
+            audience = Audience.objects.filter(pk=audience_id).first()
+            if audience is None:
+                raise NotFoundError(_("Målgruppen findes ikke."))
+        alert = alerts.alert_send(sender=request.user, units=units, audience=audience, **values)
+        alert = selectors.alerts_visible(user=request.user).get(pk=alert.pk)
+        return Response(AlertSerializer(alert).data, status=status.HTTP_201_CREATED)
+
+
+class AlertDetailView(APIView):
+    @extend_schema(responses=AlertSerializer, summary="One alert")
+    def get(self, request, alert_id: int):
+        alert = selectors.alerts_visible(user=request.user).filter(pk=alert_id).first()
+        if alert is None:
+            raise NotFoundError(_("Krisebeskeden findes ikke."))
+        return Response(AlertSerializer(alert).data)
+
+
+class AlertAnswerView(APIView):
+    @extend_schema(
+        request=AlertAnswerSerializer,
+        responses=AlertAnswerResultSerializer,
+        summary='Answer an alert: "Jeg er OK", "Jeg har brug for hjælp" or acknowledged',
+    )
+    def post(self, request, alert_id: int):
+        data = AlertAnswerSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        recipient = alerts.alert_answer(
+            user=request.user, alert_id=alert_id, answer=data.validated_data["answer"]
+        )
+        return Response(AlertAnswerResultSerializer(recipient).data)
+
+
+def _monitored(request, alert_id: int):
+    alert = selectors.alert_monitored(user=request.user, alert_id=alert_id)
+    if alert is None:
+        raise NotFoundError(_("Krisebeskeden findes ikke."))
+    return alert
+
+
+class AlertRollCallView(APIView):
+    @extend_schema(
+        responses=RollCallSerializer,
+        summary="Live roll-call per unit (sender, communications, leaders of the people)",
+    )
+    def get(self, request, alert_id: int):
+        alert = _monitored(request, alert_id)
+        units = list(selectors.roll_call_by_unit(alert=alert, viewer=request.user))
+        return Response(RollCallSerializer({"alert": alert.pk, "units": units}).data)
+
+
+_PEOPLE_FILTERS = {
+    "not_answered": {"answered_at__isnull": True},
+    "need_help": {"answer": AlertRecipient.Answer.NEED_HELP},
+    "ok": {"answer": AlertRecipient.Answer.OK},
+    "acknowledged": {"answer": AlertRecipient.Answer.ACKNOWLEDGED},
+    "call_list": {"answered_at__isnull": True, "call_listed_at__isnull": False},
+}
+
+
+class AlertPeopleView(GenericAPIView):
+    serializer_class = RollCallPersonSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "status",
+                str,
+                enum=list(_PEOPLE_FILTERS),
+                description="call_list = not answered after the ladder's last step.",
+            )
+        ],
+        summary="The people of the roll-call, with phone numbers to call",
+    )
+    def get(self, request, alert_id: int):
+        alert = _monitored(request, alert_id)
+        query = RollCallQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        people = selectors.roll_call_people(alert=alert, viewer=request.user)
+        if wanted := query.validated_data.get("status"):
+            people = people.filter(**_PEOPLE_FILTERS[wanted])
+        page = self.paginate_queryset(people.order_by("unit__name", "user__name", "pk"))
+        return self.get_paginated_response(RollCallPersonSerializer(page, many=True).data)
