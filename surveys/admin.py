@@ -1,0 +1,169 @@
+"""Django admin for communications and HR: surveys and questions, waves read-only.
+
+Surveys are saved through the services; questions and options are edited here only while the
+survey has never run (after that its answers depend on them).
+"""
+
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
+
+from backend.errors import ApplicationError
+from org.models import Role
+
+from . import services
+from .models import Option, Question, Survey, Wave
+
+
+class SurveyAuthorMixin:
+    """Open to communications, HR and admins (the roles), not only to Django superusers."""
+
+    def _allowed(self, request) -> bool:
+        user = request.user
+        return user.is_active and (
+            user.is_superuser or user.has_role(Role.COMMUNICATIONS, Role.HR, Role.ADMIN)
+        )
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_add_permission(self, request, *args):
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ServiceErrorMixin:
+    def changeform_view(self, request, *args, **kwargs):
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except ApplicationError as exc:
+            # changeform_view runs in a transaction: nothing of the refused save is kept.
+            self.message_user(request, exc.message, level=messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+def _has_run(survey_id) -> bool:
+    return bool(survey_id) and Wave.objects.filter(survey_id=survey_id).exists()
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    extra = 0
+    fields = ["position", "kind", "text", "indicator", "custom_indicator", "pillar"]
+    show_change_link = True
+
+    def _editable(self, request, obj) -> bool:
+        return obj is None or not _has_run(obj.pk)
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(request, obj)
+
+
+@admin.register(Survey)
+class SurveyAdmin(SurveyAuthorMixin, ServiceErrorMixin, admin.ModelAdmin):
+    list_display = ["title", "recurrence", "first_opens_at", "is_active", "anonymous", "waves"]
+    list_filter = ["recurrence", "is_active", "anonymous"]
+    search_fields = ["title"]
+    inlines = [QuestionInline]
+    actions = ["copy_surveys"]
+    fields = [
+        "title",
+        "intro",
+        "anonymous",
+        "audience",
+        "min_group_size",
+        "min_free_text_group_size",
+        "recurrence",
+        "first_opens_at",
+        "open_days",
+        "ends_on",
+        "is_active",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(wave_total=Count("waves"))
+
+    @admin.display(description=_("runder"), ordering="wave_total")
+    def waves(self, survey):
+        return survey.wave_total
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in self.fields}
+        if change:
+            services.survey_update(survey=obj, **data)
+        else:
+            obj.pk = services.survey_create(created_by=request.user, **data).pk
+
+    @admin.action(description=_("Kopiér som ny undersøgelse"))
+    def copy_surveys(self, request, queryset):
+        for survey in queryset:
+            services.survey_create(
+                created_by=request.user,
+                title=_("Kopi af %(title)s") % {"title": survey.title},
+                intro=survey.intro,
+                anonymous=survey.anonymous,
+                audience=survey.audience,
+                recurrence=survey.recurrence,
+                open_days=survey.open_days,
+                questions=services.survey_questions_spec(survey=survey),
+            )
+
+
+class OptionInline(admin.TabularInline):
+    model = Option
+    extra = 0
+    fields = ["position", "text", "is_correct"]
+
+    def has_add_permission(self, request, obj=None):
+        return obj is None or not _has_run(obj.survey_id)
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None or not _has_run(obj.survey_id)
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None or not _has_run(obj.survey_id)
+
+
+@admin.register(Question)
+class QuestionAdmin(SurveyAuthorMixin, admin.ModelAdmin):
+    list_display = ["text", "survey", "position", "kind", "indicator", "pillar"]
+    list_filter = ["kind", "indicator"]
+    list_select_related = ["survey"]
+    inlines = [OptionInline]
+
+    def has_module_permission(self, request):
+        return False  # reached from its survey
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (
+            obj is not None and _has_run(obj.survey_id)
+        )
+
+
+@admin.register(Wave)
+class WaveAdmin(SurveyAuthorMixin, admin.ModelAdmin):
+    list_display = ["survey", "number", "opens_at", "closes_at", "status", "invited_count"]
+    list_filter = ["status"]
+    list_select_related = ["survey"]
+    readonly_fields = [f.name for f in Wave._meta.fields]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,349 @@
+"""Pulse surveys: surveys and their questions, waves, invitations, and anonymous answers.
+
+Anonymity is a storage property, not a display rule. For an anonymous wave:
+- `Response` holds the wave, the unit frozen at invitation and the day — no person, no time of
+  day — and has a random UUID key, so the key says nothing about the order of submission;
+- `Participation` (who has answered) is a separate table with a random UUID key and no time at
+  all, so its rows cannot be lined up with responses by order or by time;
+- `Answer` and `AnswerChoice` repeat the wave and the unit (denormalised) so results aggregate
+  in one GROUP BY without a join (TECH-NOTES: ~40 ms for 7,000 respondents on PostgreSQL).
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from org.models import Audience, OrgUnit
+
+# The floors the issue sets: results never below 3 respondents, free text never below 5.
+MIN_GROUP_FLOOR = 3
+MIN_FREE_TEXT_FLOOR = 5
+
+
+def default_min_group_size() -> int:
+    return settings.SURVEY_MIN_GROUP_SIZE
+
+
+def default_min_free_text_group_size() -> int:
+    return settings.SURVEY_MIN_FREE_TEXT_GROUP_SIZE
+
+
+class Recurrence(models.TextChoices):
+    ONCE = "once", _("Én gang")
+    WEEKLY = "weekly", _("Hver uge")
+    BIWEEKLY = "biweekly", _("Hver anden uge")
+    MONTHLY = "monthly", _("Hver måned")
+    QUARTERLY = "quarterly", _("Hvert kvartal")
+
+
+class QuestionKind(models.TextChoices):
+    LIKERT = "likert", _("Enig/uenig (1–5)")
+    SCALE = "scale", _("Skala 0–10")
+    SINGLE = "single", _("Ét valg")
+    MULTIPLE = "multiple", _("Flere valg")
+    FREE_TEXT = "free_text", _("Fritekst")
+    KNOWLEDGE = "knowledge", _("Videnspørgsmål")
+
+
+# Kinds answered by choosing options, and kinds answered with a number.
+CHOICE_KINDS = frozenset({QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.KNOWLEDGE})
+VALUE_RANGES = {QuestionKind.LIKERT: (1, 5), QuestionKind.SCALE: (0, 10)}
+
+
+class Indicator(models.TextChoices):
+    KERNEFORTAELLING = "kernefortaelling", _("Kendskab til Kernefortællingen")
+    VIDENDELING = "videndeling", _("Bedre videndeling")
+    TVAERFAGLIGT_SAMARBEJDE = "tvaerfagligt_samarbejde", _("Øget tværfagligt samarbejde")
+    ANSVAR_INTERN_KOMMUNIKATION = (
+        "ansvar_intern_kommunikation",
+        _("Alle har ansvar for den gode interne kommunikation"),
+    )
+    ENPS = "enps", _("eNPS")
+    CUSTOM = "custom", _("Egen indikator")
+
+
+class Pillar(models.TextChoices):
+    BELIGGENHED = "beliggenhed", _("Beliggenhed")
+    DET_GODE_LIV = "det_gode_liv", _("Det gode liv")
+    UDDANNELSE = "uddannelse", _("Uddannelse")
+
+
+class Survey(models.Model):
+    title = models.CharField(_("titel"), max_length=200)
+    intro = models.TextField(_("introduktion"), blank=True)
+    anonymous = models.BooleanField(_("anonym"), default=True)
+    audience = models.ForeignKey(
+        Audience,
+        verbose_name=_("målgruppe"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    min_group_size = models.PositiveSmallIntegerField(
+        _("mindste gruppe"), default=default_min_group_size
+    )
+    min_free_text_group_size = models.PositiveSmallIntegerField(
+        _("mindste gruppe for fritekst"), default=default_min_free_text_group_size
+    )
+    recurrence = models.CharField(
+        _("gentagelse"), max_length=20, choices=Recurrence.choices, default=Recurrence.ONCE
+    )
+    first_opens_at = models.DateTimeField(_("første runde åbner"), null=True, blank=True)
+    open_days = models.PositiveSmallIntegerField(_("åben i dage"), default=7)
+    ends_on = models.DateField(_("sidste runde åbner senest"), null=True, blank=True)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("undersøgelse")
+        verbose_name_plural = _("undersøgelser")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_group_size__gte=MIN_GROUP_FLOOR), name="survey_min_group_floor"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_free_text_group_size__gte=MIN_FREE_TEXT_FLOOR),
+                name="survey_min_free_text_floor",
+            ),
+            models.CheckConstraint(condition=Q(open_days__gte=1), name="survey_open_days_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Question(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(_("nummer"))
+    kind = models.CharField(_("type"), max_length=20, choices=QuestionKind.choices)
+    text = models.CharField(_("spørgsmål"), max_length=500)
+    indicator = models.CharField(
+        _("indikator"), max_length=40, choices=Indicator.choices, blank=True
+    )
+    custom_indicator = models.CharField(_("egen indikator"), max_length=60, blank=True)
+    pillar = models.CharField(_("søjle"), max_length=20, choices=Pillar.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("spørgsmål")
+        verbose_name_plural = _("spørgsmål")
+        ordering = ["survey_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "position"], name="question_unique_position"),
+            models.CheckConstraint(
+                condition=Q(indicator="custom", custom_indicator__gt="")
+                | (~Q(indicator="custom") & Q(custom_indicator="")),
+                name="question_custom_indicator_named",
+            ),
+            models.CheckConstraint(
+                condition=Q(pillar="") | Q(kind="knowledge"), name="question_pillar_on_knowledge"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def indicator_key(self) -> str:
+        """The indicator the question rolls up to: a fixed one, or `custom:<name>`."""
+        if self.indicator == Indicator.CUSTOM:
+            return f"custom:{self.custom_indicator}"
+        return self.indicator
+
+
+class Option(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
+    position = models.PositiveSmallIntegerField(_("nummer"))
+    text = models.CharField(_("svarmulighed"), max_length=300)
+    is_correct = models.BooleanField(_("korrekt"), default=False)
+
+    class Meta:
+        verbose_name = _("svarmulighed")
+        verbose_name_plural = _("svarmuligheder")
+        ordering = ["question_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "position"], name="option_unique_position"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Wave(models.Model):
+    """One run of a survey. Audience, anonymity and group minimums are frozen when it opens."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Åben")
+        CLOSED = "closed", _("Lukket")
+
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="waves")
+    number = models.PositiveIntegerField(_("runde"))
+    opens_at = models.DateTimeField(_("åbner"))
+    closes_at = models.DateTimeField(_("lukker"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    audience = models.ForeignKey(Audience, on_delete=models.PROTECT, related_name="+")
+    anonymous = models.BooleanField()
+    min_group_size = models.PositiveSmallIntegerField()
+    min_free_text_group_size = models.PositiveSmallIntegerField()
+    invited_count = models.PositiveIntegerField(default=0)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("runde")
+        verbose_name_plural = _("runder")
+        ordering = ["survey_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "number"], name="wave_unique_number"),
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=F("opens_at")), name="wave_closes_after_opening"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_group_size__gte=MIN_GROUP_FLOOR), name="wave_min_group_floor"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_free_text_group_size__gte=MIN_FREE_TEXT_FLOOR),
+                name="wave_min_free_text_floor",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "closes_at"], name="wave_status_closes")]
+
+    def __str__(self) -> str:
+        return f"{self.survey} #{self.number}"
+
+
+class WaveUnit(models.Model):
+    """The unit tree as it stood when the wave opened: a later reorganisation cannot re-cut it."""
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="units")
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    parent = models.ForeignKey(
+        OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(max_length=200)
+    path = models.CharField(max_length=255)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["wave", "unit"], name="waveunit_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Invitation(models.Model):
+    """A person invited to a wave, with the unit they were in when it opened."""
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="survey_invitations"
+    )
+    unit = models.ForeignKey(
+        OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["wave", "user"], name="invitation_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.wave_id}:{self.user_id}"
+
+
+class Participation(models.Model):
+    """That a person has answered a wave — never what, never when. Enforces once-only."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="participations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="survey_participations"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["wave", "user"], name="participation_once_per_wave"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.wave_id}:{self.user_id}"
+
+
+class Response(models.Model):
+    """One submitted set of answers. `respondent` is set only for non-anonymous waves."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    wave = models.ForeignKey(Wave, on_delete=models.PROTECT, related_name="responses")
+    unit = models.ForeignKey(
+        OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_on = models.DateField()
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["wave", "unit"], name="response_wave_unit")]
+
+    def __str__(self) -> str:
+        return str(self.pk)
+
+
+class Answer(models.Model):
+    """The answer to one question; choices of choice questions are in AnswerChoice."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    wave = models.ForeignKey(Wave, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    value = models.SmallIntegerField(null=True, blank=True)
+    is_correct = models.BooleanField(null=True, blank=True)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="answer_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["wave", "unit", "question"], name="answer_wave_unit_question")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}"
+
+
+class AnswerChoice(models.Model):
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="choices")
+    option = models.ForeignKey(Option, on_delete=models.PROTECT, related_name="+")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    wave = models.ForeignKey(Wave, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "option"], name="answerchoice_unique"),
+        ]
+        indexes = [models.Index(fields=["wave", "unit"], name="answerchoice_wave_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.option_id}"

@@ -1,0 +1,454 @@
+"""Survey results and the strategy scorecard, suppressed server-side for one caller.
+
+Counting happens in the database: one GROUP BY per kind of number over the unit column that
+answers carry (denormalised), so the cost does not depend on how many people answered. The
+small aggregated result is then rolled up the wave's frozen unit tree and suppressed in
+Python by `surveys.suppression` — the same code the property test exercises. The number of
+queries is fixed: it does not grow with waves, units or respondents.
+"""
+
+import random
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
+
+from backend.errors import NotFoundError, PermissionDeniedError
+from org.models import Role, User
+from org.selectors import units_in_scope
+
+from .models import (
+    CHOICE_KINDS,
+    VALUE_RANGES,
+    Answer,
+    AnswerChoice,
+    Indicator,
+    Invitation,
+    Question,
+    QuestionKind,
+    Response,
+    Survey,
+    Wave,
+    WaveUnit,
+)
+from .suppression import ROOT, Tree, folded_into, listed_nodes, rollup, shown_nodes, top_nodes
+
+# A response rate is shown only where at least this many were invited (issue 6).
+MIN_INVITED_FOR_RATE = 5
+_SHUFFLE = random.SystemRandom()
+
+
+def caller_scope(*, user: User) -> frozenset[int] | None:
+    """The unit ids whose results the caller may read; None means all (communications)."""
+    if user.has_role(Role.COMMUNICATIONS):
+        return None
+    if user.has_role(Role.LEADER):
+        return frozenset(units_in_scope(leader=user).values_list("pk", flat=True))
+    raise PermissionDeniedError(_("Kun ledere og Kommunikation kan se resultater."))
+
+
+@dataclass
+class WaveView:
+    """One wave's frozen tree, its shown nodes, and what the caller may see of it."""
+
+    wave: Wave
+    tree: Tree
+    names: dict[int, str]
+    shown: frozenset
+    scope_nodes: frozenset | None
+    invited: dict[int, int] = field(default_factory=dict)
+
+    def node_for(self, unit_id: int | None) -> int | None:
+        """The tree node for a unit the caller asks about, or None when it is not visible."""
+        node = ROOT if unit_id is None else unit_id
+        if node not in self.tree.depth:
+            return None
+        if self.scope_nodes is not None and node not in self.scope_nodes:
+            return None
+        return node
+
+    def listed(self, focus: int | None) -> list[int]:
+        return listed_nodes(self.tree, scope=self.scope_nodes, focus=focus)
+
+    def tops(self, focus: int | None) -> list[int]:
+        if focus is not None:
+            return [focus]
+        return top_nodes(self.tree, self.listed(None))
+
+    def is_visible(self, node: int) -> bool:
+        in_scope = self.scope_nodes is None or node in self.scope_nodes
+        return in_scope and node in self.shown
+
+    def unit_ref(self, node: int) -> dict[str, Any]:
+        return {
+            "id": None if node == ROOT else node,
+            "name": self.names.get(node) or _("Hele organisationen"),
+        }
+
+
+def _wave_views(waves: list[Wave], scope: frozenset[int] | None) -> dict[int, WaveView]:
+    """Build each wave's frozen tree and shown set: three queries, whatever the sizes."""
+    wave_ids = [w.pk for w in waves]
+    parents: dict[int, dict[int, int]] = defaultdict(dict)
+    names: dict[int, dict[int, str]] = defaultdict(dict)
+    for wave_id, unit_id, parent_id, name in WaveUnit.objects.filter(
+        wave_id__in=wave_ids
+    ).values_list("wave_id", "unit_id", "parent_id", "name"):
+        parents[wave_id][unit_id] = parent_id
+        names[wave_id][unit_id] = name
+    direct: dict[int, dict[int, int]] = defaultdict(dict)
+    for row in (
+        Response.objects.filter(wave_id__in=wave_ids)
+        .values("wave_id", "unit_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        direct[row["wave_id"]][row["unit_id"] or ROOT] = row["n"]
+    invited: dict[int, dict[int, int]] = defaultdict(dict)
+    for row in (
+        Invitation.objects.filter(wave_id__in=wave_ids)
+        .values("wave_id", "unit_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        invited[row["wave_id"]][row["unit_id"] or ROOT] = row["n"]
+    views = {}
+    for wave in waves:
+        known = parents[wave.pk]
+        # A unit whose parent was not in the snapshot hangs under the whole organisation.
+        parent = {unit: (p if p in known else ROOT) for unit, p in known.items()}
+        tree = Tree(parent, {u: n for u, n in direct[wave.pk].items() if u in parent or u == ROOT})
+        views[wave.pk] = WaveView(
+            wave=wave,
+            tree=tree,
+            names=names[wave.pk],
+            shown=shown_nodes(tree, minimum=wave.min_group_size),
+            scope_nodes=None if scope is None else frozenset(scope) & frozenset(parent),
+            invited=invited[wave.pk],
+        )
+    return views
+
+
+def _summary_counts(wave_ids: list[int], question_ids: Iterable[int] | None = None) -> dict:
+    """Per wave, per unit: {(question, measure): count} for every number-like answer."""
+    answers = Answer.objects.filter(wave_id__in=wave_ids)
+    if question_ids is not None:
+        answers = answers.filter(question_id__in=list(question_ids))
+    rows = (
+        answers.filter(Q(value__isnull=False) | Q(is_correct__isnull=False))
+        .values("wave_id", "unit_id", "question_id")
+        .annotate(
+            n=Count("pk"),
+            total=Sum("value"),
+            ge4=Count("pk", filter=Q(value__gte=4)),
+            ge9=Count("pk", filter=Q(value__gte=9)),
+            le6=Count("pk", filter=Q(value__lte=6)),
+            correct=Count("pk", filter=Q(is_correct=True)),
+        )
+        .order_by()
+    )
+    counts: dict[int, dict[int, dict]] = defaultdict(lambda: defaultdict(dict))
+    for row in rows:
+        bucket = counts[row["wave_id"]][row["unit_id"] or ROOT]
+        question = row["question_id"]
+        for measure in ("n", "total", "ge4", "ge9", "le6", "correct"):
+            bucket[(question, measure)] = row[measure] or 0
+    return counts
+
+
+def _question_numbers(question: Question, c: dict) -> dict[str, Any]:
+    """Mean, favourable share, eNPS or share correct from one node's counters."""
+    n = c.get((question.pk, "n"), 0)
+    if not n:
+        return {}
+    numbers: dict[str, Any] = {"answers": n}
+    if question.kind in (QuestionKind.LIKERT, QuestionKind.SCALE):
+        numbers["mean"] = round(c[(question.pk, "total")] / n, 2)
+    if question.kind == QuestionKind.LIKERT:
+        numbers["favourable_share"] = round(c[(question.pk, "ge4")] / n, 3)
+    if question.kind == QuestionKind.SCALE:
+        numbers["enps"] = round(100 * (c[(question.pk, "ge9")] - c[(question.pk, "le6")]) / n)
+    if question.kind == QuestionKind.KNOWLEDGE:
+        numbers["share_correct"] = round(c[(question.pk, "correct")] / n, 3)
+    return numbers
+
+
+def _questions(survey_ids: Iterable[int], *, indicator_only: bool = False) -> list[Question]:
+    questions = Question.objects.filter(survey_id__in=list(survey_ids))
+    if indicator_only:
+        questions = questions.exclude(indicator="")
+    return list(questions.prefetch_related("options").order_by("survey_id", "position"))
+
+
+def _rate(invited_n: int, respondents: int) -> dict[str, Any]:
+    if invited_n < MIN_INVITED_FOR_RATE:
+        return {"invited": None, "response_rate": None}
+    return {"invited": invited_n, "response_rate": round(respondents / invited_n, 3)}
+
+
+def survey_results(
+    *, survey: Survey, viewer: User, wave_id: int | None = None, unit_id: int | None = None
+) -> dict[str, Any]:
+    """Results of one wave per unit in the caller's scope, plus the trend across waves."""
+    scope = caller_scope(user=viewer)
+    waves = list(Wave.objects.filter(survey=survey).order_by("number"))
+    questions = _questions([survey.pk])
+    base = {
+        "survey": {"id": survey.pk, "title": survey.title},
+        "questions": [_question_ref(q) for q in questions],
+    }
+    if not waves:
+        if unit_id is not None or wave_id is not None:
+            raise NotFoundError(_("Findes ikke."))
+        return {**base, "wave": None, "units": [], "trend": []}
+    selected = waves[-1] if wave_id is None else next((w for w in waves if w.pk == wave_id), None)
+    if selected is None:
+        raise NotFoundError(_("Runden findes ikke."))
+    views = _wave_views(waves, scope)
+    view = views[selected.pk]
+    focus = view.node_for(unit_id)
+    if unit_id is not None and focus is None:
+        raise NotFoundError(_("Enheden findes ikke."))
+    counts = _summary_counts([w.pk for w in waves])
+    listed = view.listed(focus)
+    visible = [n for n in listed if view.is_visible(n)]
+    totals = rollup(view.tree, counts[selected.pk], visible)
+    distributions = _distributions(view, selected, visible)
+    invited = rollup(view.tree, {u: {"n": n} for u, n in view.invited.items()}, visible)
+    texts = _free_texts(view, selected, visible, questions)
+    units = []
+    for node in listed:
+        entry: dict[str, Any] = {"unit": view.unit_ref(node), "shown": node in visible}
+        if node in visible:
+            respondents = view.tree.total[node]
+            entry.update(respondents=respondents, **_rate(invited[node].get("n", 0), respondents))
+            entry["folded_units"] = [
+                view.unit_ref(u)
+                for u in folded_into(view.tree, node, view.shown, present=view.invited)
+            ]
+            entry["questions"] = [
+                {
+                    "question": q.pk,
+                    **_question_numbers(q, totals[node]),
+                    "distribution": _distribution(q, distributions[node]),
+                    **texts.get(node, {}).get(q.pk, {}),
+                }
+                for q in questions
+            ]
+        units.append(entry)
+    return {
+        **base,
+        "wave": _wave_ref(selected),
+        "units": units,
+        "trend": _trend(views, waves, counts, questions, unit_id),
+    }
+
+
+def _trend(views, waves, counts, questions, unit_id) -> list[dict[str, Any]]:
+    trend = []
+    for wave in waves:
+        view = views[wave.pk]
+        focus = view.node_for(unit_id)
+        if unit_id is not None and focus is None:
+            continue  # the unit did not exist when this wave opened
+        tops = view.tops(focus)
+        totals = rollup(view.tree, counts[wave.pk], [n for n in tops if view.is_visible(n)])
+        points = []
+        for node in tops:
+            point: dict[str, Any] = {"unit": view.unit_ref(node), "shown": view.is_visible(node)}
+            if point["shown"]:
+                point["respondents"] = view.tree.total[node]
+                point["questions"] = [
+                    {"question": q.pk, **_question_numbers(q, totals[node])}
+                    for q in questions
+                    if q.kind != QuestionKind.FREE_TEXT
+                ]
+            points.append(point)
+        trend.append({"wave": _wave_ref(wave), "units": points})
+    return trend
+
+
+def _distributions(view: WaveView, wave: Wave, visible: list[int]) -> dict:
+    """Per visible node and question: counts per value (1–5, 0–10) or per option."""
+    direct: dict[int, dict] = defaultdict(dict)
+    for row in (
+        Answer.objects.filter(wave=wave, value__isnull=False)
+        .values("unit_id", "question_id", "value")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        direct[row["unit_id"] or ROOT][("v", row["question_id"], row["value"])] = row["n"]
+    for row in (
+        AnswerChoice.objects.filter(wave=wave)
+        .values("unit_id", "question_id", "option_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        direct[row["unit_id"] or ROOT][("o", row["question_id"], row["option_id"])] = row["n"]
+    return rollup(view.tree, direct, visible)
+
+
+def _distribution(question: Question, counters: dict) -> dict[str, int] | None:
+    """Every possible value or option of the question with its count, zeros included."""
+    if question.kind in VALUE_RANGES:
+        low, high = VALUE_RANGES[question.kind]
+        return {str(v): counters.get(("v", question.pk, v), 0) for v in range(low, high + 1)}
+    if question.kind in CHOICE_KINDS:
+        return {
+            str(o.pk): counters.get(("o", question.pk, o.pk), 0) for o in question.options.all()
+        }
+    return None
+
+
+def _free_texts(view: WaveView, wave: Wave, visible: list[int], questions) -> dict:
+    """Free-text answers for nodes that pass the free-text minimum, shuffled, no timestamps."""
+    text_questions = [q.pk for q in questions if q.kind == QuestionKind.FREE_TEXT]
+    if not text_questions:
+        return {}
+    text_shown = shown_nodes(view.tree, minimum=wave.min_free_text_group_size, eligible=view.shown)
+    nodes = [n for n in visible if n in text_shown]
+    result: dict[int, dict] = {
+        n: {q: {"texts_shown": n in text_shown} for q in text_questions} for n in visible
+    }
+    if not nodes:
+        return result
+    units = {u for n in nodes for u in view.tree.subtree(n)}
+    rows = Answer.objects.filter(wave=wave, question_id__in=text_questions).exclude(text="")
+    # The whole organisation (ROOT) includes people with no unit: no unit filter then.
+    if ROOT not in nodes:
+        rows = rows.filter(unit_id__in=sorted(units - {ROOT}))
+    by_unit: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for unit_id, question_id, text in rows.values_list("unit_id", "question_id", "text"):
+        by_unit[(unit_id or ROOT, question_id)].append(text)
+    for node in nodes:
+        for question in text_questions:
+            texts = [t for u in view.tree.subtree(node) for t in by_unit.get((u, question), [])]
+            _SHUFFLE.shuffle(texts)
+            result[node][question]["texts"] = texts
+    return result
+
+
+def _question_ref(question: Question) -> dict[str, Any]:
+    return {
+        "id": question.pk,
+        "position": question.position,
+        "kind": question.kind,
+        "text": question.text,
+        "indicator": question.indicator_key,
+        "pillar": question.pillar,
+        "options": [
+            {"id": o.pk, "text": o.text, "is_correct": o.is_correct} for o in question.options.all()
+        ],
+    }
+
+
+def _wave_ref(wave: Wave) -> dict[str, Any]:
+    return {
+        "id": wave.pk,
+        "survey": wave.survey_id,
+        "number": wave.number,
+        "opens_at": wave.opens_at,
+        "closes_at": wave.closes_at,
+        "status": wave.status,
+    }
+
+
+# --- The strategy scorecard ---------------------------------------------------------------
+
+
+def indicator_scorecard(
+    *,
+    viewer: User,
+    unit_id: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> dict[str, Any]:
+    """Each indicator's score per wave over time, for the caller's scope (or one unit in it)."""
+    scope = caller_scope(user=viewer)
+    if unit_id is not None and scope is not None and unit_id not in scope:
+        raise NotFoundError(_("Enheden findes ikke."))
+    waves = Wave.objects.select_related("survey").order_by("opens_at", "pk")
+    if date_from:
+        waves = waves.filter(opens_at__date__gte=date_from)
+    if date_to:
+        waves = waves.filter(opens_at__date__lte=date_to)
+    waves = list(waves)
+    questions = _questions({w.survey_id for w in waves}, indicator_only=True)
+    if not waves or not questions:
+        return {"indicators": []}
+    views = _wave_views(waves, scope)
+    counts = _summary_counts([w.pk for w in waves], question_ids=[q.pk for q in questions])
+    by_survey: dict[int, list[Question]] = defaultdict(list)
+    for question in questions:
+        by_survey[question.survey_id].append(question)
+    series: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for wave in waves:
+        view = views[wave.pk]
+        if unit_id is not None and view.node_for(unit_id) is None:
+            continue  # the unit was not in this wave's frozen tree
+        tops = view.tops(view.node_for(unit_id))
+        visible = [n for n in tops if view.is_visible(n)]
+        totals = rollup(view.tree, counts[wave.pk], visible)
+        grouped: dict[str, list[Question]] = defaultdict(list)
+        for question in by_survey[wave.survey_id]:
+            grouped[question.indicator_key].append(question)
+        for key, members in grouped.items():
+            for node in tops:
+                point = {
+                    "wave": _wave_ref(wave),
+                    "survey_title": wave.survey.title,
+                    "unit": view.unit_ref(node),
+                    "shown": node in visible,
+                }
+                if node in visible:
+                    point["respondents"] = view.tree.total[node]
+                    point.update(_indicator_numbers(members, totals[node]))
+                series[key].append(point)
+    labels = dict(Indicator.choices)
+    return {
+        "indicators": [
+            {
+                "indicator": key,
+                "label": labels.get(key) or key.removeprefix("custom:"),
+                "waves": points,
+            }
+            for key, points in sorted(series.items())
+        ]
+    }
+
+
+def _indicator_numbers(questions: list[Question], c: dict) -> dict[str, Any]:
+    """The score of one indicator in one node: knowledge share, else eNPS, else favourable."""
+    sums: dict[str, int] = defaultdict(int)
+    pillars: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for q in questions:
+        n = c.get((q.pk, "n"), 0)
+        if q.kind == QuestionKind.KNOWLEDGE:
+            sums["k_n"] += n
+            sums["k_ok"] += c.get((q.pk, "correct"), 0)
+            if q.pillar:
+                pillars[q.pillar][0] += c.get((q.pk, "correct"), 0)
+                pillars[q.pillar][1] += n
+        elif q.kind == QuestionKind.LIKERT:
+            sums["l_n"] += n
+            sums["l_fav"] += c.get((q.pk, "ge4"), 0)
+        elif q.kind == QuestionKind.SCALE:
+            sums["s_n"] += n
+            sums["s_net"] += c.get((q.pk, "ge9"), 0) - c.get((q.pk, "le6"), 0)
+    numbers: dict[str, Any] = {
+        "knowledge_share_correct": round(sums["k_ok"] / sums["k_n"], 3) if sums["k_n"] else None,
+        "favourable_share": round(sums["l_fav"] / sums["l_n"], 3) if sums["l_n"] else None,
+        "enps": round(100 * sums["s_net"] / sums["s_n"]) if sums["s_n"] else None,
+        "pillars": {p: round(ok / n, 3) for p, (ok, n) in sorted(pillars.items()) if n},
+    }
+    for candidate in ("knowledge_share_correct", "enps", "favourable_share"):
+        if numbers[candidate] is not None:
+            numbers["score"] = numbers[candidate]
+            break
+    else:
+        numbers["score"] = None
+    return numbers
