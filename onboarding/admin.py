@@ -70,7 +70,7 @@ class StepInlineForm(forms.ModelForm):
             "doer",
             "body",
             "url",
-            "post_id",
+            "post",
             "meet_with",
             "meet_person",
             "requires",
@@ -103,6 +103,7 @@ class StepInline(admin.TabularInline):
     extra = 1
     ordering = ["position", "id"]
     autocomplete_fields = ["meet_person"]
+    raw_id_fields = ["post"]
     fk_name = "track"
 
 
@@ -194,6 +195,7 @@ class TrackAdmin(HRAdminMixin, ServiceSaveMixin, admin.ModelAdmin):
                     "body": data.get("body") or "",
                     "url": data.get("url") or "",
                     "meet_with": data.get("meet_with") or "",
+                    "post_id": data["post"].pk if data.get("post") else None,
                     "requires": index_of.get(required.pk) if required else None,
                     "questions": data.get("quiz_text") or [],
                 }

@@ -125,8 +125,16 @@ class StepFields(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    # The content post a `read` step links to: content.Post once that app has landed.
-    post_id = models.PositiveBigIntegerField(_("opslag (id)"), null=True, blank=True)
+    # The post or info page a `read` step links to. Posts are archived, not deleted: PROTECT
+    # keeps a journey from pointing at nothing.
+    post = models.ForeignKey(
+        "content.Post",
+        verbose_name=_("opslag"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     pass_mark = models.PositiveSmallIntegerField(
         _("beståelsesgrænse (%)"), default=DEFAULT_PASS_MARK
     )
@@ -150,7 +158,7 @@ class StepFields(models.Model):
                 condition=~Q(kind__in=URL_KINDS) | ~Q(url=""), name=f"{prefix}_link_has_url"
             ),
             models.CheckConstraint(
-                condition=~Q(kind=StepKind.READ) | Q(post_id__isnull=False),
+                condition=~Q(kind=StepKind.READ) | Q(post__isnull=False),
                 name=f"{prefix}_read_has_post",
             ),
             models.CheckConstraint(

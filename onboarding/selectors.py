@@ -73,7 +73,7 @@ def track_list() -> QuerySet[Track]:
 def track_steps_prefetch() -> Prefetch:
     return Prefetch(
         "steps",
-        queryset=Step.objects.select_related("requires", "meet_person")
+        queryset=Step.objects.select_related("requires", "meet_person", "post")
         .prefetch_related(
             Prefetch(
                 "questions",
@@ -223,7 +223,7 @@ def journey_steps_prefetch() -> Prefetch:
     return Prefetch(
         "steps",
         queryset=JourneyStep.objects.select_related(
-            "doer_user", "meet_person", "requires"
+            "doer_user", "meet_person", "requires", "post"
         ).order_by("due_at", "position", "id"),
     )
 
@@ -255,7 +255,9 @@ def steps_owed(*, user: User) -> QuerySet[JourneyStep]:
             doer_user=user, status=StepStatus.OPEN, journey__status=JourneyStatus.ACTIVE
         )
         .exclude(journey__user=user)
-        .select_related("journey__user", "journey__track", "doer_user", "meet_person", "requires")
+        .select_related(
+            "journey__user", "journey__track", "doer_user", "meet_person", "requires", "post"
+        )
         .order_by("due_at", "id")
     )
 
@@ -270,7 +272,7 @@ def steps_visible_to(*, viewer: User) -> QuerySet[JourneyStep]:
             visible |= Q(journey__in=journeys_visible_to(viewer=viewer))
         steps = JourneyStep.objects.filter(visible)
     return steps.select_related(
-        "journey__user", "journey__track", "doer_user", "meet_person", "requires"
+        "journey__user", "journey__track", "doer_user", "meet_person", "requires", "post"
     )
 
 

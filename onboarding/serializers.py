@@ -43,6 +43,14 @@ class OnboardingHireSerializer(OnboardingPersonSerializer):
     unit = OnboardingUnitSerializer(allow_null=True)
 
 
+class OnboardingPostSerializer(serializers.Serializer):
+    """The post or info page a `read` step links to (open it at /api/v1/posts/{id}/)."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    kind = serializers.CharField()
+
+
 class OnboardingTrackRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -140,7 +148,7 @@ class TrackStepSerializer(serializers.Serializer):
     url = serializers.CharField()
     meet_with = serializers.CharField()
     meet_person = OnboardingPersonSerializer(allow_null=True)
-    post_id = serializers.IntegerField(allow_null=True)
+    post = OnboardingPostSerializer(allow_null=True)
     pass_mark = serializers.IntegerField()
     requires = serializers.IntegerField(
         source="requires.position",
@@ -242,7 +250,7 @@ class JourneyStepSerializer(serializers.Serializer):
     url = serializers.CharField()
     meet_with = serializers.CharField()
     meet_person = OnboardingPersonSerializer(allow_null=True)
-    post_id = serializers.IntegerField(allow_null=True)
+    post = OnboardingPostSerializer(allow_null=True)
     pass_mark = serializers.IntegerField()
     best_score = serializers.IntegerField(allow_null=True)
     attempt_count = serializers.IntegerField()

@@ -13,11 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from content import services as content_services
+from content.models import Post, PostStatus
+from content.rendering import render_markdown
 from org.models import Audience, Role, User
 from org.selectors import audiences_including, user_is_in_scope
 
 from . import announce, schedule
-from .markdown import render_markdown
 from .models import (
     DEFAULT_PASS_MARK,
     DEFAULT_TIME_OF_DAY,
@@ -114,14 +116,10 @@ def _step_shape_errors(*, index: int, data: dict) -> dict[str, list[str]]:
 
 
 def _check_post_exists(post_id: int | None) -> None:
-    """A `read` step must link to an existing post; content.Post is checked once it exists."""
+    """A `read` step must link to a post or page that exists and is not archived."""
     if post_id is None:
         return
-    try:
-        from content.models import Post  # content lands in parallel
-    except ImportError:
-        return
-    if not Post.objects.filter(pk=post_id).exists():
+    if not Post.objects.filter(pk=post_id).exclude(status=PostStatus.ARCHIVED).exists():
         raise ApplicationError(
             _("Opslaget findes ikke."), fields={"post_id": [_("Opslaget findes ikke.")]}
         )
@@ -677,15 +675,10 @@ def _check_answers(*, quiz: list[dict], answers: dict[str, list[int]] | None) ->
         raise ApplicationError(_("Svarene er ikke gyldige."), fields={"answers": errors})
 
 
-def _record_read(*, step: JourneyStep, user: User) -> None:
-    """A completed `read` step counts as reading its post (once content provides the service)."""
-    try:
-        from content import services as content_services
-    except ImportError:
-        return
-    record = getattr(content_services, "post_read_record", None)
-    if record is not None and step.post_id is not None:
-        record(post_id=step.post_id, user=user)
+def _record_read(*, step: JourneyStep, user: User, now: datetime) -> None:
+    """A completed `read` step counts as reading its post."""
+    if step.post_id is not None:
+        content_services.post_read_record(post=step.post, user=user, at=now)
 
 
 @transaction.atomic
@@ -743,7 +736,7 @@ def journey_step_complete(
         update_fields=["status", "completed_at", "completed_by", "completed_day", "updated_at"]
     )
     if step.kind == StepKind.READ:
-        _record_read(step=step, user=actor)
+        _record_read(step=step, user=actor, now=now)
     _complete_journey_if_finished(journey=step.journey, now=now)
     return step, attempt
 
