@@ -13,6 +13,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
 )
 from django.utils import timezone
 
@@ -35,25 +36,27 @@ WRITER_ROLES = (Role.COMMUNICATIONS, Role.ADMIN, Role.HR, Role.LEADER)
 EDITOR_ROLES = (Role.COMMUNICATIONS, Role.ADMIN)
 
 # The feed item, as the one query returns it: no serializer runs per row.
-FEED_FIELDS = {
-    "id": F("id"),
-    "kind": F("kind"),
-    "title": F("title"),
-    "summary": F("summary"),
-    "language": F("language"),
-    "pinned": F("pinned"),
-    "requires_acknowledgement": F("requires_acknowledgement"),
-    "published_at": F("published_at"),
-    "expires_at": F("expires_at"),
-    "updated_at": F("updated_at"),
-    "unit_id": F("unit_id"),
+FEED_COLUMNS = (
+    "id",
+    "kind",
+    "title",
+    "summary",
+    "language",
+    "pinned",
+    "requires_acknowledgement",
+    "published_at",
+    "expires_at",
+    "updated_at",
+    "unit_id",
+    "meeting_name",
+    "meeting_date",
+    "starts_at",
+    "ends_at",
+    "place",
+)
+FEED_JOINED = {
     "unit_name": F("unit__name"),
     "author_name": F("author__name"),
-    "meeting_name": F("meeting_name"),
-    "meeting_date": F("meeting_date"),
-    "starts_at": F("starts_at"),
-    "ends_at": F("ends_at"),
-    "place": F("place"),
     "read_at": F("my_receipt__read_at"),
     "acknowledged_at": F("my_receipt__acknowledged_at"),
 }
@@ -87,12 +90,10 @@ def _search(posts: QuerySet[Post], q: str) -> QuerySet[Post]:
     return posts.filter(Q(title__icontains=q) | Q(body__icontains=q) | Q(summary__icontains=q))
 
 
-def _in_unit_subtree(unit_id: int) -> Exists:
-    return Exists(
-        OrgUnit.objects.filter(pk=unit_id)
-        .annotate(candidate_path=OuterRef("unit__path"))
-        .filter(candidate_path__startswith=F("path"))
-    )
+def _in_unit_subtree(unit_id: int, *, unit_field: str = "unit") -> Q:
+    """The post's unit is `unit_id` or below it: one prefix match against its path."""
+    unit_path = Subquery(OrgUnit.objects.filter(pk=unit_id).values("path")[:1])
+    return Q(**{f"{unit_field}__path__startswith": unit_path})
 
 
 def feed(
@@ -103,7 +104,7 @@ def feed(
     q: str = "",
     updated_since: datetime | None = None,
 ) -> QuerySet:
-    """The person's feed as value rows (FEED_FIELDS), pinned first, then newest."""
+    """The person's feed as value rows (FEED_COLUMNS and FEED_JOINED), pinned first, then newest."""
     posts = posts_for_reader(user=user)
     if kind:
         posts = posts.filter(kind=kind)
@@ -113,7 +114,7 @@ def feed(
         posts = _search(posts, q)
     if updated_since is not None:
         posts = posts.filter(updated_at__gt=updated_since)
-    return posts.order_by("-pinned", "-published_at", "-id").values(**FEED_FIELDS)
+    return posts.order_by("-pinned", "-published_at", "-id").values(*FEED_COLUMNS, **FEED_JOINED)
 
 
 def _detail_prefetches() -> list:
@@ -222,13 +223,7 @@ def decisions_for_unit(
     readable = posts_for_reader(user=user).filter(kind=PostKind.MINUTES).values("pk")
     decisions = Decision.objects.filter(post_id__in=readable)
     if include_subtree:
-        decisions = decisions.filter(
-            Exists(
-                OrgUnit.objects.filter(pk=unit_id)
-                .annotate(candidate_path=OuterRef("post__unit__path"))
-                .filter(candidate_path__startswith=F("path"))
-            )
-        )
+        decisions = decisions.filter(_in_unit_subtree(unit_id, unit_field="post__unit"))
     else:
         decisions = decisions.filter(post__unit_id=unit_id)
     if open_only:
