@@ -326,6 +326,14 @@ def _check_buddy(*, buddy: User | None, user: User) -> None:
         )
 
 
+def _reminders_already_past(*, due: datetime, now: datetime) -> dict:
+    """Reminder markers for a step made now: one already due or overdue is not announced."""
+    return {
+        "due_notified_at": now if due <= now else None,
+        "overdue_notified_at": now if due <= now - timedelta(days=_overdue_days()) else None,
+    }
+
+
 @transaction.atomic
 def journey_assign(
     *,
@@ -342,7 +350,8 @@ def journey_assign(
 
     `actor` None is the system (automatic assignment on invite). The leader defaults to the
     nearest leader of the person's unit, the HR contact to the assigning HR person. Steps that
-    are already due when the journey is made get no "due" reminder: the assignment is the news.
+    are already due (or overdue) when the journey is made are not reminded: the assignment is
+    the news, and the progress list shows them.
     """
     _check_may_assign(actor=actor, user=user)
     if not track.is_active:
@@ -395,7 +404,7 @@ def journey_assign(
             due_at=due,
             doer_user=_doer_user(doer=step.doer, journey=journey),
             quiz=_quiz_snapshot(step) if step.kind == StepKind.QUIZ else [],
-            due_notified_at=now if due <= now else None,
+            **_reminders_already_past(due=due, now=now),
             **{f: getattr(step, f) for f in STEP_FIELDS if f != "meet_person"},
             meet_person_id=step.meet_person_id,
             body_html=step.body_html,
@@ -606,7 +615,7 @@ def journey_step_add(
         due_at=due,
         quiz=_quiz_from_input(questions or []),
         added_by=actor,
-        due_notified_at=now if due <= now else None,
+        **_reminders_already_past(due=due, now=now),
     )
     step.doer_user = _doer_user(doer=doer, journey=journey)
     _full_clean(step, exclude=["journey", "requires"], validate_constraints=False)
@@ -777,6 +786,7 @@ def _announce_due(row: dict) -> None:
     announce.step_due(
         step_id=row["id"],
         title=row["title"],
+        due_at=row["due_at"],
         user_ids=[row["doer_user_id"]] if row["doer_user_id"] else [],
     )
 
@@ -786,6 +796,7 @@ def _announce_overdue(row: dict) -> None:
     announce.step_overdue(
         step_id=row["id"],
         title=row["title"],
+        due_at=row["due_at"],
         hire_name=row["journey__user__name"],
         user_ids=list(dict.fromkeys(uid for uid in recipients if uid)),
     )
@@ -809,7 +820,14 @@ def _claim_and_announce(queryset, *, marker: str, now: datetime, send) -> int:
             rows = (
                 JourneyStep.objects.filter(pk__in=ids)
                 .order_by("due_at", "id")
-                .values("id", "title", "doer_user_id", "journey__leader_id", "journey__user__name")
+                .values(
+                    "id",
+                    "title",
+                    "due_at",
+                    "doer_user_id",
+                    "journey__leader_id",
+                    "journey__user__name",
+                )
             )
             for row in rows:
                 send(row)
