@@ -155,6 +155,9 @@ ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 600
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_PHONE_VERIFICATION_ENABLED = False
 ACCOUNT_UNIQUE_EMAIL = True
+# A code request for an unknown address gets the same answer as a known one (no enumeration),
+# but no mail: anyone could otherwise make Bro mail arbitrary addresses.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_RATE_LIMITS = {
     # allauth's defaults, kept on: code requests are per IP and per address.
@@ -177,7 +180,8 @@ SMS_SENDER = env.str("SMS_SENDER", default="org.sms.LogSmsSender")
 # --- E-mail -------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Bro <bro@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-_smtp_host = env.str("SMTP_HOST", default="")
+# Production sends real mail (login codes for people without a phone): SMTP is required there.
+_smtp_host = env.str("SMTP_HOST") if PRODUCTION else env.str("SMTP_HOST", default="")
 if _smtp_host:
     MAILERS = {
         "default": {

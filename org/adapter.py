@@ -32,11 +32,9 @@ class AccountAdapter(DefaultAccountAdapter):
             send_sms(to=phone, body=_("Din kode til Bro: %(code)s") % {"code": code})
 
     def send_unknown_account_sms(self, phone: str, **kwargs) -> None:
-        # Enumeration prevention: an unknown number gets a neutral text, not an error reply.
-        send_sms(
-            to=phone,
-            body=_("Nogen bad om en kode til Bro med dette nummer, men vi kender det ikke."),
-        )
+        # Same answer as for a known number (no enumeration), but no text: an SMS to any
+        # number anyone types would cost money and annoy strangers.
+        return None
 
     def set_phone(self, user, phone: str, verified: bool) -> None:
         User.objects.filter(pk=user.pk).update(phone=phone)
