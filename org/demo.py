@@ -14,11 +14,31 @@ STRUCTURE = [
     (
         "Ældre og Sundhed",
         [
-            ("Hjemmeplejen Nord", "afdeling", [("Social- og sundhedshjælper", 14), ("Social- og sundhedsassistent", 5)]),
-            ("Hjemmeplejen Syd", "afdeling", [("Social- og sundhedshjælper", 13), ("Social- og sundhedsassistent", 4)]),
-            ("Hjemmeplejen Korsør", "afdeling", [("Social- og sundhedshjælper", 12), ("Social- og sundhedsassistent", 4)]),
-            ("Plejecenter Solgården", "team", [("Social- og sundhedsassistent", 10), ("Ernæringsassistent", 3)]),
-            ("Plejecenter Skovvang", "team", [("Social- og sundhedsassistent", 9), ("Ernæringsassistent", 2)]),
+            (
+                "Hjemmeplejen Nord",
+                "afdeling",
+                [("Social- og sundhedshjælper", 14), ("Social- og sundhedsassistent", 5)],
+            ),
+            (
+                "Hjemmeplejen Syd",
+                "afdeling",
+                [("Social- og sundhedshjælper", 13), ("Social- og sundhedsassistent", 4)],
+            ),
+            (
+                "Hjemmeplejen Korsør",
+                "afdeling",
+                [("Social- og sundhedshjælper", 12), ("Social- og sundhedsassistent", 4)],
+            ),
+            (
+                "Plejecenter Solgården",
+                "team",
+                [("Social- og sundhedsassistent", 10), ("Ernæringsassistent", 3)],
+            ),
+            (
+                "Plejecenter Skovvang",
+                "team",
+                [("Social- og sundhedsassistent", 9), ("Ernæringsassistent", 2)],
+            ),
             ("Sygeplejen", "afdeling", [("Sygeplejerske", 9)]),
             ("Træning og Rehabilitering", "afdeling", [("Fysioterapeut", 5), ("Ergoterapeut", 4)]),
             ("Centralkøkkenet", "team", [("Køkkenmedarbejder", 9), ("Kok", 3)]),
@@ -112,7 +132,9 @@ class _People:
         existing = User.objects.filter(employee_number=number).first()
         if existing:
             return existing
-        local = name.lower().replace(" ", ".").replace("ø", "oe").replace("æ", "ae").replace("å", "aa")
+        local = (
+            name.lower().replace(" ", ".").replace("ø", "oe").replace("æ", "ae").replace("å", "aa")
+        )
         phone_only = job_title in PHONE_ONLY_JOBS and self.rng.random() < 0.7
         return services.user_invite(
             invited_by=None,

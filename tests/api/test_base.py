@@ -44,6 +44,7 @@ def test_every_api_route_is_in_the_openapi_schema(db):
     response = Client().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     schema = response.json()
+
     def shape(path: str) -> str:  # parameter names differ ({pk} in routes, {id} in schema)
         return re.sub(r"\{\w+\}", "{}", path)
 

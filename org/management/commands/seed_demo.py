@@ -30,9 +30,9 @@ class Command(BaseCommand):
     def _print_logins(self, logins) -> None:
         self.stdout.write(self.style.SUCCESS("\nDemodata er klar. Log ind med en engangskode:"))
         self.stdout.write(
-            "  POST /_allauth/app/v1/auth/code/request med {\"email\": …} eller {\"phone\": …};\n"
+            '  POST /_allauth/app/v1/auth/code/request med {"email": …} eller {"phone": …};\n'
             "  koden står i serverens log (e-mail og SMS skrives dér i demo-tilstand);\n"
-            "  POST /_allauth/app/v1/auth/code/confirm med {\"code\": …} og X-Session-Token.\n"
+            '  POST /_allauth/app/v1/auth/code/confirm med {"code": …} og X-Session-Token.\n'
         )
         for kind, user in logins.items():
             login = f'{{"email": "{user.email}"}}' if user.email else f'{{"phone": "{user.phone}"}}'
