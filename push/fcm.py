@@ -9,7 +9,6 @@ so a prefork worker's children each build their own after the fork.
 import logging
 import os
 import threading
-import warnings
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -18,14 +17,10 @@ import google.oauth2.credentials
 import requests.adapters
 from django.conf import settings
 from firebase_admin import credentials, exceptions, messaging
+from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
 logger = logging.getLogger("bro.push")
-
-# firebase-admin 7.x warns on every Message(token=...); a device of kind "token" still needs it.
-warnings.filterwarnings(
-    "ignore", message=r"Message\.token is deprecated", category=DeprecationWarning
-)
 
 # FCM v1 accepts at most 500 messages per send_each call.
 MAX_BATCH = 500
@@ -161,8 +156,7 @@ def build_message(message: OutgoingMessage) -> messaging.Message:
     high = message.priority == "high"
     tag = f"bro-{message.notification_id}"
     data = {**message.data, "notification_id": str(message.notification_id)}
-    target = {"fid": message.identifier} if message.kind == "fid" else {"token": message.identifier}
-    return messaging.Message(
+    built = messaging.Message(
         notification=messaging.Notification(title=message.title, body=message.body),
         data=data,
         android=messaging.AndroidConfig(
@@ -179,8 +173,13 @@ def build_message(message: OutgoingMessage) -> messaging.Message:
             }
         ),
         webpush=messaging.WebpushConfig(headers={"Urgency": "high" if high else "normal"}),
-        **target,
+        fid=message.identifier if message.kind == "fid" else None,
     )
+    if message.kind != "fid":
+        # firebase-admin 7.x warns on every Message(token=...) (deprecated for fid); a device
+        # registered with a token still needs it, and the encoder reads the attribute.
+        built.token = message.identifier
+    return built
 
 
 def outcome_of(error: exceptions.FirebaseError) -> Outcome:
@@ -206,7 +205,18 @@ def outcome_of(error: exceptions.FirebaseError) -> Outcome:
 def _code_of(error: exceptions.FirebaseError) -> str:
     if isinstance(error, messaging.QuotaExceededError):
         return "QUOTA_EXCEEDED"
+    if _timed_out(error):
+        return "DEADLINE_EXCEEDED"
     return str(error.code).upper()[:40]
+
+
+def _timed_out(error: exceptions.FirebaseError) -> bool:
+    """A read timeout: requests reports it as a ConnectionError once urllib3 gave up."""
+    cause = error.cause
+    if isinstance(cause, requests.exceptions.Timeout):
+        return True
+    reason = getattr(cause.args[0], "reason", None) if cause is not None and cause.args else None
+    return isinstance(reason, ReadTimeoutError)
 
 
 def _retry_after(error: exceptions.FirebaseError) -> float:

@@ -1,0 +1,1 @@
+"""Fakes of outside services, started by the tests themselves on loopback."""
