@@ -705,10 +705,10 @@ def journey_step_complete(
     step = JourneyStep.objects.select_for_update().select_related("journey").get(pk=step.pk)
     if not may_complete(actor=actor, step=step):
         raise PermissionDeniedError(_("Trinnet skal gennemføres af en anden."))
-    if step.journey.status != JourneyStatus.ACTIVE:
-        raise ConflictError(_("Forløbet er afsluttet."), code="journey_closed")
     if step.status != StepStatus.OPEN:
         raise ConflictError(_("Trinnet er allerede afsluttet."), code="step_closed")
+    if step.journey.status != JourneyStatus.ACTIVE:
+        raise ConflictError(_("Forløbet er afsluttet."), code="journey_closed")
     if (
         step.requires_id
         and JourneyStep.objects.filter(pk=step.requires_id, status=StepStatus.OPEN).exists()
