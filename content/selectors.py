@@ -162,14 +162,12 @@ def posts_manageable_by(*, user: User) -> QuerySet[Post]:
     return Post.objects.filter(rule)
 
 
-def post_for_manager(*, user: User, post_id: int) -> Post | None:
-    return (
-        posts_manageable_by(user=user)
-        .filter(pk=post_id)
-        .select_related("author", "unit")
-        .prefetch_related(*_detail_prefetches())
-        .first()
-    )
+def post_for_manager(*, user: User, post_id: int, details: bool = True) -> Post | None:
+    """A post the person manages; with `details`, its attachments and decisions prefetched."""
+    posts = posts_manageable_by(user=user).filter(pk=post_id)
+    if details:
+        posts = posts.select_related("author", "unit").prefetch_related(*_detail_prefetches())
+    return posts.first()
 
 
 def manageable_list(*, user: User, status: str | None = None, kind: str | None = None):

@@ -99,8 +99,8 @@ class PostViewSet(viewsets.GenericViewSet):
 
     # --- helpers --------------------------------------------------------------------------
 
-    def _managed(self, pk) -> Post:
-        post = selectors.post_for_manager(user=self.request.user, post_id=int(pk))
+    def _managed(self, pk, *, details: bool = True) -> Post:
+        post = selectors.post_for_manager(user=self.request.user, post_id=int(pk), details=details)
         if post is None:
             raise _not_found()
         return post
@@ -253,7 +253,7 @@ class PostViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def unschedule(self, request, pk=None):
-        services.post_unschedule(post=self._managed(pk))
+        services.post_unschedule(post=self._managed(pk, details=False))
         return Response(self._detail(self._managed(pk)))
 
     @extend_schema(
@@ -263,7 +263,7 @@ class PostViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def archive(self, request, pk=None):
-        services.post_archive(post=self._managed(pk))
+        services.post_archive(post=self._managed(pk, details=False))
         return Response(self._detail(self._managed(pk)))
 
     # --- organiser and author views -------------------------------------------------------
@@ -285,7 +285,7 @@ class PostViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["get"])
     def attendees(self, request, pk=None):
-        post = self._managed(pk)
+        post = self._managed(pk, details=False)
         if post.kind != PostKind.EVENT:
             raise _not_found()
         page = self.paginate_queryset(selectors.event_attendees(post=post))
@@ -300,7 +300,7 @@ class PostViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def attachments(self, request, pk=None):
-        post = self._managed(pk)
+        post = self._managed(pk, details=False)
         data = AttachmentUploadInput(data=request.data)
         data.is_valid(raise_exception=True)
         attachment = services.attachment_add(
