@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from backend.errors import ApplicationError, ConflictError, PermissionDeniedError
 
-from . import notify
+from . import hooks, notify
 from .models import (
     PATH_SEPARATOR,
     STAFF_ROLES,
@@ -174,6 +174,7 @@ def user_invite(
     _sync_staff_flags(user=user, roles=roles)
     if send_invitation:
         transaction.on_commit(lambda: notify.send_invitation(user_id=user.pk))
+    transaction.on_commit(lambda: hooks.person_invited(user_id=user.pk))
     return user
 
 
