@@ -5,6 +5,7 @@ from datetime import datetime
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import (
+    Case,
     Count,
     Exists,
     F,
@@ -14,6 +15,8 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
 from django.utils import timezone
 
@@ -210,7 +213,16 @@ def event_attendees(*, post: Post) -> QuerySet[Rsvp]:
     return (
         Rsvp.objects.filter(post=post)
         .select_related("user__unit")
-        .order_by("waitlisted", "answer", "answered_at", "id")
+        .order_by(
+            "waitlisted",
+            Case(
+                When(answer=RsvpAnswer.YES, then=Value(0)),
+                When(answer=RsvpAnswer.MAYBE, then=Value(1)),
+                default=Value(2),
+            ),
+            "answered_at",
+            "id",
+        )
     )
 
 
