@@ -1,6 +1,7 @@
 """App session tokens (django-allauth headless) for every /api/v1/ endpoint."""
 
 from allauth.headless.contrib.rest_framework.authentication import XSessionTokenAuthentication
+from django.utils import translation
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 
@@ -13,6 +14,15 @@ class SessionTokenAuthentication(XSessionTokenAuthentication):
 
     allow_anonymous_users = False
     allow_invalid_session_tokens = False
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is not None:
+            # The person's own language setting beats the phone's Accept-Language: messages
+            # and errors come back in the language they chose in the app.
+            translation.activate(result[0].language)
+            request.LANGUAGE_CODE = result[0].language
+        return result
 
 
 class SessionTokenScheme(OpenApiAuthenticationExtension):
