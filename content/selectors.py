@@ -214,11 +214,11 @@ def event_attendees(*, post: Post) -> QuerySet[Rsvp]:
         Rsvp.objects.filter(post=post)
         .select_related("user__unit")
         .order_by(
-            "waitlisted",
             Case(
-                When(answer=RsvpAnswer.YES, then=Value(0)),
-                When(answer=RsvpAnswer.MAYBE, then=Value(1)),
-                default=Value(2),
+                When(answer=RsvpAnswer.YES, waitlisted=False, then=Value(0)),
+                When(waitlisted=True, then=Value(1)),
+                When(answer=RsvpAnswer.MAYBE, then=Value(2)),
+                default=Value(3),
             ),
             "answered_at",
             "id",
