@@ -62,6 +62,21 @@ class WaveView:
     scope_nodes: frozenset | None
     invited: dict[int, int] = field(default_factory=dict)
 
+    @classmethod
+    def build(cls, *, wave, parents, direct, invited, names, scope) -> "WaveView":
+        """Freeze a wave's tree from its snapshot and decide, once, which nodes are shown."""
+        # A unit whose parent was not in the snapshot hangs under the whole organisation.
+        parent = {unit: (p if p in parents else ROOT) for unit, p in parents.items()}
+        tree = Tree(parent, {u: n for u, n in direct.items() if u in parent or u == ROOT})
+        return cls(
+            wave=wave,
+            tree=tree,
+            names=names,
+            shown=shown_nodes(tree, minimum=wave.min_group_size),
+            scope_nodes=None if scope is None else frozenset(scope) & frozenset(parent),
+            invited=invited,
+        )
+
     def node_for(self, unit_id: int | None) -> int | None:
         """The tree node for a unit the caller asks about, or None when it is not visible."""
         node = ROOT if unit_id is None else unit_id
@@ -78,6 +93,21 @@ class WaveView:
         if focus is not None:
             return [focus]
         return top_nodes(self.tree, self.listed(None))
+
+    def numbered_units(self, focus: int | None) -> list[int]:
+        """The nodes the results endpoint gives numbers for, per unit."""
+        return [n for n in self.listed(focus) if self.is_visible(n)]
+
+    def numbered_tops(self, focus: int | None) -> list[int]:
+        """The nodes the trend and the scorecard give numbers for."""
+        return [n for n in self.tops(focus) if self.is_visible(n)]
+
+    def text_nodes(self, focus: int | None) -> list[int]:
+        """The nodes whose free-text answers are shown: a stricter subset of numbered_units."""
+        text_shown = shown_nodes(
+            self.tree, minimum=self.wave.min_free_text_group_size, eligible=self.shown
+        )
+        return [n for n in self.numbered_units(focus) if n in text_shown]
 
     def is_visible(self, node: int) -> bool:
         in_scope = self.scope_nodes is None or node in self.scope_nodes
@@ -116,21 +146,17 @@ def _wave_views(waves: list[Wave], scope: frozenset[int] | None) -> dict[int, Wa
         .order_by()
     ):
         invited[row["wave_id"]][row["unit_id"] or ROOT] = row["n"]
-    views = {}
-    for wave in waves:
-        known = parents[wave.pk]
-        # A unit whose parent was not in the snapshot hangs under the whole organisation.
-        parent = {unit: (p if p in known else ROOT) for unit, p in known.items()}
-        tree = Tree(parent, {u: n for u, n in direct[wave.pk].items() if u in parent or u == ROOT})
-        views[wave.pk] = WaveView(
+    return {
+        wave.pk: WaveView.build(
             wave=wave,
-            tree=tree,
-            names=names[wave.pk],
-            shown=shown_nodes(tree, minimum=wave.min_group_size),
-            scope_nodes=None if scope is None else frozenset(scope) & frozenset(parent),
+            parents=parents[wave.pk],
+            direct=direct[wave.pk],
             invited=invited[wave.pk],
+            names=names[wave.pk],
+            scope=scope,
         )
-    return views
+        for wave in waves
+    }
 
 
 def _summary_counts(wave_ids: list[int], question_ids: Iterable[int] | None = None) -> dict:
@@ -215,11 +241,11 @@ def survey_results(
         raise NotFoundError(_("Enheden findes ikke."))
     counts = _summary_counts([w.pk for w in waves])
     listed = view.listed(focus)
-    visible = [n for n in listed if view.is_visible(n)]
+    visible = view.numbered_units(focus)
     totals = rollup(view.tree, counts[selected.pk], visible)
     distributions = _distributions(view, selected, visible)
     invited = rollup(view.tree, {u: {"n": n} for u, n in view.invited.items()}, visible)
-    texts = _free_texts(view, selected, visible, questions)
+    texts = _free_texts(view, selected, visible, view.text_nodes(focus), questions)
     units = []
     for node in listed:
         entry: dict[str, Any] = {"unit": view.unit_ref(node), "shown": node in visible}
@@ -255,11 +281,11 @@ def _trend(views, waves, counts, questions, unit_id) -> list[dict[str, Any]]:
         focus = view.node_for(unit_id)
         if unit_id is not None and focus is None:
             continue  # the unit did not exist when this wave opened
-        tops = view.tops(focus)
-        totals = rollup(view.tree, counts[wave.pk], [n for n in tops if view.is_visible(n)])
+        tops, numbered = view.tops(focus), view.numbered_tops(focus)
+        totals = rollup(view.tree, counts[wave.pk], numbered)
         points = []
         for node in tops:
-            point: dict[str, Any] = {"unit": view.unit_ref(node), "shown": view.is_visible(node)}
+            point: dict[str, Any] = {"unit": view.unit_ref(node), "shown": node in numbered}
             if point["shown"]:
                 point["respondents"] = view.tree.total[node]
                 point["questions"] = [
@@ -304,15 +330,13 @@ def _distribution(question: Question, counters: dict) -> dict[str, int] | None:
     return None
 
 
-def _free_texts(view: WaveView, wave: Wave, visible: list[int], questions) -> dict:
-    """Free-text answers for nodes that pass the free-text minimum, shuffled, no timestamps."""
+def _free_texts(view: WaveView, wave: Wave, visible: list[int], nodes: list[int], questions):
+    """Free-text answers for `nodes` (past the free-text minimum), shuffled, no timestamps."""
     text_questions = [q.pk for q in questions if q.kind == QuestionKind.FREE_TEXT]
     if not text_questions:
         return {}
-    text_shown = shown_nodes(view.tree, minimum=wave.min_free_text_group_size, eligible=view.shown)
-    nodes = [n for n in visible if n in text_shown]
     result: dict[int, dict] = {
-        n: {q: {"texts_shown": n in text_shown} for q in text_questions} for n in visible
+        n: {q: {"texts_shown": n in nodes} for q in text_questions} for n in visible
     }
     if not nodes:
         return result
@@ -390,8 +414,8 @@ def indicator_scorecard(
         view = views[wave.pk]
         if unit_id is not None and view.node_for(unit_id) is None:
             continue  # the unit was not in this wave's frozen tree
-        tops = view.tops(view.node_for(unit_id))
-        visible = [n for n in tops if view.is_visible(n)]
+        focus = view.node_for(unit_id)
+        tops, visible = view.tops(focus), view.numbered_tops(focus)
         totals = rollup(view.tree, counts[wave.pk], visible)
         grouped: dict[str, list[Question]] = defaultdict(list)
         for question in by_survey[wave.survey_id]:

@@ -77,3 +77,16 @@ def answers_for(survey: Survey, *, value: int = 4, text: str = "", correct: bool
                 if text:
                     answers.append({"question": question.pk, "text": text})
     return answers
+
+
+def people_in(unit, count: int, *, prefix: str = "Svarer") -> list:
+    from tests.factories import UserFactory
+
+    return [UserFactory(name=f"{prefix} {unit.name} {i}", unit=unit) for i in range(count)]
+
+
+def respond(wave: Wave, users, *, value: int = 4, text: str = "", correct: bool = True) -> None:
+    """Each of `users` answers the wave through the service."""
+    answers = answers_for(wave.survey, value=value, text=text, correct=correct)
+    for user in users:
+        services.response_submit(wave=wave, user=user, answers=answers)
