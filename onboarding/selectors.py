@@ -17,6 +17,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.lookups import StartsWith
 from django.utils import timezone
 
 from org.models import LeaderScope, OrgUnit, Role, User
@@ -185,9 +186,9 @@ def journey_progress_list(
         # The unit and everything under it; scope was already applied above.
         journeys = journeys.filter(
             Exists(
-                OrgUnit.objects.filter(pk=unit_id)
-                .annotate(member_path=OuterRef("user__unit__path"))
-                .filter(member_path__startswith=F("path"))
+                OrgUnit.objects.filter(pk=unit_id).filter(
+                    StartsWith(OuterRef("user__unit__path"), F("path"))
+                )
             )
         )
     if track_id is not None:
@@ -294,12 +295,8 @@ def user_is_preboarding(*, user: User, today: date | None = None) -> bool:
 def preboarding_post_ids(*, user: User) -> QuerySet:
     """Ids of the posts the person's journeys link to: all a pre-boarder may open in content."""
     return (
-        JourneyStep.objects.filter(
-            journey__user=user,
-            journey__status=JourneyStatus.ACTIVE,
-            kind=StepKind.READ,
-            post_id__isnull=False,
-        )
+        JourneyStep.objects.filter(journey__user=user, kind=StepKind.READ, post__isnull=False)
+        .exclude(journey__status=JourneyStatus.CANCELLED)
         .exclude(status=StepStatus.SKIPPED)
         .values("post_id")
     )
