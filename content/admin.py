@@ -1,0 +1,275 @@
+"""Django admin for communications (everything) and HR (staff info pages); saves go through
+content.services, and the audience is picked on the post's own form."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import FilteredSelectMultiple
+from django.utils.translation import gettext_lazy as _
+
+from backend.errors import ApplicationError
+from org.admin import ServiceSaveMixin
+from org.models import OrgUnit, Role, User
+
+from . import services
+from .models import Decision, EventPost, MinutesPost, PagePost, Post, PostKind, PostStatus
+
+_COMMON_FIELDS = [
+    "title",
+    "summary",
+    "body",
+    "language",
+    "unit",
+    "pinned",
+    "requires_acknowledgement",
+    "expires_at",
+]
+_KIND_FIELDS = {
+    PostKind.MINUTES: ["meeting_name", "meeting_date"],
+    PostKind.EVENT: ["starts_at", "ends_at", "place", "capacity"],
+}
+
+
+def _job_title_choices():
+    titles = (
+        User.objects.filter(is_active=True)
+        .exclude(job_title="")
+        .order_by("job_title")
+        .values_list("job_title", flat=True)
+        .distinct()
+    )
+    return [(title, title) for title in titles]
+
+
+class PostAdminForm(forms.ModelForm):
+    """The post plus its audience, as plain choices: all, units, roles, job titles, people."""
+
+    audience_everyone = forms.BooleanField(
+        label=_("Alle medarbejdere"), required=False, help_text=_("Hele organisationen.")
+    )
+    audience_units = forms.ModelMultipleChoiceField(
+        label=_("Enheder"),
+        queryset=OrgUnit.objects.order_by("path"),
+        required=False,
+        widget=FilteredSelectMultiple(_("enheder"), is_stacked=False),
+    )
+    audience_units_subtree = forms.BooleanField(
+        label=_("Med underliggende enheder"),
+        required=False,
+        initial=True,
+        help_text=_("Sæt flueben for også at ramme alle enheder under de valgte."),
+    )
+    audience_roles = forms.MultipleChoiceField(
+        label=_("Roller"), choices=Role.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    audience_job_titles = forms.MultipleChoiceField(
+        label=_("Stillinger"), required=False,
+        widget=FilteredSelectMultiple(_("stillinger"), is_stacked=False),
+    )  # fmt: skip
+    audience_people = forms.ModelMultipleChoiceField(
+        label=_("Personer"),
+        queryset=User.objects.filter(is_active=True).order_by("name"),
+        required=False,
+        widget=FilteredSelectMultiple(_("personer"), is_stacked=False),
+    )
+
+    class Meta:
+        model = Post
+        fields = [*_COMMON_FIELDS, "meeting_name", "meeting_date", "starts_at", "ends_at",
+                  "place", "capacity"]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["audience_job_titles"].choices = _job_title_choices()
+        audience = self.instance.audience if self.instance.pk else None
+        if audience is not None:
+            spec = services.audience_spec_of(audience)
+            self.fields["audience_everyone"].initial = spec.everyone
+            self.fields["audience_units"].initial = [unit.pk for unit, _s in spec.units]
+            self.fields["audience_units_subtree"].initial = all(s for _u, s in spec.units)
+            self.fields["audience_roles"].initial = spec.roles
+            self.fields["audience_job_titles"].initial = spec.job_titles
+            self.fields["audience_people"].initial = [p.pk for p in spec.people]
+
+    def audience_spec(self) -> services.AudienceSpec | None:
+        data = self.cleaned_data
+        spec = services.AudienceSpec(
+            everyone=data["audience_everyone"],
+            units=[(u, data["audience_units_subtree"]) for u in data["audience_units"]],
+            roles=list(data["audience_roles"]),
+            job_titles=list(data["audience_job_titles"]),
+            people=list(data["audience_people"]),
+        )
+        empty = not (spec.everyone or spec.units or spec.roles or spec.job_titles or spec.people)
+        return None if empty else spec
+
+
+class DecisionInline(admin.TabularInline):
+    model = Decision
+    extra = 1
+    fields = ["text", "owner", "deadline"]
+
+    # The same people as the minutes themselves (by role, not Django model permissions).
+    def _allowed(self, request) -> bool:
+        user = request.user
+        return user.is_active and (
+            user.is_superuser or user.has_role(Role.COMMUNICATIONS, Role.ADMIN)
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_add_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request)
+
+
+class BasePostAdmin(ServiceSaveMixin, admin.ModelAdmin):
+    """Shared by the per-kind lists. `kind` None: the full list, kind chosen on the form."""
+
+    kind: str | None = None
+    form = PostAdminForm
+    list_display = ["title", "kind", "status", "author", "unit", "published_at", "pinned"]
+    list_filter = ["status", "kind", "requires_acknowledgement", "pinned"]
+    search_fields = ["title", "body"]
+    list_select_related = ["author", "unit"]
+    readonly_fields = ["status", "publish_at", "published_at", "author"]
+    actions = ["publish_now", "archive"]
+    editor_roles = (Role.COMMUNICATIONS, Role.ADMIN)
+
+    def _allowed(self, request) -> bool:
+        user = request.user
+        return user.is_active and (user.is_superuser or user.has_role(*self.editor_roles))
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_add_permission(self, request):
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # archive instead: receipts and reach stay
+
+    def get_queryset(self, request):
+        posts = super().get_queryset(request)
+        return posts.filter(kind=self.kind) if self.kind else posts
+
+    def get_fieldsets(self, request, obj=None):
+        kind = self.kind or (obj.kind if obj else None)
+        content = ([] if self.kind or obj else ["kind"]) + _COMMON_FIELDS
+        fieldsets = [(None, {"fields": content})]
+        if kind in _KIND_FIELDS:
+            fieldsets.append((_("Detaljer"), {"fields": _KIND_FIELDS[kind]}))
+        elif kind is None:
+            fieldsets.append(
+                (
+                    _("Referat og arrangement"),
+                    {"fields": _KIND_FIELDS[PostKind.MINUTES] + _KIND_FIELDS[PostKind.EVENT]},
+                )
+            )
+        fieldsets.append(
+            (
+                _("Målgruppe"),
+                {
+                    "description": _(
+                        "Vælg hvem opslaget er til. En person får det, hvis blot én af "
+                        "reglerne passer."
+                    ),
+                    "fields": [
+                        "audience_everyone",
+                        "audience_units",
+                        "audience_units_subtree",
+                        "audience_roles",
+                        "audience_job_titles",
+                        "audience_people",
+                    ],
+                },
+            )
+        )
+        if obj is not None:
+            fieldsets.append((_("Udgivelse"), {"fields": self.readonly_fields}))
+        return fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if self.kind is None and obj is None:
+            kwargs["fields"] = ["kind", *PostAdminForm.Meta.fields]
+        return super().get_form(request, obj, change, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        fields = {name: data[name] for name in PostAdminForm.Meta.fields if name in data}
+        audience = form.audience_spec()
+        if not change:
+            kind = self.kind or data["kind"]
+            post = services.post_create(author=request.user, kind=kind, audience=audience, **fields)
+            obj.pk = post.pk
+            obj.refresh_from_db()
+        else:
+            services.post_update(actor=request.user, post=obj, audience=audience, **fields)
+
+    def save_related(self, request, form, formsets, change):
+        # Decisions go through the service with the rest of the draft; nothing else is related.
+        for formset in formsets:
+            if formset.model is Decision and formset.has_changed():
+                decisions = [
+                    services.DecisionSpec(
+                        text=row["text"], owner=row.get("owner"), deadline=row.get("deadline")
+                    )
+                    for row in formset.cleaned_data
+                    if row and not row.get("DELETE")
+                ]
+                services.post_update(actor=request.user, post=form.instance, decisions=decisions)
+            # The admin's change message reads what formset.save() would have set.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+    @admin.action(description=_("Udgiv nu"))
+    def publish_now(self, request, queryset):
+        done = 0
+        for post in queryset.filter(status__in=[PostStatus.DRAFT, PostStatus.SCHEDULED]):
+            try:
+                services.post_publish(actor=request.user, post=post)
+                done += 1
+            except ApplicationError as exc:
+                self.message_user(request, f"{post}: {exc.message}", level=messages.ERROR)
+        self.message_user(request, _("%(n)s opslag udgivet.") % {"n": done})
+
+    @admin.action(description=_("Arkivér"))
+    def archive(self, request, queryset):
+        for post in queryset:
+            services.post_archive(post=post)
+        self.message_user(request, _("%(n)s opslag arkiveret.") % {"n": queryset.count()})
+
+
+@admin.register(Post)
+class PostAdmin(BasePostAdmin):
+    pass
+
+
+@admin.register(MinutesPost)
+class MinutesAdmin(BasePostAdmin):
+    kind = PostKind.MINUTES
+    inlines = [DecisionInline]
+
+
+@admin.register(EventPost)
+class EventAdmin(BasePostAdmin):
+    kind = PostKind.EVENT
+
+
+@admin.register(PagePost)
+class PageAdmin(BasePostAdmin):
+    """Staff info pages: HR writes them too."""
+
+    kind = PostKind.PAGE
+    editor_roles = (Role.COMMUNICATIONS, Role.ADMIN, Role.HR)
