@@ -48,6 +48,7 @@ def _data(post) -> dict[str, str]:
 
 def announce_post_published(*, post_id: int) -> None:
     """A post has just been published: notify its audience (an alert post becomes an alert)."""
+    logger.info("post published: post_id=%s", post_id)
     post = _post(post_id)
     if post is None or post.audience_id is None:
         return
@@ -78,6 +79,7 @@ def remind_unacknowledged_readers(*, post_id: int, user_ids: list[int]) -> None:
 
     Content calls this once per reminder stage. Alert posts are left to the alert's own ladder.
     """
+    logger.info("must-read reminder: post_id=%s recipients=%s", post_id, len(user_ids))
     post = _post(post_id)
     if post is None or not user_ids:
         return

@@ -355,6 +355,30 @@ def post_publish(*, actor: User, post: Post, publish_at: datetime | None = None)
 
 
 @transaction.atomic
+def post_import_published(*, actor: User, post: Post, published_at: datetime) -> Post:
+    """Publish a draft as published at a past time, without announcing it.
+
+    For content brought over from an earlier intranet (and the demo): old news must not
+    push-notify anyone today.
+    """
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if post.status != PostStatus.DRAFT or post.audience_id is None:
+        raise ConflictError(_("Kun kladder med målgruppe kan importeres."), code="not_importable")
+    if published_at > timezone.now():
+        raise ApplicationError(
+            _("Udgivelsestiden ligger i fremtiden."),
+            fields={"published_at": [_("Skal ligge før nu.")]},
+        )
+    _check_kind(actor=actor, kind=post.kind)
+    _check_audience(actor=actor, kind=post.kind, spec=audience_spec_of(post.audience))
+    post.status = PostStatus.PUBLISHED
+    post.publish_at = post.published_at = published_at
+    _full_clean(post, exclude=["author", "audience", "unit"])
+    post.save(update_fields=["status", "published_at", "publish_at", "updated_at"])
+    return post
+
+
+@transaction.atomic
 def post_unschedule(*, post: Post) -> Post:
     """Take a scheduled post back to draft."""
     post = Post.objects.select_for_update().get(pk=post.pk)
