@@ -260,10 +260,11 @@ def wave_opens_at(*, survey: Survey, number: int) -> datetime:
 
 
 @transaction.atomic
-def wave_open(*, survey: Survey, number: int, opens_at: datetime) -> Wave:
+def wave_open(*, survey: Survey, number: int, opens_at: datetime, announce_it: bool = True) -> Wave:
     """Open a wave: freeze the audience, the unit tree and each invitee's unit; invite them.
 
     Idempotent: a wave that already exists with this number is returned unchanged.
+    `announce_it=False` (demo back-fill of past waves) sends no invitations.
     """
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     existing = Wave.objects.filter(survey=survey, number=number).first()
@@ -305,8 +306,9 @@ def wave_open(*, survey: Survey, number: int, opens_at: datetime) -> Wave:
     )
     Wave.objects.filter(pk=wave.pk).update(invited_count=len(members))
     wave.invited_count = len(members)
-    # Inside the transaction: push writes its notifications with the wave, or not at all.
-    announce.invite_to_wave(wave_id=wave.pk, user_ids=[pk for pk, _unit in members])
+    if announce_it:
+        # Inside the transaction: push writes its notifications with the wave, or not at all.
+        announce.invite_to_wave(wave_id=wave.pk, user_ids=[pk for pk, _unit in members])
     return wave
 
 
