@@ -341,8 +341,14 @@ PUSH_ALERT_EMAIL_MINUTES = env.int("PUSH_ALERT_EMAIL_MINUTES", default=30)
 PUSH_ALERT_CALL_LIST_MINUTES = env.int("PUSH_ALERT_CALL_LIST_MINUTES", default=45)
 
 # --- Surveys ------------------------------------------------------------------------------
+# Defaults for new surveys: results need this many respondents per group, free text more.
 SURVEY_MIN_GROUP_SIZE = env.int("SURVEY_MIN_GROUP_SIZE", default=5)
 SURVEY_MIN_FREE_TEXT_GROUP_SIZE = env.int("SURVEY_MIN_FREE_TEXT_GROUP_SIZE", default=10)
+if SURVEY_MIN_GROUP_SIZE < 3 or SURVEY_MIN_FREE_TEXT_GROUP_SIZE < 5:
+    # The anonymity floors of issue 6; the database refuses surveys below them anyway.
+    raise ImproperlyConfigured(
+        "SURVEY_MIN_GROUP_SIZE must be at least 3 and SURVEY_MIN_FREE_TEXT_GROUP_SIZE at least 5."
+    )
 
 # --- Security (production) ----------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT else None
