@@ -97,7 +97,9 @@ class StepInlineForm(forms.ModelForm):
         pass
 
 
-class StepInline(admin.TabularInline):
+class StepInline(HRAdminMixin, admin.TabularInline):
+    """HR edits steps here (the mixin's role check, not Django's per-model permissions)."""
+
     model = Step
     form = StepInlineForm
     extra = 1
@@ -105,6 +107,12 @@ class StepInline(admin.TabularInline):
     autocomplete_fields = ["meet_person"]
     raw_id_fields = ["post"]
     fk_name = "track"
+
+    def has_add_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request)
 
 
 @admin.register(Track)
@@ -201,6 +209,8 @@ class TrackAdmin(HRAdminMixin, ServiceSaveMixin, admin.ModelAdmin):
                 }
             )
         services.track_steps_set(actor=request.user, track=form.instance, steps=steps)
+        # The admin's change message reads these; the service did the writing.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
 
 class JourneyStepInline(admin.TabularInline):
