@@ -326,6 +326,9 @@ FCM_ENDPOINT_URL = env.str("FCM_ENDPOINT_URL", default="")
 PUSH_RETRY_BASE_SECONDS = env.float("PUSH_RETRY_BASE_SECONDS", default=10.0)
 PUSH_RETRY_MAX_SECONDS = env.float("PUSH_RETRY_MAX_SECONDS", default=30 * 60.0)
 PUSH_MAX_ATTEMPTS = env.int("PUSH_MAX_ATTEMPTS", default=8)
+# Messages per send_each call (FCM allows 500). Each batch is claimed, sent and recorded before
+# the next, so a worker crash leaves at most this many messages of unknown fate to resend.
+PUSH_SEND_BATCH_SIZE = env.int("PUSH_SEND_BATCH_SIZE", default=100)
 # A delivery claimed longer ago than this, with no result, belonged to a worker that died:
 # the reconciler sends it again. Must exceed the longest send_each call (2 x the HTTP timeout).
 PUSH_CLAIM_LEASE_SECONDS = env.float("PUSH_CLAIM_LEASE_SECONDS", default=120.0)
