@@ -1,0 +1,25 @@
+"""Settings for benchmark runs: the app's own settings plus the bare baselines' URLs.
+
+Only the benchmark uses this module. It points at its own PostgreSQL database (never the one
+the app or the tests use) and turns DEBUG off, since DEBUG keeps every query in memory.
+"""
+
+import environ
+
+from backend.settings import *  # noqa: F403
+from backend.settings import DATABASES
+
+_env = environ.Env()
+
+BENCH_DATABASE_URL = _env.str(
+    "BENCH_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/bro_bench"
+)
+DATABASES["default"] = {
+    **_env.db_url_config(BENCH_DATABASE_URL),
+    "CONN_MAX_AGE": 60,
+    "CONN_HEALTH_CHECKS": True,
+    "ATOMIC_REQUESTS": False,
+}
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+ROOT_URLCONF = "bench.urls"
