@@ -89,9 +89,19 @@ def _backoff(*, attempts: int, retry_after: float, jitter: float) -> float:
 def deliveries_send(*, delivery_ids: list[int]) -> dict[float, list[int]]:
     """Send the claimable ones of these deliveries; return {seconds: ids} to try again later.
 
-    Not one transaction: the claim must be committed before the HTTP calls, and no lock may
-    be held while they run.
+    Not one transaction: each claim must be committed before its HTTP calls, and no lock may
+    be held while they run. A chunk goes out in batches of PUSH_SEND_BATCH_SIZE, each claimed,
+    sent and recorded before the next, so a crash leaves at most one batch per worker process
+    whose fate is unknown.
     """
+    schedule: dict[float, list[int]] = defaultdict(list)
+    for batch in chunks(sorted(delivery_ids), settings.PUSH_SEND_BATCH_SIZE):
+        for seconds, ids in _send_batch(batch).items():
+            schedule[seconds].extend(ids)
+    return dict(schedule)
+
+
+def _send_batch(delivery_ids: list[int]) -> dict[float, list[int]]:
     now = timezone.now()
     claim = uuid.uuid4()
     Delivery.objects.filter(

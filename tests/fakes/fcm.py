@@ -38,6 +38,10 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     fake: "FakeFCM"
 
+    def handle_error(self, request, client_address):
+        # A client killed mid-request (the worker-crash test) resets its connections: expected.
+        pass
+
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -64,9 +68,16 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         fake = self.server.fake
         length = int(self.headers.get("Content-Length") or 0)
-        body = json.loads(self.rfile.read(length) or b"{}")
-        message = body.get("message", {})
+        raw = self.rfile.read(length)
+        try:
+            message = json.loads(raw)["message"]
+        except (ValueError, KeyError, TypeError):
+            self._reply(400, _error_body(400, "INVALID_ARGUMENT", "INVALID_ARGUMENT"))
+            return
         target = message.get("token") or message.get("fid") or ""
+        if not target:
+            self._reply(400, _error_body(400, "INVALID_ARGUMENT", "INVALID_ARGUMENT"))
+            return
         answer = fake._answer_for(target)
         fake._record(Received(target=target, message=message, at=time.time(), answer=answer))
         if answer == "hang":
