@@ -202,3 +202,31 @@ def test_feed_refuses_bad_parameters_with_a_400(org, api, query):
 
 def test_feed_needs_a_login(db, api):
     assert api().get("/api/v1/feed/").status_code == 401
+
+
+def test_the_feed_follows_a_change_of_unit_job_title_and_roles_at_once(org, api):
+    # Given posts for unit_b, for cooks and for HR, and an employee in team_a who read the feed
+    for_unit_b = PostFactory(author=org.comms, audience=AudienceSpec(units=[(org.unit_b, True)]))
+    for_cooks = PostFactory(author=org.comms, audience=AudienceSpec(job_titles=["Kok"]))
+    for_hr = PostFactory(author=org.comms, audience=AudienceSpec(roles=[Role.HR]))
+    client = api(org.employee)
+
+    def feed_ids():
+        return {i["id"] for i in client.get("/api/v1/feed/").json()["results"]}
+
+    assert feed_ids() == set()
+
+    # When the person moves to unit_b, becomes a cook, then gets the HR role
+    from org import services as org_services
+
+    org_services.user_update(actor=org.hr, user=org.employee, unit=org.team_b)
+    after_move = feed_ids()
+    org_services.user_update(actor=org.hr, user=org.employee, job_title="Kok")
+    after_title = feed_ids()
+    org_services.user_roles_set(actor=None, user=org.employee, roles=[Role.EMPLOYEE, Role.HR])
+    after_role = feed_ids()
+
+    # Then each change shows in the very next feed
+    assert after_move == {for_unit_b.pk}
+    assert after_title == {for_unit_b.pk, for_cooks.pk}
+    assert after_role == {for_unit_b.pk, for_cooks.pk, for_hr.pk}
