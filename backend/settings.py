@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "content",
     "onboarding",
     "surveys",
+    "dashboard",
     "api",
 ]
 

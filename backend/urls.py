@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("dashboard/", include("dashboard.urls")),
     path("health/", health, name="health"),
 ]
 
