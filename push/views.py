@@ -13,7 +13,7 @@ from backend.errors import NotFoundError, PermissionDeniedError
 from org.models import Audience, OrgUnit
 
 from . import alerts, selectors, services
-from .models import AlertRecipient, Device
+from .models import Alert, AlertRecipient, Device, Recipient
 from .serializers import (
     AlertAnswerResultSerializer,
     AlertAnswerSerializer,
@@ -101,6 +101,7 @@ class PreferenceView(APIView):
 
 class InboxView(GenericAPIView):
     serializer_class = InboxItemSerializer
+    queryset = Recipient.objects.none()  # for the schema; the rows come from the selector
 
     @extend_schema(
         parameters=[
@@ -108,6 +109,8 @@ class InboxView(GenericAPIView):
                 "updated_since", OpenApiTypes.DATETIME, description="Only what arrived after this."
             )
         ],
+        responses=InboxItemSerializer(many=True),
+        operation_id="push_notifications_list",
         summary="My notification inbox, newest first",
     )
     def get(self, request):
@@ -132,8 +135,13 @@ class InboxOpenedView(APIView):
 
 class AlertListView(GenericAPIView):
     serializer_class = AlertSerializer
+    queryset = Alert.objects.none()  # for the schema; the rows come from the selector
 
-    @extend_schema(summary="Alerts I sent, received, or that reached my people")
+    @extend_schema(
+        responses=AlertSerializer(many=True),
+        operation_id="push_alerts_list",
+        summary="Alerts I sent, received, or that reached my people",
+    )
     def get(self, request):
         page = self.paginate_queryset(selectors.alerts_visible(user=request.user))
         return self.get_paginated_response(AlertSerializer(page, many=True).data)
@@ -216,6 +224,7 @@ _PEOPLE_FILTERS = {
 
 class AlertPeopleView(GenericAPIView):
     serializer_class = RollCallPersonSerializer
+    queryset = AlertRecipient.objects.none()  # for the schema; the rows come from the selector
 
     @extend_schema(
         parameters=[
@@ -226,6 +235,8 @@ class AlertPeopleView(GenericAPIView):
                 description="call_list = not answered after the ladder's last step.",
             )
         ],
+        responses=RollCallPersonSerializer(many=True),
+        operation_id="push_alerts_people_list",
         summary="The people of the roll-call, with phone numbers to call",
     )
     def get(self, request, alert_id: int):

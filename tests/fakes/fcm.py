@@ -67,6 +67,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         fake = self.server.fake
+        if self.path == "/_fake/reset":
+            fake.reset()
+            self._reply(200, {})
+            return
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length)
         try:
@@ -190,6 +194,13 @@ class FakeFCM:
         with self._lock:
             self._ids += 1
             return self._ids
+
+    def reset(self) -> None:
+        """Forget what was received (between benchmark runs)."""
+        with self._lock:
+            self._received.clear()
+            self._accepted.clear()
+            self._shown.clear()
 
     # --- what was received -------------------------------------------------------------------
 

@@ -1,0 +1,253 @@
+"""Push fan-out benchmark: Bro's queue + bookkeeping vs. the raw firebase-admin send_each loop.
+
+    .venv/bin/python -m bench.push_fanout [--devices 10000]
+
+Needs PostgreSQL and Redis on loopback. It makes its own database (BENCH_PUSH_DATABASE_URL,
+default postgres://postgres@127.0.0.1:5432/bro_push_bench — dropped and made fresh), a Redis
+database (14) and queue of its own, and runs the FCM fake in a separate process so the fake's
+CPU is not charged to the side being measured. In one run, over the same devices:
+
+* raw: one process building the same messages and calling messaging.send_each, 500 at a time;
+* Bro with 1 and with 2 real Celery worker processes: notification_send (outbox + 10,000
+  delivery rows), chunks through Redis, batches claimed, sent and recorded; timed from the
+  call until the database says every delivery is sent.
+
+Lost and duplicated are counted at the fake. Prints a table; writes
+bench/results/<date>-<host>-push.json.
+"""
+
+import argparse
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REDIS_DB = 14
+
+
+def _database_url() -> str:
+    return os.environ.get(
+        "BENCH_PUSH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bro_push_bench"
+    )
+
+
+def _recreate_database() -> None:
+    import psycopg
+
+    info = psycopg.conninfo.conninfo_to_dict(_database_url())
+    name = info.pop("dbname")
+    if not name.endswith("bench"):
+        raise SystemExit(
+            f"Refusing to drop {name!r}: the benchmark database's name ends in 'bench'."
+        )
+    with psycopg.connect(**info, dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _start_fake() -> tuple[subprocess.Popen, str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.fakes.fcm", "--port", "0"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    return process, process.stdout.readline().strip()
+
+
+def _fake_call(url: str, method: str, path: str) -> dict:
+    import requests
+
+    return requests.request(method, url + path, timeout=30).json()
+
+
+def _make_devices(count: int) -> None:
+    from django.utils import timezone
+
+    from org.models import OrgUnit, User
+    from org.services import unit_create
+    from push.models import Device
+
+    unit = unit_create(name="Benchmark", kind=OrgUnit.Kind.AFDELING)
+    # Volume data in bulk; the services are exercised by the tests and the demo.
+    people = User.objects.bulk_create(
+        [
+            User(name=f"Person {i}", email=f"p{i}@bench.invalid", unit=unit, password="!")
+            for i in range(count // 10)
+        ]
+    )
+    now = timezone.now()
+    Device.objects.bulk_create(
+        [
+            Device(
+                user=people[i % len(people)],
+                identifier=f"bench-{i:06d}",
+                platform=Device.Platform.ANDROID,
+                last_seen_at=now,
+            )
+            for i in range(count)
+        ],
+        batch_size=2000,
+    )
+
+
+def _outcome(fake_url: str, count: int, seconds: float) -> dict:
+    stats = _fake_call(fake_url, "GET", "/_fake/stats")
+    accepted = stats["accepted"]
+    _fake_call(fake_url, "POST", "/_fake/reset")
+    return {
+        "messages": count,
+        "seconds": round(seconds, 2),
+        "msgs_per_s": round(count / seconds, 1),
+        "lost": count - len(accepted),
+        "duplicated": sum(n - 1 for n in accepted.values()),
+    }
+
+
+def _run_raw(fake_url: str, count: int) -> dict:
+    from firebase_admin import messaging
+
+    from push import fcm
+    from push.models import Device
+
+    devices = list(Device.objects.order_by("id").values_list("identifier", flat=True))
+    started = time.perf_counter()
+    app = fcm.firebase_app()
+    for start in range(0, len(devices), fcm.MAX_BATCH):
+        batch = [
+            fcm.build_message(
+                fcm.OutgoingMessage(
+                    identifier=identifier,
+                    kind="token",
+                    title="Hej",
+                    body="",
+                    data={},
+                    priority="normal",
+                    collapse_key="",
+                    notification_id=1,
+                )
+            )
+            for identifier in devices[start : start + fcm.MAX_BATCH]
+        ]
+        messaging.send_each(batch, app=app)
+    return _outcome(fake_url, count, time.perf_counter() - started)
+
+
+def _run_bro(fake_url: str, count: int, processes: int) -> dict:
+    from django.db import connection
+
+    from backend.celery import app as celery_app
+    from org.models import User
+    from push import services
+    from push.models import Delivery
+    from tests.push.workers import Worker, celery_via, new_queue, wait_for
+
+    broker = f"redis://127.0.0.1:6379/{REDIS_DB}"
+    queue = new_queue()
+    worker = Worker(queue=queue, fcm_url=fake_url, concurrency=processes, DJANGO_DEBUG="false")
+    worker.env["CELERY_BROKER_URL"] = broker
+    worker.start()
+    try:
+        with celery_via(broker, queue):
+            # Ready when it answers a ping, so its start-up is not timed.
+            wait_for(lambda: celery_app.control.ping(timeout=0.5), timeout=60, interval=0.2)
+            started = time.perf_counter()
+            notification = services.notification_send(
+                category="news", recipients=User.objects.all(), title="Hej"
+            )
+            sent = Delivery.objects.filter(notification=notification, status="sent")
+            wait_for(lambda: sent.count() == count, timeout=600, interval=0.1)
+            seconds = time.perf_counter() - started
+    finally:
+        worker.stop()
+        connection.close()
+    return _outcome(fake_url, count, seconds)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Push fan-out benchmark")
+    parser.add_argument("--devices", type=int, default=10_000)
+    args = parser.parse_args()
+
+    fake, fake_url = _start_fake()
+    try:
+        _recreate_database()
+        os.environ.update(
+            DJANGO_SETTINGS_MODULE="backend.settings",
+            DATABASE_URL=_database_url(),
+            DJANGO_DEBUG="false",
+            FCM_ENDPOINT_URL=fake_url,
+            FCM_HTTP_TIMEOUT_SECONDS="30",
+            LOG_LEVEL="WARNING",
+        )
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        _make_devices(args.devices)
+
+        results = {
+            "raw_send_each": _run_raw(fake_url, args.devices),
+            "bro_1_worker": _run_bro(fake_url, args.devices, 1),
+            "bro_2_workers": _run_bro(fake_url, args.devices, 2),
+        }
+    finally:
+        fake.terminate()
+        fake.wait(timeout=10)
+
+    raw = results["raw_send_each"]["msgs_per_s"]
+    one = results["bro_1_worker"]["msgs_per_s"]
+    two = results["bro_2_workers"]["msgs_per_s"]
+    goals = {
+        "bro_1_worker_vs_raw": round(one / raw, 2),
+        "bro_2_workers_vs_1": round(two / one, 2),
+        "goal_1_worker_at_least_0.8x_raw": one >= 0.8 * raw,
+        "goal_2_workers_at_least_1.6x_one": two >= 1.6 * one,
+        "goal_nothing_lost_or_duplicated": all(
+            r["lost"] == 0 and r["duplicated"] == 0 for r in results.values()
+        ),
+    }
+    print(f"\n{'run':<16}{'msgs':>8}{'seconds':>10}{'msgs/s':>10}{'lost':>6}{'dup':>6}")
+    for name, r in results.items():
+        print(
+            f"{name:<16}{r['messages']:>8}{r['seconds']:>10}{r['msgs_per_s']:>10}"
+            f"{r['lost']:>6}{r['duplicated']:>6}"
+        )
+    for name, value in goals.items():
+        print(f"{name}: {value}")
+
+    from django.conf import settings
+
+    host = socket.gethostname()
+    out = ROOT / "bench" / "results" / f"{date.today().isoformat()}-{host}-push.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(
+        json.dumps(
+            {
+                "benchmark": "push_fanout",
+                "date": date.today().isoformat(),
+                "host": host,
+                "cpus": os.cpu_count(),
+                "load_average_at_end": os.getloadavg(),
+                "python": platform.python_version(),
+                "devices": args.devices,
+                "send_batch_size": settings.PUSH_SEND_BATCH_SIZE,
+                "results": results,
+                "goals": goals,
+            },
+            indent=2,
+        )
+    )
+    print(f"written: {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
