@@ -3,3 +3,11 @@ from django.apps import AppConfig
 
 class OnboardingConfig(AppConfig):
     name = "onboarding"
+
+    def ready(self) -> None:
+        from org import hooks
+
+        from . import services
+
+        # A person invited with a start date gets the tracks whose audience includes them.
+        hooks.on_person_invited(services.journey_assign_matching)

@@ -59,6 +59,9 @@ STEP_FIELDS = (
     "pass_mark",
 )
 
+# How long after the start (or end) date an invitation still gets an automatic journey.
+AUTO_ASSIGN_LATE_DAYS = 30
+
 # Reminders are claimed and sent in batches, each in its own short transaction.
 REMINDER_BATCH = 500
 
@@ -425,8 +428,9 @@ def journey_assign(
 def journey_assign_matching(*, user: User) -> list[Journey]:
     """Assign every active auto-assigned track whose audience includes `user` (on invite).
 
-    Onboarding tracks need a start date, offboarding tracks an end date; tracks the person
-    already has running are left alone. Safe to call again: it assigns only what is missing.
+    Registered as org's on-invite hook (onboarding.apps), and safe to call again when a start
+    or end date is set later: it assigns only what is missing. Onboarding tracks need a start
+    date, offboarding tracks an end date, at most AUTO_ASSIGN_LATE_DAYS in the past.
     """
     user = User.objects.select_related("unit").get(pk=user.pk)
     tracks = Track.objects.filter(
@@ -434,10 +438,13 @@ def journey_assign_matching(*, user: User) -> list[Journey]:
         auto_assign=True,
         audience__in=audiences_including(user=user),
     ).exclude(journeys__user=user, journeys__status=JourneyStatus.ACTIVE)
+    # A person imported long after starting (or after leaving) gets no journey of steps that
+    # are all in the past; one who started within AUTO_ASSIGN_LATE_DAYS still does.
+    earliest = schedule.local_today() - timedelta(days=AUTO_ASSIGN_LATE_DAYS)
     wanted = {TrackKind.ONBOARDING: user.start_date, TrackKind.OFFBOARDING: user.end_date}
     journeys = []
     for track in tracks.order_by("kind", "name", "id"):
-        if wanted[track.kind] is None:
+        if wanted[track.kind] is None or wanted[track.kind] < earliest:
             continue
         try:
             journeys.append(journey_assign(actor=None, user=user, track=track))

@@ -418,3 +418,26 @@ def test_a_new_hire_is_preboarding_until_the_start_date(api, org, hire, journey,
     assert refused_before is False
     assert allowed_on_day_one is True
     assert selectors.user_is_preboarding(user=org.employee) is False
+
+
+def test_inviting_a_person_assigns_the_matching_tracks_after_commit(
+    org, clock, django_capture_on_commit_callbacks
+):
+    # Given an auto-assigned track for everyone
+    everyone = org_services.audience_create(created_by=None, everyone=True)
+    track = TrackFactory(name="Ny i kommunen", audience=everyone, auto_assign=True)
+
+    # When HR invites a new hire and one long-standing employee, and the transaction commits
+    with django_capture_on_commit_callbacks(execute=True):
+        new = org_services.user_invite(
+            invited_by=org.hr, name="Ny", email="ny@example.dk", unit=org.team_a,
+            start_date=NEXT_MONDAY, send_invitation=False,
+        )  # fmt: skip
+        old = org_services.user_invite(
+            invited_by=org.hr, name="Gammel", email="gammel@example.dk", unit=org.team_a,
+            start_date=date(2015, 3, 1), send_invitation=False,
+        )  # fmt: skip
+
+    # Then only the new hire is on the track
+    assert list(Journey.objects.values_list("user_id", "track_id")) == [(new.pk, track.pk)]
+    assert not Journey.objects.filter(user=old).exists()
