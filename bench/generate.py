@@ -1,6 +1,7 @@
 """A municipality-sized data set for the benchmarks: seeded, repeatable, built in minutes.
 
-    DJANGO_SETTINGS_MODULE=bench.settings python -m bench.generate --seed 1 [--scale 1]
+    python -m bench generate --seed 1 [--scale 1]     (into the empty benchmark database)
+    python -m bench build --seed 1 [--scale 1]        (drop, create, migrate, then generate)
 
 Run it on an empty, migrated database (`python -m bench build` makes one). What is small or
 has rules worth exercising goes through the services: units (`unit_create` builds the paths),
@@ -19,7 +20,7 @@ derived and denormalised column computed the way the services compute it:
 The same seed on an empty database gives the same rows.
 """
 
-import argparse
+import functools
 import random
 import sys
 import time
@@ -585,6 +586,12 @@ def _seeded_uuid(rng: random.Random) -> uuid.UUID:
     return uuid.UUID(int=rng.getrandbits(128), version=4)
 
 
+@functools.cache
+def _culture(unit_id: int | None) -> float:
+    """How a unit tends to answer, the same in every wave (as in surveys.demo)."""
+    return random.Random(f"unit:{unit_id}").uniform(-0.25, 0.25)
+
+
 def _answer_wave(wave: Wave, survey: Survey, progress: float, rng: random.Random) -> dict:
     """Answer a closed-to-be wave as response_submit would store it; returns row counts."""
     questions = list(survey.questions.all())
@@ -592,7 +599,7 @@ def _answer_wave(wave: Wave, survey: Survey, progress: float, rng: random.Random
     participations, responses, answers, choices = [], [], [], []
     answer_specs = []
     for user_id, unit_id in invitees:
-        culture = random.Random(f"unit:{unit_id}").uniform(-0.25, 0.25)
+        culture = _culture(unit_id)
         if rng.random() > 0.66 + culture / 2 + 0.15 * progress:
             continue  # did not answer this time
         given = survey_demo._answers(survey, rng=rng, culture=culture, progress=progress)
@@ -744,25 +751,3 @@ def generate(
     report.counts["max_unit_depth"] = max(u.depth for u in org.units.values())
     report.seconds["total"] = round(sum(report.seconds.values()), 2)
     return report
-
-
-def main(argv: list[str] | None = None) -> Report:
-    import os
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-    import django
-
-    django.setup()
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--scale", type=float, default=1.0)
-    args = parser.parse_args(argv)
-    report = generate(seed=args.seed, size=Size().scaled(args.scale))
-    for name, count in report.counts.items():
-        print(f"{name:>36}: {count:,}")
-    print(f"{'seconds':>36}: {report.seconds}")
-    return report
-
-
-if __name__ == "__main__":
-    main()

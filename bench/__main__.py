@@ -1,0 +1,5 @@
+"""python -m bench [build|run|all]: see bench/README.md."""
+
+from .runner import main
+
+main()

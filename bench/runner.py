@@ -1,0 +1,62 @@
+"""The command line: build the data, run the benchmarks, print the table, write the results."""
+
+import argparse
+import os
+import sys
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    import django
+
+    django.setup()
+
+
+def _generate(args) -> None:
+    _setup()
+    from .generate import Size, generate
+
+    report = generate(seed=args.seed, size=Size().scaled(args.scale))
+    for name, count in report.counts.items():
+        print(f"{name:>36}: {count:,}")
+    print(f"{'seconds':>36}: {report.seconds}")
+
+
+def _build(args) -> None:
+    from . import database
+
+    seconds = database.build(seed=args.seed, scale=args.scale)
+    print(f"built in {seconds:.0f} s")
+
+
+def _run(args) -> None:
+    _setup()
+    from .suite import run_suite
+
+    run_suite(args)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description="Bro's benchmarks.")
+    sub = parser.add_subparsers(dest="command")
+    for name, helptext in (
+        ("generate", "fill the (empty, migrated) benchmark database"),
+        ("build", "drop and create the benchmark database, migrate, generate"),
+    ):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("--seed", type=int, default=1)
+        p.add_argument("--scale", type=float, default=1.0)
+    run = sub.add_parser("run", help="measure (the default)")
+    for p in (parser, run):
+        p.add_argument("--duration", type=float, default=10.0, help="seconds per measured run")
+        p.add_argument("--rounds", type=int, default=3, help="alternating rounds per pair")
+        p.add_argument("--connections", type=int, default=16)
+        p.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+        p.add_argument("--port", type=int, default=8765)
+        p.add_argument("--only", default="", help="comma-separated benchmark names")
+        p.add_argument("--burst-rate", type=float, default=50.0)
+        p.add_argument("--no-write", action="store_true", help="do not write the results file")
+    args = parser.parse_args(argv)
+    command = {"generate": _generate, "build": _build}.get(args.command, _run)
+    command(args)
+    sys.stdout.flush()

@@ -1,0 +1,15 @@
+"""The app's URLs and, beside them under /bench/, the bare baselines it is measured against."""
+
+from django.urls import path
+
+from backend.urls import handler400, handler403, handler404, handler500  # noqa: F401
+from backend.urls import urlpatterns as app_urlpatterns
+
+from . import baselines
+
+urlpatterns = [
+    *app_urlpatterns,
+    path("bench/feed/", baselines.feed),
+    path("bench/posts/<int:post_id>/", baselines.post_detail),
+    path("bench/surveys/<int:survey_id>/results/", baselines.survey_results),
+]
