@@ -7,6 +7,7 @@ so a hook never sees a half-written person and a failing hook cannot undo the in
 from collections.abc import Callable
 
 _on_invite: list[Callable[..., object]] = []
+_on_dates_changed: list[Callable[..., object]] = []
 
 
 def on_person_invited(hook: Callable[..., object]) -> Callable[..., object]:
@@ -23,4 +24,21 @@ def person_invited(*, user_id: int) -> None:
     if user is None:
         return
     for hook in _on_invite:
+        hook(user=user)
+
+
+def on_person_dates_changed(hook: Callable[..., object]) -> Callable[..., object]:
+    """Register `hook(user=...)` to run after a person's start or end date changed."""
+    if hook not in _on_dates_changed:
+        _on_dates_changed.append(hook)
+    return hook
+
+
+def person_dates_changed(*, user_id: int) -> None:
+    from .models import User
+
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return
+    for hook in _on_dates_changed:
         hook(user=user)

@@ -205,6 +205,7 @@ def user_update(*, actor: User, user: User, **fields) -> User:
         user_id=user.pk,
         **{k: fields[k] for k in ("email", "phone", "employee_number") if k in fields},
     )
+    dates_before = (user.start_date, user.end_date)
     for field, value in fields.items():
         setattr(user, field, value)
     if not user.email and not user.phone:
@@ -212,6 +213,8 @@ def user_update(*, actor: User, user: User, **fields) -> User:
             _("Angiv en e-mailadresse eller et mobilnummer."), code="identity_required"
         )
     _save_user(user)
+    if (user.start_date, user.end_date) != dates_before:
+        transaction.on_commit(lambda: hooks.person_dates_changed(user_id=user.pk))
     return user
 
 
