@@ -2,7 +2,9 @@
 
 from allauth.headless.contrib.rest_framework.authentication import XSessionTokenAuthentication
 from django.utils import translation
+from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import exceptions
 
 
 class SessionTokenAuthentication(XSessionTokenAuthentication):
@@ -22,7 +24,44 @@ class SessionTokenAuthentication(XSessionTokenAuthentication):
             # and errors come back in the language they chose in the app.
             translation.activate(result[0].language)
             request.LANGUAGE_CODE = result[0].language
+            _fence_preboarding(request, result[0])
         return result
+
+
+# What a new hire may use before day 1: their profile, push, their journey, and the feed and
+# posts (which content narrows to the posts the journey links to). Everything else — the
+# directory, surveys, writing, and any endpoint added later — opens on the start date.
+PREBOARDING_OPEN_ROUTES = frozenset(
+    {
+        "me",
+        "push-devices",
+        "push-device",
+        "push-preferences",
+        "push-inbox",
+        "push-opened",
+        "push-alert",
+        "push-answer",
+        "feed",
+        "post-detail",
+        "post-acknowledge",
+        "post-attachment",
+        "onboarding-my-journey",
+        "onboarding-step-detail",
+        "onboarding-step-complete",
+    }
+)
+
+
+def _fence_preboarding(request, user) -> None:
+    from onboarding.selectors import user_is_preboarding
+
+    if not user_is_preboarding(user=user):
+        return
+    route = request.resolver_match.url_name if request.resolver_match else None
+    if route not in PREBOARDING_OPEN_ROUTES:
+        raise exceptions.PermissionDenied(
+            _("Du får adgang til resten af appen på din første arbejdsdag.")
+        )
 
 
 class SessionTokenScheme(OpenApiAuthenticationExtension):
