@@ -266,7 +266,23 @@ SPECTACULAR_SETTINGS = {
         }
     },
     "SECURITY": [{"sessionToken": []}],
-    "ENUM_NAME_OVERRIDES": {},
+    # Several models have a "kind", "status" or "answer" choice: give each enum a stable name.
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "org.models.OrgUnit.Kind",
+        "PostKindEnum": "content.models.PostKind",
+        "PostStatusEnum": "content.models.PostStatus",
+        "AttachmentKindEnum": "content.models.AttachmentKind",
+        "RsvpAnswerEnum": "content.models.RsvpAnswer",
+        "TrackKindEnum": "onboarding.models.TrackKind",
+        "StepKindEnum": "onboarding.models.StepKind",
+        "JourneyStatusEnum": "onboarding.models.JourneyStatus",
+        "StepStatusEnum": "onboarding.models.StepStatus",
+        "DeviceIdentifierKindEnum": "push.models.Device.Kind",
+        "AlertAnswerEnum": "push.models.AlertRecipient.Answer",
+        "DeliveryStatusEnum": "push.models.Delivery.Status",
+        "QuestionKindEnum": "surveys.models.QuestionKind",
+        "WaveStatusEnum": "surveys.models.Wave.Status",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.add_error_responses",

@@ -64,6 +64,7 @@ class MeView(GenericAPIView):
 class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = UnitSerializer
     pagination_class = LargePageNumberPagination
+    lookup_value_regex = r"\d{1,18}"
 
     def get_queryset(self):
         units = selectors.unit_list().annotate(
@@ -96,6 +97,7 @@ class PeopleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     """The directory for everyone signed in; invitations and HR records for HR."""
 
     serializer_class = PersonSerializer
+    lookup_value_regex = r"\d{1,18}"
 
     def get_permissions(self):
         if self.action in {"create", "partial_update", "deactivate", "reactivate", "record"}:
