@@ -1,0 +1,41 @@
+"""Reach figures: the viewer's recent posts and one post's reach, from content's selectors."""
+
+from typing import Any
+
+from content.models import Post, PostStatus
+from content.selectors import manageable_list, post_reach, posts_manageable_by
+from org.models import User
+
+RECENT_POSTS = 20
+
+
+def recent_posts(*, viewer: User) -> list[Post]:
+    """The published posts the viewer manages (for a leader: its own), newest first."""
+    return list(
+        manageable_list(user=viewer, status=PostStatus.PUBLISHED).order_by("-published_at", "-id")[
+            :RECENT_POSTS
+        ]
+    )
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 3) if whole else None
+
+
+def reach_of(*, viewer: User, post_id: int) -> dict[str, Any] | None:
+    """One managed post's reach as the API answers it, with read and acknowledged shares."""
+    post = (
+        posts_manageable_by(user=viewer)
+        .filter(pk=post_id, status__in=[PostStatus.PUBLISHED, PostStatus.ARCHIVED])
+        .select_related("audience")
+        .first()
+    )
+    if post is None:
+        return None
+    reach = post_reach(post=post, viewer=viewer)
+    if reach is None:
+        return None
+    for row in [reach, *reach["per_unit"]]:
+        row["read_share"] = _share(row["read"], row["audience"])
+        row["acknowledged_share"] = _share(row["acknowledged"], row["audience"])
+    return {"post": post, "reach": reach}

@@ -1,0 +1,326 @@
+"""Survey figures for the dashboard, taken from the very functions the API answers with.
+
+Every number here is read off `surveys.results.survey_results` or
+`surveys.results.indicator_scorecard` — the same suppression, the same scope — and only
+reshaped for a page: a unit's favourable share over all its Likert questions is summed from the
+distributions the API returns, never counted again from the answers.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from org.models import OrgUnit, Role, User
+from org.selectors import unit_list, units_in_scope
+from surveys.models import Indicator, Pillar, QuestionKind, Survey, Wave
+from surveys.results import indicator_scorecard, survey_results
+
+# The four goals for internal communication in Kommunikationsstrategi 2023, in its order.
+GOALS = (
+    Indicator.KERNEFORTAELLING,
+    Indicator.VIDENDELING,
+    Indicator.TVAERFAGLIGT_SAMARBEJDE,
+    Indicator.ANSVAR_INTERN_KOMMUNIKATION,
+)
+
+
+# --- Which surveys and units ---------------------------------------------------------------
+
+
+def surveys_with_waves() -> list[Survey]:
+    """Surveys that have run at least once, the one whose latest wave opened last first."""
+    latest = Wave.objects.filter(survey=OuterRef("pk")).order_by("-opens_at").values("opens_at")
+    return list(
+        Survey.objects.annotate(latest_wave_at=Subquery(latest[:1]))
+        .filter(latest_wave_at__isnull=False)
+        .only("id", "title")
+        .order_by("-latest_wave_at", "-id")
+    )
+
+
+def pick_survey(surveys: list[Survey], survey_id: int | None) -> Survey | None:
+    """The survey asked for (404 when it is not one of `surveys`), else the latest run."""
+    if survey_id is None:
+        return surveys[0] if surveys else None
+    return next((s for s in surveys if s.pk == survey_id), None)
+
+
+def scope_units(*, viewer: User) -> QuerySet[OrgUnit]:
+    """The units whose results the viewer reads, in tree order: as surveys.results decides."""
+    if viewer.has_role(Role.COMMUNICATIONS):
+        return unit_list()
+    return units_in_scope(leader=viewer).order_by("path")
+
+
+# --- Mit område: one row per unit ----------------------------------------------------------
+
+
+@dataclass
+class UnitRow:
+    """One unit's latest numbers; `shown` False means too few answers and carries no number."""
+
+    unit_id: int | None
+    name: str
+    depth: int
+    in_wave: bool
+    shown: bool = False
+    respondents: int | None = None
+    response_rate: float | None = None
+    favourable_share: float | None = None
+    enps: int | None = None
+    cells: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _favourable_share(entry: dict, likert: list[int]) -> float | None:
+    """Answers of 4 or 5 over all answers, across every Likert question of the unit."""
+    favourable = answers = 0
+    for question in entry["questions"]:
+        if question["question"] in likert and question.get("answers"):
+            favourable += question["distribution"]["4"] + question["distribution"]["5"]
+            answers += question["answers"]
+    return round(favourable / answers, 3) if answers else None
+
+
+def _enps(entry: dict, scale: list[int]) -> int | None:
+    """eNPS over the eNPS questions: promoters (9–10) minus detractors (0–6), per cent."""
+    net = answers = 0
+    for question in entry["questions"]:
+        if question["question"] in scale and question.get("answers"):
+            counts = question["distribution"]
+            net += counts["9"] + counts["10"] - sum(counts[str(v)] for v in range(7))
+            answers += question["answers"]
+    return round(100 * net / answers) if answers else None
+
+
+def _enps_questions(questions: list[dict]) -> list[int]:
+    scale = [q for q in questions if q["kind"] == QuestionKind.SCALE]
+    tagged = [q["id"] for q in scale if q["indicator"] == Indicator.ENPS]
+    return tagged or [q["id"] for q in scale]
+
+
+def _ordered_entries(data: dict, units: list[OrgUnit]) -> list[tuple[dict | None, UnitRow]]:
+    """The API's unit entries in tree order, indented; in-scope units the wave lacks as such."""
+    entries = {entry["unit"]["id"]: entry for entry in data["units"]}
+    listed: list[tuple[dict | None, UnitRow]] = []
+    if None in entries:  # the whole organisation (communications)
+        listed.append((entries.pop(None), UnitRow(None, _("Hele organisationen"), 0, True)))
+    top = min((u.depth for u in units), default=0)
+    for unit in units:
+        entry = entries.pop(unit.pk, None)
+        depth = unit.depth - top + (1 if listed and listed[0][1].unit_id is None else 0)
+        listed.append((entry, UnitRow(unit.pk, unit.name, depth, entry is not None)))
+    for entry in entries.values():  # in the wave's frozen tree but no longer in scope's tree
+        listed.append((entry, UnitRow(entry["unit"]["id"], entry["unit"]["name"], 0, True)))
+    return listed
+
+
+def area_results(
+    *, viewer: User, survey: Survey, wave_id: int | None = None, unit: OrgUnit | None = None
+) -> dict[str, Any]:
+    """Mit område: per unit of the viewer's tree, favourable share, eNPS and response rate."""
+    data = survey_results(
+        survey=survey, viewer=viewer, wave_id=wave_id, unit_id=unit.pk if unit else None
+    )
+    units = scope_units(viewer=viewer)
+    if unit is not None:
+        units = units.filter(path__startswith=unit.path)
+    likert = [q["id"] for q in data["questions"] if q["kind"] == QuestionKind.LIKERT]
+    scale = _enps_questions(data["questions"])
+    rows = []
+    for entry, row in _ordered_entries(data, list(units.only("id", "name", "depth", "path"))):
+        if entry is not None and entry["shown"]:
+            row.shown = True
+            row.respondents = entry["respondents"]
+            row.response_rate = entry["response_rate"]
+            row.favourable_share = _favourable_share(entry, likert)
+            row.enps = _enps(entry, scale)
+        rows.append(row)
+    return {
+        "data": data,
+        "rows": rows,
+        "has_likert": bool(likert),
+        "has_enps": bool(scale),
+    }
+
+
+# --- Heatmap: questions × units ------------------------------------------------------------
+
+# The number each kind of question is coloured by, and the range it runs over.
+HEAT_MEASURES = {
+    QuestionKind.LIKERT: ("favourable_share", 0.0, 1.0),
+    QuestionKind.KNOWLEDGE: ("share_correct", 0.0, 1.0),
+    QuestionKind.SCALE: ("enps", -100.0, 100.0),
+}
+
+
+def heat_colour(value: float | None, low: float, high: float) -> str:
+    """Red (low) through yellow to green (high), as an HSL colour; grey with no value."""
+    if value is None:
+        return "hsl(0, 0%, 88%)"
+    fraction = min(1.0, max(0.0, (value - low) / (high - low)))
+    return f"hsl({round(120 * fraction)}, 65%, 72%)"
+
+
+def heatmap(
+    *, viewer: User, survey: Survey, wave_id: int | None = None, unit: OrgUnit | None = None
+) -> dict[str, Any]:
+    """One wave's questions (rows) × the viewer's units (columns), suppressed units blank."""
+    area = area_results(viewer=viewer, survey=survey, wave_id=wave_id, unit=unit)
+    data = area["data"]
+    columns = [row for row in area["rows"] if row.in_wave]
+    entries = {entry["unit"]["id"]: entry for entry in data["units"]}
+    rows = []
+    for question in data["questions"]:
+        if question["kind"] not in HEAT_MEASURES:
+            continue
+        measure, low, high = HEAT_MEASURES[question["kind"]]
+        cells = []
+        for column in columns:
+            entry = entries[column.unit_id]
+            numbers = next(
+                (q for q in entry.get("questions", []) if q["question"] == question["id"]), {}
+            )
+            value = numbers.get(measure) if entry["shown"] else None
+            cells.append(
+                {
+                    "unit_id": column.unit_id,
+                    "shown": entry["shown"],
+                    "value": value,
+                    "measure": measure,
+                    "colour": heat_colour(value, low, high),
+                }
+            )
+        rows.append({"question": question, "measure": measure, "cells": cells})
+    return {"data": data, "columns": columns, "rows": rows}
+
+
+# --- Kernefortællingen: the knowledge index and the four goals ----------------------------
+
+
+class _WholeOrganisation:
+    """A reader whose scope is the whole organisation, as surveys.results.caller_scope sees it.
+
+    The organisation's line sums every shown answer in the root node of each wave's frozen
+    tree. Adding that one node to what a leader sees keeps it a subset of the shown nodes,
+    which surveys.suppression proves safe, so showing it to a leader reveals no small group.
+    surveys should expose this as `indicator_scorecard(scope=None)`; until then this stand-in
+    lets the same function compute it.
+    """
+
+    is_active = True
+    is_authenticated = True
+
+    def has_role(self, *roles: str) -> bool:
+        return Role.COMMUNICATIONS in roles
+
+
+def _series(scorecard: dict) -> dict[str, list[dict]]:
+    return {item["indicator"]: item["waves"] for item in scorecard["indicators"]}
+
+
+def _lines_by_unit(points: list[dict]) -> dict[Any, list[dict]]:
+    """Points of one indicator split per top unit of the reader (one line each)."""
+    lines: dict[Any, list[dict]] = {}
+    for point in points:
+        lines.setdefault(point["unit"]["id"], []).append(point)
+    return lines
+
+
+def _pillar_lines(points: list[dict], *, waves: list[dict]) -> dict[str, list[dict]]:
+    """Per pillar: one line per unit, a value (or None when suppressed) for every wave."""
+    result: dict[str, list[dict]] = {p: [] for p in Pillar.values}
+    for unit_points in _lines_by_unit(points).values():
+        by_wave = {p["wave"]["id"]: p for p in unit_points}
+        for pillar in Pillar.values:
+            values = []
+            for wave in waves:
+                point = by_wave.get(wave["id"])
+                shown = point is not None and point["shown"]
+                values.append(point["pillars"].get(pillar) if shown else None)
+            result[pillar].append({"unit": unit_points[0]["unit"], "values": values})
+    return result
+
+
+def _knowledge_waves(*series_points: list[dict]) -> list[dict]:
+    """The waves that asked about the pillars, oldest first."""
+    waves: dict[int, dict] = {}
+    for points in series_points:
+        for point in points:
+            if point["shown"] and point.get("pillars"):
+                waves.setdefault(point["wave"]["id"], point["wave"])
+    return sorted(waves.values(), key=lambda w: (w["opens_at"], w["id"]))
+
+
+def _trend(points: list[dict]) -> dict[str, Any] | None:
+    """The latest shown score and how it moved since the survey's previous shown score."""
+    shown = [p for p in points if p["shown"] and p.get("score") is not None]
+    if not shown:
+        return None
+    latest = shown[-1]
+    earlier = [p for p in shown[:-1] if p["wave"]["survey"] == latest["wave"]["survey"]]
+    previous = earlier[-1] if earlier else None
+    change = None if previous is None else latest["score"] - previous["score"]
+    direction = (
+        "none" if change is None else "up" if change > 0 else "down" if change < 0 else "flat"
+    )
+    return {
+        "score": latest["score"],
+        "is_enps": latest.get("knowledge_share_correct") is None and latest.get("enps") is not None,
+        "survey_title": latest["survey_title"],
+        "opens_at": latest["wave"]["opens_at"],
+        "previous": previous["score"] if previous else None,
+        "direction": direction,
+    }
+
+
+def core_narrative(*, viewer: User) -> dict[str, Any]:
+    """The knowledge index per pillar over time (organisation and my scope), and the goals."""
+    mine = indicator_scorecard(viewer=viewer)
+    whole_organisation = viewer.has_role(Role.COMMUNICATIONS)
+    organisation = mine if whole_organisation else indicator_scorecard(viewer=_WholeOrganisation())
+    my_series, org_series = _series(mine), _series(organisation)
+    key = Indicator.KERNEFORTAELLING
+    waves = _knowledge_waves(my_series.get(key, []), org_series.get(key, []))
+    org_pillars = _pillar_lines(org_series.get(key, []), waves=waves)
+    my_pillars = {} if whole_organisation else _pillar_lines(my_series.get(key, []), waves=waves)
+    labels = dict(Indicator.choices)
+    goals = []
+    for goal in GOALS:
+        mine_by_unit = _lines_by_unit(my_series.get(goal, []))
+        goals.append(
+            {
+                "indicator": goal,
+                "label": labels[goal],
+                "organisation": _trend(org_series.get(goal, [])),
+                "mine": []
+                if whole_organisation
+                else [
+                    {"unit": points[0]["unit"], "trend": _trend(points)}
+                    for points in mine_by_unit.values()
+                ],
+            }
+        )
+    return {
+        "waves": waves,
+        "pillars": [
+            {
+                "pillar": pillar,
+                "label": label,
+                "organisation": org_pillars[pillar],
+                "mine": my_pillars.get(pillar, []),
+            }
+            for pillar, label in Pillar.choices
+        ],
+        "goals": goals,
+        "whole_organisation": whole_organisation,
+    }
+
+
+def wave_label(wave: dict[str, Any] | Wave) -> str:
+    """A wave as people name it: the day it opened, in Danish time."""
+    opens_at: datetime = wave["opens_at"] if isinstance(wave, dict) else wave.opens_at
+    return timezone.localtime(opens_at).strftime("%d.%m.%Y")

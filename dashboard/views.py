@@ -1,0 +1,182 @@
+"""The dashboard's pages. Thin: read the ids, call one figure function, render (or print)."""
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from org.models import OrgUnit, Role
+from surveys.exports import XLSXRenderer
+from surveys.models import Survey, Wave
+from surveys.results import survey_results
+
+from . import progress, reach, results
+from .access import dashboard_page
+from .charts import share_line_chart
+from .pdf import pdf_response, render_pdf
+
+JOURNEYS_PER_PAGE = 50
+
+
+def _int_param(request: HttpRequest, name: str) -> int | None:
+    """An id from the query string; anything but digits is a page that does not exist."""
+    value = request.GET.get(name, "")
+    if not value:
+        return None
+    if not value.isdigit() or len(value) > 18:
+        raise Http404
+    return int(value)
+
+
+def _page(request: HttpRequest, template: str, context: dict, *, filename: str) -> HttpResponse:
+    """The page as HTML, or as a PDF download with `?format=pdf`."""
+    fmt = request.GET.get("format", "html")
+    if fmt == "pdf":
+        return pdf_response(render_pdf(request, template, context), filename=filename)
+    if fmt != "html":
+        raise Http404
+    return render(request, template, context)
+
+
+def _scope_unit(request: HttpRequest, unit_id: int | None) -> OrgUnit | None:
+    """The unit a page narrows to: 404 unless it is in the viewer's results scope."""
+    if unit_id is None:
+        return None
+    unit = results.scope_units(viewer=request.user).filter(pk=unit_id).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def _survey_choice(request: HttpRequest) -> dict:
+    surveys = results.surveys_with_waves()
+    survey = results.pick_survey(surveys, _int_param(request, "survey"))
+    if survey is None and request.GET.get("survey"):
+        raise Http404
+    waves = list(Wave.objects.filter(survey=survey).order_by("-number")) if survey else []
+    wave_id = _int_param(request, "wave")
+    if wave_id is not None and all(w.pk != wave_id for w in waves):
+        raise Http404
+    return {"surveys": surveys, "survey": survey, "waves": waves, "wave_id": wave_id}
+
+
+@dashboard_page
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.has_role(Role.LEADER, Role.COMMUNICATIONS):
+        return redirect("dashboard:area")
+    return redirect("dashboard:onboarding")
+
+
+@dashboard_page
+def area(request: HttpRequest, unit_id: int | None = None) -> HttpResponse:
+    """Mit område: the viewer's unit tree with the latest results per unit."""
+    unit = _scope_unit(request, unit_id)
+    context = {"unit": unit, **_survey_choice(request)}
+    if context["survey"] is not None:
+        context.update(
+            results.area_results(
+                viewer=request.user, survey=context["survey"], wave_id=context["wave_id"], unit=unit
+            )
+        )
+    return _page(request, "dashboard/area.html", context, filename="mit-omraade")
+
+
+@dashboard_page
+def heatmap(request: HttpRequest, unit_id: int | None = None) -> HttpResponse:
+    """Questions × units for one wave, coloured by favourable share."""
+    unit = _scope_unit(request, unit_id)
+    context = {"unit": unit, **_survey_choice(request)}
+    if context["survey"] is not None:
+        context.update(
+            results.heatmap(
+                viewer=request.user, survey=context["survey"], wave_id=context["wave_id"], unit=unit
+            )
+        )
+    return _page(request, "dashboard/heatmap.html", context, filename="heatmap")
+
+
+def _pillar_figure(pillar: dict, labels: list[str]) -> dict:
+    """One pillar's chart and its numbers as a table: a row per wave, a column per line."""
+    lines = [
+        ("organisation", _("Hele organisationen"), line["values"], False)
+        for line in pillar["organisation"]
+    ]
+    lines += [
+        (f"unit-{line['unit']['id']}", line["unit"]["name"], line["values"], True)
+        for line in pillar["mine"]
+    ]
+    chart = share_line_chart(
+        x_labels=labels, series=[(name, values, dashed) for _k, name, values, dashed in lines]
+    )
+    return {
+        "pillar": pillar,
+        "chart": chart,
+        "lines": [(key, name) for key, name, _v, _d in lines],
+        "rows": [(label, [line[2][i] for line in lines]) for i, label in enumerate(labels)],
+    }
+
+
+@dashboard_page
+def core_narrative(request: HttpRequest) -> HttpResponse:
+    """Kernefortællingen: knowledge per pillar over time, and the four goals' scorecard."""
+    figures = results.core_narrative(viewer=request.user)
+    labels = [results.wave_label(w) for w in figures["waves"]]
+    charts = [_pillar_figure(pillar, labels) for pillar in figures["pillars"]] if labels else []
+    context = {**figures, "charts": charts, "wave_labels": labels}
+    return _page(request, "dashboard/core_narrative.html", context, filename="kernefortaellingen")
+
+
+@dashboard_page
+def onboarding(request: HttpRequest, unit_id: int | None = None) -> HttpResponse:
+    """New hires in the viewer's scope with their progress, overdue steps first."""
+    unit = None
+    if unit_id is not None:
+        unit = progress.unit_for_onboarding(viewer=request.user, unit_id=unit_id)
+        if unit is None:
+            raise Http404
+    journeys = progress.new_hires(
+        viewer=request.user, now=timezone.now(), unit_id=unit.pk if unit else None
+    )
+    page = Paginator(journeys, JOURNEYS_PER_PAGE).get_page(request.GET.get("side"))
+    context = {
+        "unit": unit,
+        "page": page,
+        "can_see_journeys": request.user.has_role(Role.HR, Role.ADMIN, Role.LEADER),
+    }
+    return _page(request, "dashboard/onboarding.html", context, filename="onboarding")
+
+
+@dashboard_page
+def reach_page(request: HttpRequest, post_id: int | None = None) -> HttpResponse:
+    """My recent posts, and one post's read and acknowledged share per unit."""
+    posts = reach.recent_posts(viewer=request.user)
+    selected = post_id if post_id is not None else (posts[0].pk if posts else None)
+    figures = reach.reach_of(viewer=request.user, post_id=selected) if selected else None
+    if post_id is not None and figures is None:
+        raise Http404
+    context = {
+        "posts": posts,
+        "selected": figures,
+        "all_posts": request.user.has_role(Role.COMMUNICATIONS, Role.ADMIN),
+    }
+    return _page(request, "dashboard/reach.html", context, filename="raekkevidde")
+
+
+@dashboard_page
+def results_xlsx(request: HttpRequest, survey_id: int) -> HttpResponse:
+    """A survey's results as the API's XLSX export: the same rows, the same suppression."""
+    survey = Survey.objects.filter(pk=survey_id).first()
+    if survey is None:
+        raise Http404
+    data = survey_results(
+        survey=survey,
+        viewer=request.user,
+        wave_id=_int_param(request, "wave"),
+        unit_id=_int_param(request, "unit"),
+    )
+    return HttpResponse(
+        XLSXRenderer().render(data),
+        content_type=XLSXRenderer.media_type,
+        headers={"Content-Disposition": f'attachment; filename="resultater-{survey.pk}.xlsx"'},
+    )
