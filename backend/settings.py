@@ -320,6 +320,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "onboarding.tasks.send_step_reminders",
         "schedule": 5 * 60.0,
     },
+    "org-offboard-ended-people": {"task": "org.tasks.offboard_ended_people", "schedule": 3600.0},
+    "org-enforce-retention": {"task": "org.tasks.enforce_retention", "schedule": 24 * 3600.0},
 }
 
 # --- Content ------------------------------------------------------------------------------
@@ -369,6 +371,24 @@ if SURVEY_MIN_GROUP_SIZE < 3 or SURVEY_MIN_FREE_TEXT_GROUP_SIZE < 5:
     raise ImproperlyConfigured(
         "SURVEY_MIN_GROUP_SIZE must be at least 3 and SURVEY_MIN_FREE_TEXT_GROUP_SIZE at least 5."
     )
+
+# --- Privacy and retention ----------------------------------------------------------------
+# Days each class of personal data is kept (GDPR storage limitation), enforced by the beat task
+# org.tasks.enforce_retention (`manage.py enforce_retention --dry-run` shows the counts). Read
+# receipts and RSVPs 2 years, the push inbox and retired devices 6 months, the access log
+# 6 months; a former employee's profile is anonymised this many days after the end date.
+RETENTION_DAYS = {
+    "read_receipts": env.int("RETENTION_DAYS_READ_RECEIPTS", default=730),
+    "rsvps": env.int("RETENTION_DAYS_RSVPS", default=730),
+    "notifications": env.int("RETENTION_DAYS_NOTIFICATIONS", default=180),
+    "retired_devices": env.int("RETENTION_DAYS_RETIRED_DEVICES", default=180),
+    "access_log": env.int("RETENTION_DAYS_ACCESS_LOG", default=180),
+    "former_employees": env.int("RETENTION_DAYS_FORMER_EMPLOYEES", default=180),
+}
+# A legal hold: nothing is deleted or anonymised (retention counts only; erasure refused).
+RETENTION_ARCHIVE_HOLD = env.bool("RETENTION_ARCHIVE_HOLD", default=False)
+if min(RETENTION_DAYS.values()) < 1:
+    raise ImproperlyConfigured("RETENTION_DAYS_* must be at least 1 day.")
 
 # --- Security (production) ----------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT else None
