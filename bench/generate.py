@@ -20,7 +20,6 @@ derived and denormalised column computed the way the services compute it:
 The same seed on an empty database gives the same rows.
 """
 
-import functools
 import random
 import sys
 import time
@@ -586,20 +585,16 @@ def _seeded_uuid(rng: random.Random) -> uuid.UUID:
     return uuid.UUID(int=rng.getrandbits(128), version=4)
 
 
-@functools.cache
-def _culture(unit_id: int | None) -> float:
-    """How a unit tends to answer, the same in every wave (as in surveys.demo)."""
-    return random.Random(f"unit:{unit_id}").uniform(-0.25, 0.25)
-
-
-def _answer_wave(wave: Wave, survey: Survey, progress: float, rng: random.Random) -> dict:
+def _answer_wave(
+    wave: Wave, survey: Survey, progress: float, cultures: dict, rng: random.Random
+) -> dict:
     """Answer a closed-to-be wave as response_submit would store it; returns row counts."""
     questions = list(survey.questions.all())
     invitees = list(wave.invitations.order_by("user_id").values_list("user_id", "unit_id"))
     participations, responses, answers, choices = [], [], [], []
     answer_specs = []
     for user_id, unit_id in invitees:
-        culture = _culture(unit_id)
+        culture = cultures.get(unit_id, 0.0)
         if rng.random() > 0.66 + culture / 2 + 0.15 * progress:
             continue  # did not answer this time
         given = survey_demo._answers(survey, rng=rng, culture=culture, progress=progress)
@@ -633,6 +628,8 @@ def _build_surveys(org: _Org, size: Size, rng: random.Random, now: datetime, rep
     everyone = org_services.audience_create(
         created_by=comms, name="Alle medarbejdere", everyone=True
     )
+    # How each unit tends to answer, the same in every wave (as in surveys.demo).
+    cultures = {unit_id: rng.uniform(-0.25, 0.25) for unit_id in sorted(org.units)}
     per_wave = []
     for key, months_per_wave in ((KERNEFORTAELLING, 1), (INTERN_KOMMUNIKATION, 3)):
         first = survey_services._add_months(now, -months_per_wave * size.waves - 1)
@@ -647,7 +644,7 @@ def _build_surveys(org: _Org, size: Size, rng: random.Random, now: datetime, rep
                     survey=survey, number=number, opens_at=opens_at, announce_it=False
                 )
                 progress = (number - 1) / max(1, size.waves - 1)
-                counts = _answer_wave(wave, survey, progress, rng)
+                counts = _answer_wave(wave, survey, progress, cultures, rng)
                 survey_services.wave_close(wave=wave)
             per_wave.append({"survey": key, "wave": number, **counts})
     # One open wave nobody has answered yet: the response-submission burst goes here.

@@ -15,6 +15,7 @@ import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -360,7 +361,7 @@ def burst(s: Subjects, *, sampler, gunicorn, args) -> dict:
         sampler,
         gunicorn.url,
         requests,
-        duration=max(60.0, args.duration * 12),
+        duration=max(120.0, args.duration * 30),
         connections=args.connections,
         once=True,
     )
@@ -422,6 +423,7 @@ def run_suite(args) -> dict:
         "date": started.isoformat(timespec="seconds"),
         "machine": system.machine(),
         "versions": system.versions(),
+        "code": system.code_state(),
         "loadavg_before": system.loadavg(),
         "config": {
             "gunicorn_workers": args.workers,
@@ -443,7 +445,7 @@ def run_suite(args) -> dict:
     result["plans"] = explain_plans(subjects)
     result["results_in_process"] = results_in_process(subjects)
     benchmarks = []
-    log = RESULTS_DIR / "gunicorn.log"
+    log = Path(tempfile.gettempdir()) / "bro-bench-gunicorn.log"
     with system.Gunicorn(port=args.port, workers=args.workers, log_path=log) as gunicorn:
         sampler = system.CpuSampler(gunicorn.process.pid)
         common = {"sampler": sampler, "base_url": gunicorn.url, "args": args}

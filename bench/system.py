@@ -58,6 +58,18 @@ def versions() -> dict:
     }
 
 
+def code_state() -> dict:
+    """The commit measured, and the files that differed from it (work in progress)."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout
+
+    return {
+        "commit": git("rev-parse", "HEAD").strip(),
+        "uncommitted": [line[3:] for line in git("status", "--porcelain").splitlines()],
+    }
+
+
 def loadavg() -> list[float]:
     return [float(x) for x in Path("/proc/loadavg").read_text().split()[:3]]
 
