@@ -10,7 +10,16 @@ from django.utils.translation import gettext_lazy as _
 from backend.errors import ApplicationError
 
 from . import services
-from .models import Audience, AudienceJobTitle, AudienceRole, AudienceUnit, OrgUnit, Role, User
+from .models import (
+    AccessLog,
+    Audience,
+    AudienceJobTitle,
+    AudienceRole,
+    AudienceUnit,
+    OrgUnit,
+    Role,
+    User,
+)
 
 
 class HRAdminMixin:
@@ -125,15 +134,33 @@ class UserAdmin(HRAdminMixin, ServiceSaveMixin, admin.ModelAdmin):
     search_fields = ["name", "email", "phone", "employee_number", "job_title", "unit__name"]
     list_select_related = ["unit"]
     autocomplete_fields = ["unit"]
-    readonly_fields = ["invited_at", "date_joined", "updated_at"]
+    readonly_fields = ["invited_at", "date_joined", "updated_at", "erased_at"]
+    actions = ["erase_selected"]
 
     def get_fieldsets(self, request, obj=None):
         return [
             (None, {"fields": ["name", "email", "phone", "employee_number"]}),
             (_("Ansættelse"), {"fields": ["job_title", "unit", "start_date", "end_date"]}),
             (_("Adgang"), {"fields": ["is_active", "roles", "leads_units", "language"]}),
-            (_("Historik"), {"fields": ["invited_at", "date_joined", "updated_at"]}),
+            (
+                _("Historik"),
+                {"fields": ["invited_at", "date_joined", "updated_at", "erased_at"]},
+            ),
         ]
+
+    @admin.action(description=_("Slet personoplysninger (anonymisér) for de valgte personer"))
+    def erase_selected(self, request, queryset):
+        erased = 0
+        for person in queryset.filter(erased_at__isnull=True):
+            try:
+                services.user_erase(actor=request.user, user=person)
+            except ApplicationError as exc:
+                self.message_user(request, f"{person}: {exc.message}", level=messages.ERROR)
+                continue
+            erased += 1
+        self.message_user(
+            request, _("%(n)s personer er anonymiseret.") % {"n": erased}, level=messages.SUCCESS
+        )
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -178,3 +205,20 @@ class AudienceAdmin(HRAdminMixin, admin.ModelAdmin):
     search_fields = ["name"]
     filter_horizontal = ["people"]
     inlines = [AudienceUnitInline, AudienceRoleInline, AudienceJobTitleInline]
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(HRAdminMixin, admin.ModelAdmin):
+    """Read-only: the log is written by org.services.access_log_record and never edited."""
+
+    list_display = ["at", "actor", "subject", "what", "purpose"]
+    list_filter = ["what"]
+    search_fields = ["actor__name", "subject__name", "purpose"]
+    list_select_related = ["actor", "subject"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -146,6 +146,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Part of the session auth hash: rotating it ends every session the person has, for good.
     security_stamp = models.CharField(max_length=32, default=_new_security_stamp, editable=False)
     invited_at = models.DateTimeField(null=True, blank=True)
+    # Set when the person's identity was erased (GDPR): the row stays, anonymised, so journeys,
+    # read counts and survey response rates keep counting without saying who.
+    erased_at = models.DateTimeField(_("anonymiseret"), null=True, blank=True, editable=False)
     date_joined = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -161,7 +164,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         ordering = ["name", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(email__isnull=False) | Q(phone__isnull=False),
+                condition=Q(email__isnull=False)
+                | Q(phone__isnull=False)
+                | Q(erased_at__isnull=False),
                 name="user_has_email_or_phone",
             ),
             models.CheckConstraint(
@@ -300,3 +305,56 @@ class AudienceJobTitle(models.Model):
 
     def __str__(self) -> str:
         return self.job_title
+
+
+class AccessLog(models.Model):
+    """One time someone read another person's personal data: who, whom, what, when and why.
+
+    Append-only from the app: rows are written by org.services.access_log_record only, the
+    admin shows them read-only, and a saved row refuses to be changed or deleted one by one.
+    Only the retention task removes rows, in bulk, after RETENTION_DAYS_ACCESS_LOG.
+    """
+
+    class What(models.TextChoices):
+        PERSON_RECORD = "person_record", _("Personens stamdata")
+        JOURNEY = "journey", _("Onboardingforløb")
+        EXPORT = "export", _("Udtræk af persondata")
+        ERASURE = "erasure", _("Sletning af persondata")
+
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("hvem"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Tom: systemet selv (fx automatisk sletning)."),
+    )
+    subject = models.ForeignKey(
+        User, verbose_name=_("om hvem"), on_delete=models.PROTECT, related_name="+"
+    )
+    what = models.CharField(_("hvad"), max_length=20, choices=What.choices)
+    object_id = models.PositiveBigIntegerField(_("objekt-id"), null=True, blank=True)
+    purpose = models.CharField(_("formål"), max_length=300, blank=True)
+    at = models.DateTimeField(_("tidspunkt"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("adgangslog")
+        verbose_name_plural = _("adgangslog")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["subject", "-at"], name="accesslog_subject_at")]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} → {self.subject_id}: {self.what}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AccessLogImmutableError(_("Adgangsloggen kan ikke ændres."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AccessLogImmutableError(_("Adgangsloggen kan ikke ændres."))
+
+
+class AccessLogImmutableError(Exception):
+    """Raised on any attempt to change or delete one access-log row."""

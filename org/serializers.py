@@ -101,6 +101,9 @@ class PersonRecordSerializer(serializers.Serializer):
     language = serializers.ChoiceField(choices=Language.choices)
     is_active = serializers.BooleanField()
     invited_at = serializers.DateTimeField(allow_null=True)
+    erased_at = serializers.DateTimeField(
+        allow_null=True, help_text=_("Sat, når personens oplysninger er slettet (anonymiseret).")
+    )
     roles = serializers.SerializerMethodField()
 
     def get_roles(self, person: User) -> list[str]:
@@ -149,3 +152,39 @@ class PersonUpdateSerializer(StrictInputSerializer):
     start_date = serializers.DateField(required=False, allow_null=True)
     end_date = serializers.DateField(required=False, allow_null=True)
     language = serializers.ChoiceField(choices=Language.choices, required=False)
+
+
+class PersonalDataExportSerializer(serializers.Serializer):
+    """All personal data about one person (GDPR art. 15 and 20)."""
+
+    format = serializers.CharField(help_text=_("Udtrækkets format og version."))
+    generated_at = serializers.DateTimeField()
+    person = serializers.IntegerField()
+    categories = serializers.DictField(
+        child=serializers.JSONField(),
+        help_text=_(
+            "Én nøgle pr. kategori: profile, access_log, devices, push_preferences, "
+            "notifications, alert_answers, read_receipts, acknowledgements, rsvps, "
+            "decisions_owned, onboarding, survey_participation, survey_identified_answers. "
+            "Anonyme svar er aldrig med: de er ikke knyttet til personen."
+        ),
+    )
+
+
+class RecordQuerySerializer(serializers.Serializer):
+    purpose = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+
+class ExportQuerySerializer(serializers.Serializer):
+    purpose = serializers.CharField(min_length=3, max_length=300)
+
+
+class EraseInputSerializer(StrictInputSerializer):
+    confirm = serializers.BooleanField(
+        help_text=_("Skal være true: sletningen kan ikke fortrydes.")
+    )
+
+    def validate_confirm(self, value: bool) -> bool:
+        if value is not True:
+            raise serializers.ValidationError(_("Bekræft sletningen med true."))
+        return value

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from .views import MeView, PeopleViewSet, UnitViewSet
+from .views import MeExportView, MeView, PeopleViewSet, UnitViewSet
 
 router = SimpleRouter()
 router.register("org/units", UnitViewSet, basename="unit")
@@ -9,5 +9,6 @@ router.register("org/people", PeopleViewSet, basename="person")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
+    path("me/export/", MeExportView.as_view(), name="me-export"),
     *router.urls,
 ]

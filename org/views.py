@@ -12,14 +12,18 @@ from api.pagination import LargePageNumberPagination
 from api.permissions import role_permission
 
 from . import selectors, services
-from .models import LeaderScope, Role, User
+from .models import AccessLog, LeaderScope, Role, User
 from .serializers import (
+    EraseInputSerializer,
+    ExportQuerySerializer,
     MeSerializer,
     MeUpdateSerializer,
+    PersonalDataExportSerializer,
     PersonInviteSerializer,
     PersonRecordSerializer,
     PersonSerializer,
     PersonUpdateSerializer,
+    RecordQuerySerializer,
     UnitSerializer,
 )
 
@@ -58,6 +62,30 @@ class MeView(GenericAPIView):
         data.is_valid(raise_exception=True)
         services.user_profile_update(user=request.user, **data.validated_data)
         return Response(MeSerializer(_me(request.user.pk)).data)
+
+
+def _export_response(user: User) -> Response:
+    document = selectors.personal_data_export(user=user)
+    return Response(
+        document,
+        headers={"Content-Disposition": f'attachment; filename="bro-persondata-{user.pk}.json"'},
+    )
+
+
+class MeExportView(GenericAPIView):
+    serializer_class = PersonalDataExportSerializer
+
+    @extend_schema(
+        summary="Everything stored about me, as one JSON document (GDPR)",
+        description=(
+            "Profile, devices, push preferences, notifications, read receipts, "
+            "acknowledgements, RSVPs, onboarding progress, survey participation (never "
+            "anonymous answers) and the log of who has looked at my data and why."
+        ),
+        responses=PersonalDataExportSerializer,
+    )
+    def get(self, request):
+        return _export_response(request.user)
 
 
 @extend_schema_view(list=extend_schema(parameters=[UPDATED_SINCE], summary="The unit tree"))
@@ -100,7 +128,15 @@ class PeopleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     lookup_value_regex = r"\d{1,18}"
 
     def get_permissions(self):
-        if self.action in {"create", "partial_update", "deactivate", "reactivate", "record"}:
+        if self.action in {
+            "create",
+            "partial_update",
+            "deactivate",
+            "reactivate",
+            "record",
+            "export",
+            "erase",
+        }:
             return [IsHR()]
         return super().get_permissions()
 
@@ -159,10 +195,63 @@ class PeopleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         services.user_update(actor=request.user, user=person, **data.validated_data)
         return Response(PersonRecordSerializer(selectors.user_with_roles(user_id=person.pk)).data)
 
-    @extend_schema(summary="A person's HR record (HR)", responses=PersonRecordSerializer)
+    @extend_schema(
+        summary="A person's HR record (HR); the reading is written to the access log",
+        parameters=[OpenApiParameter("purpose", str, description="Why you look (logged).")],
+        responses=PersonRecordSerializer,
+    )
     @action(detail=True, methods=["get"])
     def record(self, request, pk=None):
-        return Response(PersonRecordSerializer(self.get_object()).data)
+        query = RecordQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        person = self.get_object()
+        services.access_log_record(
+            actor=request.user,
+            subject_id=person.pk,
+            what=AccessLog.What.PERSON_RECORD,
+            purpose=query.validated_data.get("purpose", ""),
+        )
+        return Response(PersonRecordSerializer(person).data)
+
+    @extend_schema(
+        summary="Everything stored about a person, for HR; needs a purpose, which is logged",
+        parameters=[
+            OpenApiParameter(
+                "purpose", str, required=True, description="Why (logged; 3-300 characters)."
+            )
+        ],
+        responses=PersonalDataExportSerializer,
+    )
+    @action(detail=True, methods=["get"])
+    def export(self, request, pk=None):
+        query = ExportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        person = self.get_object()
+        services.access_log_record(
+            actor=request.user,
+            subject_id=person.pk,
+            what=AccessLog.What.EXPORT,
+            purpose=query.validated_data["purpose"],
+        )
+        return _export_response(person)
+
+    @extend_schema(
+        summary="Erase a person's identity for good (HR): anonymised, devices and inbox deleted",
+        description=(
+            "Sessions end; the profile becomes 'Tidligere medarbejder' without e-mail, phone, "
+            "employee number or job title; devices, inbox and preferences are deleted; "
+            "running journeys are cancelled. Statistics and anonymous survey answers stay. "
+            "Refused (409 archive_hold) while RETENTION_ARCHIVE_HOLD is on."
+        ),
+        request=EraseInputSerializer,
+        responses=PersonRecordSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def erase(self, request, pk=None):
+        data = EraseInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        person = services.user_erase(actor=request.user, user=self.get_object())
+        return Response(PersonRecordSerializer(selectors.user_with_roles(user_id=person.pk)).data)
 
     @extend_schema(
         summary="Deactivate: end all sessions and stop access (HR)",

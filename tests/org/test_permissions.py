@@ -23,6 +23,7 @@ def _hr_only(ok: int) -> dict:
 TABLE = [
     ("me", "get", "/api/v1/me/", None, EVERYONE_SIGNED_IN),
     ("me", "patch", "/api/v1/me/", {"share_phone": True}, EVERYONE_SIGNED_IN),
+    ("me-export", "get", "/api/v1/me/export/", None, EVERYONE_SIGNED_IN),
     ("unit-list", "get", "/api/v1/org/units/", None, EVERYONE_SIGNED_IN),
     ("unit-detail", "get", "/api/v1/org/units/{unit}/", None, EVERYONE_SIGNED_IN),
     ("person-list", "get", "/api/v1/org/people/", None, EVERYONE_SIGNED_IN),
@@ -44,6 +45,20 @@ TABLE = [
     ("person-record", "get", "/api/v1/org/people/{person}/record/", None, _hr_only(200)),
     ("person-deactivate", "post", "/api/v1/org/people/{person}/deactivate/", None, _hr_only(200)),
     ("person-reactivate", "post", "/api/v1/org/people/{person}/reactivate/", None, _hr_only(200)),
+    (
+        "person-export",
+        "get",
+        "/api/v1/org/people/{person}/export/?purpose=Indsigtsanmodning",
+        None,
+        _hr_only(200),
+    ),
+    (
+        "person-erase",
+        "post",
+        "/api/v1/org/people/{person}/erase/",
+        {"confirm": True},
+        _hr_only(200),
+    ),
 ]
 
 

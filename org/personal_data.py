@@ -1,0 +1,166 @@
+"""The personal-data registry: what each app exports, erases and deletes on schedule (GDPR).
+
+Every app that stores personal data has a `personal_data.py` module that registers, at import:
+
+- an exporter per category, `fn(user) -> JSON-able`, for the person's own export (Art. 15/20);
+- an eraser, `fn(*, user)`, run inside `org.services.user_erase` *before* the profile is
+  anonymised, so it can still read the old name, e-mail and phone it must scrub;
+- a deactivator, `fn(*, user)`, run when a person is deactivated (offboarding): e.g. devices;
+- retention handlers per data class, `fn(*, cutoff, dry_run) -> count`, removing rows older
+  than `cutoff`; the class name is a key of `settings.RETENTION_DAYS`.
+
+The modules are found with `autodiscover_modules("personal_data")` in OrgConfig.ready(), so
+`org` never imports the apps above it. This module also registers org's own data.
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .models import AccessLog, LeaderScope, User
+
+Exporter = Callable[[User], Any]
+Eraser = Callable[..., None]
+RetentionHandler = Callable[..., int]
+
+_exporters: dict[str, Exporter] = {}
+_erasers: list[Eraser] = []
+_deactivators: list[Eraser] = []
+_retention: dict[str, RetentionHandler] = {}
+
+
+def exporter(category: str) -> Callable[[Exporter], Exporter]:
+    """Register `fn(user)` as the exporter of one category of the person's export."""
+
+    def register(fn: Exporter) -> Exporter:
+        if _exporters.get(category, fn) is not fn:
+            raise ValueError(f"export category {category!r} is registered twice")
+        _exporters[category] = fn
+        return fn
+
+    return register
+
+
+def eraser(fn: Eraser) -> Eraser:
+    """Register `fn(*, user)` to run when the person's identity is erased."""
+    if fn not in _erasers:
+        _erasers.append(fn)
+    return fn
+
+
+def deactivator(fn: Eraser) -> Eraser:
+    """Register `fn(*, user)` to run when the person is deactivated."""
+    if fn not in _deactivators:
+        _deactivators.append(fn)
+    return fn
+
+
+def retention(data_class: str) -> Callable[[RetentionHandler], RetentionHandler]:
+    """Register `fn(*, cutoff, dry_run) -> count` for one data class of the retention table."""
+
+    def register(fn: RetentionHandler) -> RetentionHandler:
+        if _retention.get(data_class, fn) is not fn:
+            raise ValueError(f"retention class {data_class!r} is registered twice")
+        _retention[data_class] = fn
+        return fn
+
+    return register
+
+
+def exporters() -> dict[str, Exporter]:
+    return dict(_exporters)
+
+
+def erasers() -> list[Eraser]:
+    return list(_erasers)
+
+
+def deactivators() -> list[Eraser]:
+    return list(_deactivators)
+
+
+def retention_handlers() -> dict[str, RetentionHandler]:
+    return dict(_retention)
+
+
+# Deleting in slices keeps each DELETE ... WHERE id IN (...) and its cascades small, so a first
+# run over years of rows neither holds long locks nor builds a huge IN list.
+DELETE_BATCH_SIZE = 1000
+
+
+def delete_older(queryset: QuerySet, *, dry_run: bool) -> int:
+    """Delete the queryset's rows in batches (cascades included); return how many it held."""
+    if dry_run:
+        return queryset.count()
+    deleted = 0
+    model = queryset.model
+    while True:
+        ids = list(queryset.values_list("pk", flat=True)[:DELETE_BATCH_SIZE])
+        if not ids:
+            return deleted
+        with transaction.atomic():
+            model._base_manager.filter(pk__in=ids).delete()
+        deleted += len(ids)
+
+
+# --- org's own data -------------------------------------------------------------------------
+
+
+@exporter("profile")
+def _export_profile(user: User) -> dict[str, Any]:
+    person = User.objects.values(
+        "id",
+        "name",
+        "email",
+        "phone",
+        "employee_number",
+        "job_title",
+        "unit__name",
+        "start_date",
+        "end_date",
+        "language",
+        "share_email",
+        "share_phone",
+        "is_active",
+        "invited_at",
+        "date_joined",
+    ).get(pk=user.pk)
+    person["unit"] = person.pop("unit__name")
+    person["roles"] = sorted(user.roles.values_list("role", flat=True))
+    person["leads_units"] = sorted(
+        LeaderScope.objects.filter(leader=user).values_list("unit__name", flat=True)
+    )
+    return person
+
+
+@exporter("access_log")
+def _export_access_log(user: User) -> list[dict[str, Any]]:
+    """Who looked at my data, what, when and why."""
+    return [
+        {
+            "at": row["at"],
+            "what": row["what"],
+            "purpose": row["purpose"],
+            "by": row["actor__name"] or None,
+            "by_id": row["actor_id"],
+        }
+        for row in AccessLog.objects.filter(subject=user)
+        .order_by("-at", "-id")
+        .values("at", "what", "purpose", "actor_id", "actor__name")
+    ]
+
+
+@retention("access_log")
+def _purge_access_log(*, cutoff: datetime, dry_run: bool) -> int:
+    return delete_older(AccessLog.objects.filter(at__lt=cutoff), dry_run=dry_run)
+
+
+@retention("former_employees")
+def _erase_former_employees(*, cutoff: datetime, dry_run: bool) -> int:
+    from .services import former_employees_erase
+
+    return former_employees_erase(ended_before=timezone.localdate(cutoff), dry_run=dry_run)
