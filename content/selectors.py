@@ -24,6 +24,7 @@ from django.utils import timezone
 from org import selectors as org_selectors
 from org.models import OrgUnit, Role, User
 
+from . import hooks
 from .models import (
     Attachment,
     Decision,
@@ -96,11 +97,18 @@ def posts_for_reader(*, user: User) -> QuerySet[Post]:
 
     The audience test is one subquery (org.selectors.audiences_including, compiled once per
     person's unit and job title), and the person's own receipt is one LEFT JOIN
-    (`my_receipt__…`), so read/acknowledged cost no query per item.
+    (`my_receipt__…`), so read/acknowledged cost no query per item. A registered reader
+    restriction (content.hooks: pre-boarding) replaces the audience test with its own list.
     """
+    restricted = hooks.restricted_post_ids(user=user)
+    addressed = (
+        Q(pk__in=restricted)
+        if restricted is not None
+        else Q(audience_id__in=_audiences_including_sql(user))
+    )
     return (
         Post.objects.filter(_visible_now(timezone.now()))
-        .filter(audience_id__in=_audiences_including_sql(user))
+        .filter(addressed)
         .annotate(my_receipt=FilteredRelation("receipts", condition=Q(receipts__user_id=user.pk)))
     )
 

@@ -5,12 +5,15 @@ class OnboardingConfig(AppConfig):
     name = "onboarding"
 
     def ready(self) -> None:
+        from content import hooks as content_hooks
         from org import hooks
 
-        from . import services
+        from . import selectors, services
 
         # A person invited with a start date gets the tracks whose audience includes them.
         hooks.on_person_invited(services.journey_assign_matching)
         # A moved start date re-dates open steps; a new end date may start offboarding.
         hooks.on_person_dates_changed(services.journeys_redate_for_user)
         hooks.on_person_dates_changed(services.journey_assign_matching)
+        # Before day 1 a new hire reads only the posts their journey links to.
+        content_hooks.restrict_readers(selectors.preboarding_reader_post_ids)

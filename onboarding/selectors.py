@@ -287,9 +287,9 @@ def user_is_preboarding(*, user: User, today: date | None = None) -> bool:
     """
     if not user.is_authenticated or user.start_date is None:
         return False
-    if user.has_role(Role.HR, Role.ADMIN, Role.COMMUNICATIONS, Role.LEADER):
-        return False
-    return user.start_date > (today or schedule.local_today())
+    if user.start_date <= (today or schedule.local_today()):
+        return False  # decided without a query for everyone who has started
+    return not user.has_role(Role.HR, Role.ADMIN, Role.COMMUNICATIONS, Role.LEADER)
 
 
 def preboarding_post_ids(*, user: User) -> QuerySet:
@@ -300,3 +300,8 @@ def preboarding_post_ids(*, user: User) -> QuerySet:
         .exclude(status=StepStatus.SKIPPED)
         .values("post_id")
     )
+
+
+def preboarding_reader_post_ids(*, user: User) -> QuerySet | None:
+    """content.hooks reader restriction: a pre-boarder's linked posts, None for everyone else."""
+    return preboarding_post_ids(user=user) if user_is_preboarding(user=user) else None

@@ -77,3 +77,28 @@ def test_the_open_routes_all_exist():
                 continue
         else:
             pytest.fail(f"no route named {name}")
+
+
+def test_a_new_hire_reads_only_the_posts_their_journey_links_to(org, api, new_hire):
+    from content.models import PostKind
+    from content.services import AudienceSpec
+    from onboarding import services as onboarding
+    from onboarding.models import StepKind
+    from tests.content.factories import PostFactory
+    from tests.onboarding.factories import TrackFactory, step
+
+    # Given a staff-info page for HR only, linked from the hire's journey, and news for all
+    page = PostFactory(
+        kind=PostKind.PAGE,
+        title="Tavshedspligt",
+        audience=AudienceSpec(roles=["hr"]),
+    )
+    news = PostFactory(title="Nyt fra direktionen")
+    track = TrackFactory(steps=[step("Læs om tavshedspligt", -7, StepKind.READ, post_id=page.pk)])
+    onboarding.journey_assign(actor=org.hr, user=new_hire, track=track)
+    client = api(new_hire)
+    # Then the feed holds just the linked page, which opens; the news does not
+    feed = client.get("/api/v1/feed/").json()
+    assert [item["id"] for item in feed["results"]] == [page.pk]
+    assert client.get(f"/api/v1/posts/{page.pk}/").status_code == 200
+    assert client.get(f"/api/v1/posts/{news.pk}/").status_code == 404
