@@ -88,7 +88,9 @@ def test_worker_killed_mid_fan_out_every_device_gets_it_once(settings, queue, fa
             notification = services.notification_send(
                 category="news", recipients=User.objects.filter(unit=unit), title="Hej"
             )
-            wait_for(lambda: sum(fake.accepted().values()) >= DEVICES // 3, timeout=30)
+            wait_for(
+                lambda: sum(fake.accepted().values()) >= DEVICES // 3, timeout=30, worker=worker
+            )
             worker.kill()
             at_kill = _statuses(notification)
             assert at_kill["sent"] < DEVICES, "the worker finished before it was killed"
@@ -146,7 +148,9 @@ def test_broker_down_at_publish_api_succeeds_and_reconciler_sends_once(settings,
     try:
         with celery_via(broker_url(), queue):
             assert delivery.deliveries_reconcile() == 1
-            wait_for(lambda: Delivery.objects.get(pk=row.pk).status == "sent", timeout=30)
+            wait_for(
+                lambda: Delivery.objects.get(pk=row.pk).status == "sent", timeout=30, worker=worker
+            )
     finally:
         worker.stop()
 

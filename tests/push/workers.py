@@ -46,15 +46,24 @@ def celery_via(url: str, queue: str):
     """Make this process publish to `url` on `queue` instead of running tasks eagerly."""
     conf = celery_app.conf
     saved = (conf.task_always_eager, conf.broker_url, conf.task_default_queue)
-    celery_app.close()
+    _forget_connections_and_routes()
     conf.task_always_eager = False
     conf.broker_url = url
     conf.task_default_queue = queue
     try:
         yield
     finally:
-        celery_app.close()
+        _forget_connections_and_routes()
         conf.task_always_eager, conf.broker_url, conf.task_default_queue = saved
+
+
+def _forget_connections_and_routes() -> None:
+    # Celery caches the connection pool and, on first publish, the default queue and router
+    # (cached properties of app.amqp): drop them so they are rebuilt from the conf just set.
+    celery_app.close()
+    for name in ("default_queue", "queues", "router"):
+        celery_app.amqp.__dict__.pop(name, None)
+    celery_app.amqp._producer_pool = None
 
 
 def new_queue() -> str:
@@ -119,12 +128,15 @@ class Worker:
         self.log.close()
 
 
-def wait_for(condition, *, timeout: float, interval: float = 0.05, on_tick=None) -> None:
+def wait_for(
+    condition, *, timeout: float, interval: float = 0.05, on_tick=None, worker=None
+) -> None:
     """Poll `condition` until it holds; fail after `timeout` seconds (no fixed sleeps)."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s")
+            log = worker.output() if worker else ""
+            raise AssertionError(f"condition not met within {timeout} s\n{log}")
         if on_tick:
             on_tick()
         time.sleep(interval)
