@@ -11,7 +11,8 @@ from rest_framework.response import Response
 
 from api.permissions import role_permission
 from backend.errors import ApplicationError, NotFoundError
-from org.models import Audience, Role, User
+from org.models import AccessLog, Audience, Role, User
+from org.services import access_log_record
 
 from . import selectors, services
 from .models import Journey, JourneyStatus, JourneyStep, Track
@@ -219,6 +220,17 @@ class JourneyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def get_serializer_class(self):
         return JourneyDetailSerializer if self.action != "list" else JourneyProgressSerializer
+
+    def retrieve(self, request, pk=None):
+        journey = self.get_object()
+        # HR or a leader reading someone's journey is personal data: one access-log row.
+        access_log_record(
+            actor=request.user,
+            subject_id=journey.user_id,
+            what=AccessLog.What.JOURNEY,
+            object_id=journey.pk,
+        )
+        return Response(self.get_serializer(journey).data)
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), **serializer_context(now=self.now)}
