@@ -24,6 +24,16 @@ from org.models import Role, User
 DASHBOARD_ROLES = (Role.LEADER, Role.HR, Role.COMMUNICATIONS, Role.ADMIN)
 
 
+def sections_for(user: User) -> frozenset[str]:
+    """The parts of the dashboard the person's roles open, as the API decides them."""
+    sections = {"reach"}
+    if user.has_role(Role.LEADER, Role.COMMUNICATIONS):  # surveys.results.caller_scope
+        sections.add("results")
+    if user.has_role(Role.LEADER, Role.HR, Role.ADMIN):  # onboarding.journeys_visible_to
+        sections.add("onboarding")
+    return frozenset(sections)
+
+
 def may_use_dashboard(user) -> bool:
     return bool(user and user.is_authenticated and user.has_role(*DASHBOARD_ROLES))
 
@@ -48,6 +58,7 @@ def dashboard_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
                 return error_page(
                     request, status=403, message=_("Ledelsesoverblikket er for ledere og stab.")
                 )
+            request.dashboard_sections = sections_for(user)
             try:
                 return view(request, *args, **kwargs)
             except Http404:

@@ -63,9 +63,10 @@ def _survey_choice(request: HttpRequest) -> dict:
 
 @dashboard_page
 def home(request: HttpRequest) -> HttpResponse:
-    if request.user.has_role(Role.LEADER, Role.COMMUNICATIONS):
+    sections = request.dashboard_sections
+    if "results" in sections:
         return redirect("dashboard:area")
-    return redirect("dashboard:onboarding")
+    return redirect("dashboard:onboarding" if "onboarding" in sections else "dashboard:reach")
 
 
 @dashboard_page
@@ -142,7 +143,7 @@ def onboarding(request: HttpRequest, unit_id: int | None = None) -> HttpResponse
     context = {
         "unit": unit,
         "page": page,
-        "can_see_journeys": request.user.has_role(Role.HR, Role.ADMIN, Role.LEADER),
+        "can_see_journeys": "onboarding" in request.dashboard_sections,
     }
     return _page(request, "dashboard/onboarding.html", context, filename="onboarding")
 

@@ -1,0 +1,73 @@
+"""Each page's queries are fixed: more units, answers, waves, journeys or posts add none."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from content import services as content_services
+from org.models import OrgUnit
+from surveys.models import Wave
+from tests.factories import OrgUnitFactory
+from tests.surveys.factories import open_wave, people_in, respond
+
+from .factories import hires_with_journeys, must_read
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, response.content[:300]
+    return len(captured)
+
+
+def _grow_results(org, survey) -> None:
+    """Three more teams in the leader's afdeling, and a second wave answered by everyone."""
+    teams = [
+        OrgUnitFactory(name=f"Team {n}", kind=OrgUnit.Kind.TEAM, parent=org.unit_a)
+        for n in ("Skælskør", "Dalmose", "Boeslunde")
+    ]
+    for team in teams:
+        people_in(team, 5, prefix=team.name)
+    wave = open_wave(survey, number=2)
+    respond(wave, [i.user for i in wave.invitations.select_related("user")], value=4)
+    assert Wave.objects.filter(survey=survey).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        ("/dashboard/omraade/", 16),
+        ("/dashboard/heatmap/", 16),
+        ("/dashboard/kernefortaellingen/", 18),
+    ],
+)
+def test_survey_pages_do_not_query_per_unit_or_wave(dash_org, results, web, page, expected):
+    # Given a leader's page over one wave and four units
+    client = web(dash_org.leader)
+    before = _queries(client, page)
+
+    # When the scope has three more teams and the survey a second, larger wave
+    _grow_results(dash_org, results[0])
+
+    # Then the page costs the same, pinned
+    assert (before, _queries(client, page)) == (expected, expected)
+
+
+def test_onboarding_page_does_not_query_per_journey(dash_org, journeys, web):
+    client = web(dash_org.leader)
+    before = _queries(client, "/dashboard/onboarding/")
+    hires_with_journeys(dash_org, count=6, track_name="Køkken og rengøring")
+    assert (before, _queries(client, "/dashboard/onboarding/")) == (6, 6)
+
+
+def test_reach_page_does_not_query_per_post_unit_or_reader(dash_org, post, web):
+    client = web(dash_org.leader)
+    before = _queries(client, "/dashboard/raekkevidde/")
+    for n in range(5):
+        must_read(dash_org, author=dash_org.leader, units=[dash_org.unit_a], title=f"Nyhed {n}")
+    newest = must_read(dash_org, author=dash_org.leader, units=[dash_org.unit_a], title="Sidst")
+    for person in people_in(dash_org.team_a, 4, prefix="Læser"):
+        content_services.post_read_record(post=newest, user=person)
+    assert (before, _queries(client, "/dashboard/raekkevidde/")) == (7, 7)
