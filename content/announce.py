@@ -1,4 +1,7 @@
-"""The hand-off from content to notifications, called once per event from `on_commit`.
+"""The hand-off from content to notifications, called once per event inside its transaction.
+
+The notification and its delivery rows commit together with the post (or not at all); push
+hands them to the broker only after the commit.
 
 Owned by the push app: each function turns a content event into push.services.notification_send
 (or, for an alert post, a push alert with its roll-call and ladder). A delivery problem never

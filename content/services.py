@@ -317,8 +317,9 @@ def _publish_now(post: Post, *, now: datetime) -> None:
     post.publish_at = post.publish_at or now
     _full_clean(post, exclude=["author", "audience", "unit"])
     post.save(update_fields=["status", "published_at", "publish_at", "updated_at"])
-    post_id = post.pk
-    transaction.on_commit(lambda: announce.announce_post_published(post_id=post_id))
+    # In the same transaction: the notification and its deliveries commit with the post or
+    # not at all (push sends them to the broker only after the commit).
+    announce.announce_post_published(post_id=post.pk)
 
 
 @transaction.atomic
@@ -574,9 +575,8 @@ def _post_ack_reminder_send(*, post_id: int, stages: list[int], now: datetime) -
         [AckReminder(post=post, after_hours=h, sent_at=now, recipients=len(user_ids)) for h in due]
     )
     if user_ids:
-        transaction.on_commit(
-            lambda: announce.remind_unacknowledged_readers(post_id=post_id, user_ids=user_ids)
-        )
+        # Written with the AckReminder rows, so a stage is marked sent only with its reminder.
+        announce.remind_unacknowledged_readers(post_id=post_id, user_ids=user_ids)
     return len(user_ids)
 
 

@@ -3,6 +3,7 @@
 import datetime as dt
 import logging
 
+import pytest
 import time_machine
 from django.conf import settings
 from django.utils import timezone
@@ -89,26 +90,37 @@ def test_running_the_beat_task_again_publishes_nothing_twice(
     assert sum("post published" in r.getMessage() for r in caplog.records) == 1
 
 
-def test_publishing_now_calls_the_hook_once_after_commit(
-    org, api, caplog, django_capture_on_commit_callbacks
-):
+def test_publishing_writes_the_notification_in_the_same_transaction(org, api, caplog):
+    from push.models import Notification
+
     # Given a draft
     post = PostFactory(author=org.comms, publish=False)
     caplog.set_level(logging.INFO, logger="bro.content.announce")
 
     # When it is published now through the API
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = api(org.comms).post(f"/api/v1/posts/{post.pk}/publish/", {})
+    response = api(org.comms).post(f"/api/v1/posts/{post.pk}/publish/", {})
 
-    # Then it is published, and the announcement waits for the commit
+    # Then it is published and its notification exists with it, announced exactly once
     assert response.status_code == 200
     assert response.json()["status"] == "published"
-    assert not any("post published" in r.getMessage() for r in caplog.records)
-    for callback in callbacks:
-        callback()
+    assert Notification.objects.filter(dedup_key=f"post:{post.pk}:published").count() == 1
     assert [r.getMessage() for r in caplog.records if "post published" in r.getMessage()] == [
         f"post published: post_id={post.pk}"
     ]
+
+
+def test_a_publish_that_rolls_back_leaves_no_notification(org):
+    from django.db import transaction
+
+    from push.models import Notification
+
+    post = PostFactory(author=org.comms, publish=False)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.post_publish(actor=org.comms, post=post)
+        raise RuntimeError("the request failed after publishing")
+    post.refresh_from_db()
+    assert post.status == PostStatus.DRAFT
+    assert not Notification.objects.filter(dedup_key=f"post:{post.pk}:published").exists()
 
 
 def test_unscheduling_takes_a_post_back_to_draft_and_the_task_leaves_it(org, api):
