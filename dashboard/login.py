@@ -74,6 +74,10 @@ def login_confirm(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             target = request.session.pop(NEXT_SESSION_KEY, None) or reverse("dashboard:home")
             process.finish(target)
+            # allauth queues "code sent" and "signed in" notices for its own pages; the
+            # dashboard shows where the person lands instead.
+            for _notice in messages.get_messages(request):
+                pass
             if not may_use_dashboard(request.user):
                 # Unreachable through login_request; kept so a role lost meanwhile ends here.
                 django_logout(request)

@@ -1,0 +1,184 @@
+"""The dashboard in real headless Chromium: a leader logs in by code and reads every page.
+
+Debian's Chromium (/usr/bin/chromium, installed by .ci/run) driven by Playwright for Python;
+Playwright never downloads a browser here. Screenshots of each page go to tests/artifacts/.
+"""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core import mail
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+# What the machine's closed network and a root user need (TECH-NOTES / machine notes).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TIMEOUT_MS = 15_000
+
+pytestmark = [
+    pytest.mark.skipif(
+        shutil.which(CHROMIUM) is None,
+        reason=f"{CHROMIUM} is missing: apt-get install chromium chromium-driver (.ci/run does)",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+@pytest.fixture
+def page(tmp_path, monkeypatch):
+    """A fresh Chromium (new, empty user-data-dir) and one page in it."""
+    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls
+    # (fixtures, the API client) are ordinary synchronous code.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with playwright_api.sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            user_data_dir=str(tmp_path / "chromium-profile"),
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            headless=True,
+            viewport={"width": 1280, "height": 900},
+            locale="da-DK",
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        try:
+            yield context.pages[0] if context.pages else context.new_page()
+        finally:
+            context.close()
+
+
+def _shoot(page, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"dashboard-{name}.png"), full_page=True)
+
+
+def _log_in(page, base_url: str, user, *, start: str = "/dashboard/omraade/") -> None:
+    """The leader's own way in: open a page, ask for a code, type the code from the mail."""
+    page.goto(base_url + start)
+    assert page.url.startswith(base_url + "/dashboard/login/")
+    _shoot(page, "login")
+    page.fill("#id_email", user.email)
+    page.click("#request-code button")
+    page.wait_for_url(base_url + "/dashboard/login/kode/")
+    code = re.search(r"^\s*([A-Z0-9]{4}-?[A-Z0-9]{4})\s*$", mail.outbox[-1].body, re.M).group(1)
+    page.fill("#id_code", code)
+    page.click("#confirm-code button")
+    page.wait_for_url(base_url + start)
+
+
+def _cell(page, selector: str) -> tuple[str, str | None]:
+    element = page.locator(selector)
+    return element.inner_text().strip(), element.get_attribute("data-value")
+
+
+def test_a_leader_reads_every_page_with_the_api_numbers(
+    dash_org, results, journeys, post, live_server, api, page
+):
+    # Given what the API answers the leader, for the same scope
+    survey, _wave = results
+    leader_api = api(dash_org.leader)
+    body = leader_api.get(f"/api/v1/surveys/{survey.pk}/results/").json()
+    entries = {u["unit"]["id"]: u for u in body["units"]}
+    likert, scale, knowledge = (q["id"] for q in body["questions"])
+    team = {q["question"]: q for q in entries[dash_org.team_a.pk]["questions"]}
+    indicators = leader_api.get("/api/v1/surveys/indicators/").json()
+    journeys_api = leader_api.get("/api/v1/onboarding/journeys/").json()["results"]
+    reach = leader_api.get(f"/api/v1/posts/{post.pk}/reach/").json()
+    base = live_server.url
+
+    # When the leader logs in by code in the browser
+    _log_in(page, base, dash_org.leader)
+
+    # Then Mit område shows the API's numbers per unit, and the small team no number
+    row = f'#area-table tr[data-unit="{dash_org.team_a.pk}"]'
+    assert _cell(page, f'{row} td[data-measure="respondents"]') == ("6", "6")
+    assert _cell(page, f'{row} td[data-measure="response_rate"]') == (
+        "85,7 %",
+        str(entries[dash_org.team_a.pk]["response_rate"]),
+    )
+    assert _cell(page, f'{row} td[data-measure="favourable_share"]') == (
+        "66,7 %",
+        str(team[likert]["favourable_share"]),
+    )
+    assert _cell(page, f'{row} td[data-measure="enps"]') == ("−33", str(team[scale]["enps"]))
+    small = page.locator(f'#area-table tr[data-unit="{dash_org.team_s.pk}"]')
+    assert entries[dash_org.team_s.pk]["shown"] is False
+    assert small.inner_text().split("\t")[-1].strip() == "for få svar"
+    assert not re.search(r"\d", small.inner_text())
+    assert page.locator("#area-table tr").count() == 1 + len(body["units"])
+    _shoot(page, "mit-omraade")
+
+    # And the heatmap colours the same numbers, the small team's column without any
+    page.click("header.top >> text=Heatmap")
+    page.wait_for_url(base + "/dashboard/heatmap/")
+    cell = f'tr[data-question="{likert}"] td[data-unit="{dash_org.team_a.pk}"]'
+    assert _cell(page, cell) == ("66,7 %", str(team[likert]["favourable_share"]))
+    cell = f'tr[data-question="{knowledge}"] td[data-unit="{dash_org.team_a.pk}"]'
+    assert _cell(page, cell) == ("100,0 %", str(team[knowledge]["share_correct"]))
+    suppressed = page.locator(f'td[data-unit="{dash_org.team_s.pk}"]')
+    assert suppressed.all_inner_texts() == ["for få svar"] * 3
+    _shoot(page, "heatmap")
+
+    # And Kernefortællingen draws the organisation's line and the afdeling's
+    page.click("header.top >> text=Kernefortællingen")
+    page.wait_for_url(base + "/dashboard/kernefortaellingen/")
+    series = next(i for i in indicators["indicators"] if i["indicator"] == "kernefortaelling")
+    mine = series["waves"][0]["pillars"]["beliggenhed"]
+    values = page.locator('section[data-pillar="beliggenhed"] table td[data-value]')
+    assert values.evaluate_all("cells => cells.map(c => c.dataset.value)") == ["0.688", str(mine)]
+    # One wave so far: one dot on each of the two lines.
+    assert page.locator('section[data-pillar="beliggenhed"] svg circle').count() == 2
+    _shoot(page, "kernefortaellingen")
+
+    # And onboarding lists the leader's new hires with the API's progress, overdue first
+    page.click("header.top >> text=Onboarding")
+    page.wait_for_url(base + "/dashboard/onboarding/")
+    rows = page.locator("#journeys-table tbody tr")
+    assert rows.evaluate_all("rows => rows.map(r => Number(r.dataset.journey))") == [
+        journeys[0].pk,
+        journeys[1].pk,
+    ]
+    by_id = {j["id"]: j for j in journeys_api}
+    progress = page.locator(f'tr[data-journey="{journeys[0].pk}"] td[data-measure="percent_done"]')
+    assert progress.get_attribute("data-value") == str(by_id[journeys[0].pk]["percent_done"])
+    _shoot(page, "onboarding")
+
+    # And Rækkevidde shows the must-read's reach and who has not acknowledged it
+    page.click("header.top >> text=Rækkevidde")
+    page.wait_for_url(base + "/dashboard/raekkevidde/")
+    # the leader, Mette, and the 13 people of the afdeling who answered the survey
+    assert reach["audience"] == 15
+    assert _cell(page, '#reach .figures [data-measure="audience"]') == ("15", "15")
+    assert page.locator("#not-acknowledged tbody td:first-child").all_inner_texts() == [
+        p["name"] for p in reach["not_acknowledged"]
+    ]
+    _shoot(page, "raekkevidde")
+
+
+def test_changing_ids_in_the_url_does_not_open_another_scope(dash_org, results, live_server, page):
+    # Given a leader logged in in the browser
+    _log_in(page, live_server.url, dash_org.leader, start="/dashboard/heatmap/")
+
+    # When it puts the other leader's unit in the URL
+    response = page.goto(f"{live_server.url}/dashboard/heatmap/enhed/{dash_org.unit_b.pk}/")
+
+    # Then the page does not exist, and nothing of the other unit is shown
+    assert response.status == 404
+    assert "Siden findes ikke." in page.inner_text("main")
+    assert "Madservice" not in page.content()
+    _shoot(page, "404")
+    # While its own unit opens
+    response = page.goto(f"{live_server.url}/dashboard/heatmap/enhed/{dash_org.team_a.pk}/")
+    assert response.status == 200
