@@ -245,7 +245,17 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("THROTTLE_ANON", default="60/min"),
         "user": env.str("THROTTLE_USER", default="600/min"),
+        # Per route (api.throttling): survey responses and attachment uploads, per person and
+        # per client address (a workplace behind one NAT shares an address: higher).
+        "submit": env.str("THROTTLE_SUBMIT", default="30/hour"),
+        "submit_ip": env.str("THROTTLE_SUBMIT_IP", default="600/hour"),
+        "upload": env.str("THROTTLE_UPLOAD", default="60/hour"),
+        "upload_ip": env.str("THROTTLE_UPLOAD_IP", default="300/hour"),
     },
+    # Client address = REMOTE_ADDR, which api.middleware.ClientIPMiddleware has set from
+    # X-Forwarded-For per TRUSTED_PROXY_COUNT. DRF's default (None) would key anonymous limits
+    # on the raw X-Forwarded-For the client wrote, so a forged header dodged them.
+    "NUM_PROXIES": 0,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

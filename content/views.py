@@ -13,6 +13,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from api.permissions import role_permission
+from api.throttling import UPLOAD_THROTTLES
 from backend.errors import NotFoundError
 
 from . import selectors, services
@@ -298,7 +299,12 @@ class PostViewSet(viewsets.GenericViewSet):
         request={"multipart/form-data": AttachmentUploadInput},
         responses={201: AttachmentSerializer},
     )
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    @action(
+        detail=True,
+        methods=["post"],
+        parser_classes=[MultiPartParser],
+        throttle_classes=UPLOAD_THROTTLES,
+    )
     def attachments(self, request, pk=None):
         post = self._managed(pk, details=False)
         data = AttachmentUploadInput(data=request.data)

@@ -11,6 +11,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from api.permissions import role_permission
+from api.throttling import SUBMIT_THROTTLES
 from backend.errors import ApplicationError
 from org.models import Role
 
@@ -152,6 +153,7 @@ class OpenWavesView(ListAPIView):
 )
 class ResponseCreateView(GenericAPIView):
     serializer_class = ResponseInputSerializer
+    throttle_classes = SUBMIT_THROTTLES
 
     def post(self, request, wave_id: int):
         wave = selectors.wave_for_invitee(user=request.user, wave_id=wave_id)
