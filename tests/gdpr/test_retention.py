@@ -20,13 +20,16 @@ from tests.push.factories import DeviceFactory
 
 def _history_at(org, person, when, label: str) -> None:
     """A read receipt, an RSVP, a notification, a retired device and an access-log row at `when`."""
+    # Addressed to the author only, so publishing notifies nobody: the inbox holds only ours.
+    only_author = content_services.AudienceSpec(people=[org.comms])
     with time_machine.travel(when, tick=False):
-        post = PostFactory(author=org.comms, title=f"Nyhed {label}")
+        post = PostFactory(author=org.comms, title=f"Nyhed {label}", audience=only_author)
         content_services.post_read_record(post=post, user=person)
         event = PostFactory(
             author=org.comms,
             kind=PostKind.EVENT,
             title=f"Fest {label}",
+            audience=only_author,
             starts_at=timezone.now() + timedelta(days=1),
         )
         content_services.event_rsvp(post=event, user=person, answer="yes")
@@ -47,7 +50,7 @@ def _snapshot(person) -> dict[str, int]:
         "rsvps": Rsvp.objects.filter(user=person).count(),
         "inbox": Recipient.objects.filter(user=person).count(),
         "deliveries": Delivery.objects.filter(user=person).count(),
-        "notifications": Notification.objects.count(),
+        "notifications": Notification.objects.filter(recipients__user=person).count(),
         "devices": Device.objects.filter(user=person).count(),
         "access_log": AccessLog.objects.filter(subject=person).count(),
     }
