@@ -1,20 +1,26 @@
 """Survey results and the strategy scorecard, suppressed server-side for one caller.
 
-Counting happens in the database: one GROUP BY per kind of number over the unit column that
-answers carry (denormalised), so the cost does not depend on how many people answered. The
-small aggregated result is then rolled up the wave's frozen unit tree and suppressed in
-Python by `surveys.suppression` — the same code the property test exercises. The number of
-queries is fixed: it does not grow with waves, units or respondents.
+For an open wave, counting happens in the database: one GROUP BY per kind of number over the
+unit column that answers carry (denormalised), so the cost does not depend on how many people
+answered; the small result is rolled up the wave's frozen unit tree here. A closed wave was
+counted and rolled up the same way, by the same code, once when it closed (`surveys.tallies`):
+its numbers are read per node of the frozen tree, only for the nodes the caller gets. Which
+nodes are shown is decided in Python by `surveys.suppression` — the same code the property
+test exercises — over the respondents per unit. Each read is one query whatever the mix of
+open and closed waves (a UNION ALL of both sources), so the number of queries is fixed: it
+does not grow with waves, units or respondents.
 """
 
 import random
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import reduce
+from operator import or_
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from backend.errors import NotFoundError, PermissionDeniedError
@@ -26,12 +32,14 @@ from .models import (
     VALUE_RANGES,
     Answer,
     AnswerChoice,
+    AnswerTally,
     Indicator,
     Invitation,
     Question,
     QuestionKind,
     Response,
     Survey,
+    UnitTally,
     Wave,
     WaveUnit,
 )
@@ -51,6 +59,13 @@ def caller_scope(*, user: User) -> frozenset[int] | None:
     raise PermissionDeniedError(_("Kun ledere og Kommunikation kan se resultater."))
 
 
+def frozen_tree(parents: Mapping[int, int | None], direct: Mapping[int, int]) -> Tree:
+    """A wave's tree from its snapshot (unit -> parent) and its respondents per unit."""
+    # A unit whose parent was not in the snapshot hangs under the whole organisation.
+    parent = {unit: (p if p in parents else ROOT) for unit, p in parents.items()}
+    return Tree(parent, {u: n for u, n in direct.items() if u in parent or u == ROOT})
+
+
 @dataclass
 class WaveView:
     """One wave's frozen tree, its shown nodes, and what the caller may see of it."""
@@ -65,15 +80,13 @@ class WaveView:
     @classmethod
     def build(cls, *, wave, parents, direct, invited, names, scope) -> "WaveView":
         """Freeze a wave's tree from its snapshot and decide, once, which nodes are shown."""
-        # A unit whose parent was not in the snapshot hangs under the whole organisation.
-        parent = {unit: (p if p in parents else ROOT) for unit, p in parents.items()}
-        tree = Tree(parent, {u: n for u, n in direct.items() if u in parent or u == ROOT})
+        tree = frozen_tree(parents, direct)
         return cls(
             wave=wave,
             tree=tree,
             names=names,
             shown=shown_nodes(tree, minimum=wave.min_group_size),
-            scope_nodes=None if scope is None else frozenset(scope) & frozenset(parent),
+            scope_nodes=None if scope is None else frozenset(scope) & frozenset(tree.parent),
             invited=invited,
         )
 
@@ -120,9 +133,33 @@ class WaveView:
         }
 
 
+def _split(waves: Iterable[Wave]) -> tuple[list[int], list[int]]:
+    """The waves counted at closing (read from the tallies) and the rest (read live)."""
+    waves = list(waves)
+    return [w.pk for w in waves if w.tallied], [w.pk for w in waves if not w.tallied]
+
+
+def _per_unit(tallied: list[int], live: list[int], *, tally_column: str, source) -> QuerySet:
+    """(wave, unit, n) for every wave: from the unit tallies, or grouped from `source` live."""
+    counted = (
+        UnitTally.objects.filter(wave_id__in=tallied)
+        .exclude(**{tally_column: 0})
+        .values_list("wave_id", "unit_id", tally_column)
+        .order_by()
+    )
+    grouped = (
+        source.objects.filter(wave_id__in=live)
+        .values_list("wave_id", "unit_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return counted.union(grouped, all=True)
+
+
 def _wave_views(waves: list[Wave], scope: frozenset[int] | None) -> dict[int, WaveView]:
     """Build each wave's frozen tree and shown set: three queries, whatever the sizes."""
     wave_ids = [w.pk for w in waves]
+    tallied, live = _split(waves)
     parents: dict[int, dict[int, int]] = defaultdict(dict)
     names: dict[int, dict[int, str]] = defaultdict(dict)
     for wave_id, unit_id, parent_id, name in WaveUnit.objects.filter(
@@ -131,21 +168,13 @@ def _wave_views(waves: list[Wave], scope: frozenset[int] | None) -> dict[int, Wa
         parents[wave_id][unit_id] = parent_id
         names[wave_id][unit_id] = name
     direct: dict[int, dict[int, int]] = defaultdict(dict)
-    for row in (
-        Response.objects.filter(wave_id__in=wave_ids)
-        .values("wave_id", "unit_id")
-        .annotate(n=Count("pk"))
-        .order_by()
+    for wave_id, unit_id, n in _per_unit(
+        tallied, live, tally_column="respondents", source=Response
     ):
-        direct[row["wave_id"]][row["unit_id"] or ROOT] = row["n"]
+        direct[wave_id][unit_id or ROOT] = n
     invited: dict[int, dict[int, int]] = defaultdict(dict)
-    for row in (
-        Invitation.objects.filter(wave_id__in=wave_ids)
-        .values("wave_id", "unit_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        invited[row["wave_id"]][row["unit_id"] or ROOT] = row["n"]
+    for wave_id, unit_id, n in _per_unit(tallied, live, tally_column="invited", source=Invitation):
+        invited[wave_id][unit_id or ROOT] = n
     return {
         wave.pk: WaveView.build(
             wave=wave,
@@ -159,14 +188,51 @@ def _wave_views(waves: list[Wave], scope: frozenset[int] | None) -> dict[int, Wa
     }
 
 
-def _summary_counts(wave_ids: list[int], question_ids: Iterable[int] | None = None) -> dict:
-    """Per wave, per unit: {(question, measure): count} for every number-like answer."""
-    answers = Answer.objects.filter(wave_id__in=wave_ids)
+SUMMARY_MEASURES = ("n", "total", "ge4", "ge9", "le6", "correct")
+
+
+def _node_filter(nodes: Iterable[int]) -> Q:
+    """Tally rows of these nodes of a frozen tree (the whole organisation is stored as NULL)."""
+    nodes = set(nodes)
+    condition = Q(node__in=sorted(nodes - {ROOT}))
+    return condition | Q(node__isnull=True) if ROOT in nodes else condition
+
+
+def _summary_counts(
+    views: dict[int, WaveView],
+    wanted: dict[int, list[int]],
+    question_ids: Iterable[int] | None = None,
+) -> dict[int, dict[int, dict]]:
+    """Per wave, for each wanted node: {(question, measure): count} for number-like answers.
+
+    A tallied wave's nodes are read as closing rolled them up; an open wave's answers are
+    grouped per unit here and rolled up its frozen tree.
+    """
+    tallied = {w for w in wanted if views[w].wave.tallied}
+    live = [w for w in wanted if w not in tallied]
+    numbers = Q(value__isnull=False) | Q(is_correct__isnull=False)
+    which = [Q(wave_id=w) & _node_filter(wanted[w]) for w in sorted(tallied) if wanted[w]]
+    counted = AnswerTally.objects.filter(numbers, reduce(or_, which, Q(pk__in=[])))
+    answers = Answer.objects.filter(numbers, wave_id__in=live)
     if question_ids is not None:
-        answers = answers.filter(question_id__in=list(question_ids))
-    rows = (
-        answers.filter(Q(value__isnull=False) | Q(is_correct__isnull=False))
-        .values("wave_id", "unit_id", "question_id")
+        question_ids = list(question_ids)
+        counted = counted.filter(question_id__in=question_ids)
+        answers = answers.filter(question_id__in=question_ids)
+    # The same measures from both sources: a tally row stands for `count` equal answers.
+    counted = (
+        counted.values_list("wave_id", "node_id", "question_id")
+        .annotate(
+            n=Sum("count"),
+            total=Sum(F("value") * F("count")),
+            ge4=Sum("count", filter=Q(value__gte=4)),
+            ge9=Sum("count", filter=Q(value__gte=9)),
+            le6=Sum("count", filter=Q(value__lte=6)),
+            correct=Sum("count", filter=Q(is_correct=True)),
+        )
+        .order_by()
+    )
+    answers = (
+        answers.values_list("wave_id", "unit_id", "question_id")
         .annotate(
             n=Count("pk"),
             total=Sum("value"),
@@ -177,12 +243,16 @@ def _summary_counts(wave_ids: list[int], question_ids: Iterable[int] | None = No
         )
         .order_by()
     )
-    counts: dict[int, dict[int, dict]] = defaultdict(lambda: defaultdict(dict))
-    for row in rows:
-        bucket = counts[row["wave_id"]][row["unit_id"] or ROOT]
-        question = row["question_id"]
-        for measure in ("n", "total", "ge4", "ge9", "le6", "correct"):
-            bucket[(question, measure)] = row[measure] or 0
+    counts: dict[int, dict[int, dict]] = {w: {n: {} for n in nodes} for w, nodes in wanted.items()}
+    direct: dict[int, dict[int, dict]] = defaultdict(lambda: defaultdict(dict))
+    for wave_id, unit_or_node, question, *measures in counted.union(answers, all=True):
+        per_node = counts[wave_id] if wave_id in tallied else direct[wave_id]
+        bucket = per_node.setdefault(unit_or_node or ROOT, {})
+        for measure, number in zip(SUMMARY_MEASURES, measures, strict=True):
+            if number:
+                bucket[(question, measure)] = number
+    for wave_id in live:
+        counts[wave_id] = rollup(views[wave_id].tree, direct[wave_id], wanted[wave_id])
     return counts
 
 
@@ -192,14 +262,16 @@ def _question_numbers(question: Question, c: dict) -> dict[str, Any]:
     if not n:
         return {}
     numbers: dict[str, Any] = {"answers": n}
-    if question.kind in (QuestionKind.LIKERT, QuestionKind.SCALE):
-        numbers["mean"] = round(c[(question.pk, "total")] / n, 2)
-    if question.kind == QuestionKind.LIKERT:
-        numbers["favourable_share"] = round(c[(question.pk, "ge4")] / n, 3)
-    if question.kind == QuestionKind.SCALE:
-        numbers["enps"] = round(100 * (c[(question.pk, "ge9")] - c[(question.pk, "le6")]) / n)
-    if question.kind == QuestionKind.KNOWLEDGE:
-        numbers["share_correct"] = round(c[(question.pk, "correct")] / n, 3)
+    pk, kind = question.pk, question.kind
+    # A count of 0 is not stored: hence get(…, 0).
+    if kind in (QuestionKind.LIKERT, QuestionKind.SCALE):
+        numbers["mean"] = round(c.get((pk, "total"), 0) / n, 2)
+    if kind == QuestionKind.LIKERT:
+        numbers["favourable_share"] = round(c.get((pk, "ge4"), 0) / n, 3)
+    if kind == QuestionKind.SCALE:
+        numbers["enps"] = round(100 * (c.get((pk, "ge9"), 0) - c.get((pk, "le6"), 0)) / n)
+    if kind == QuestionKind.KNOWLEDGE:
+        numbers["share_correct"] = round(c.get((pk, "correct"), 0) / n, 3)
     return numbers
 
 
@@ -239,13 +311,16 @@ def survey_results(
     focus = view.node_for(unit_id)
     if unit_id is not None and focus is None:
         raise NotFoundError(_("Enheden findes ikke."))
-    counts = _summary_counts([w.pk for w in waves])
     listed = view.listed(focus)
     visible = view.numbered_units(focus)
-    totals = rollup(view.tree, counts[selected.pk], visible)
+    wanted = _trend_nodes(views, waves, unit_id)
+    wanted[selected.pk] = sorted(set(wanted.get(selected.pk, [])) | set(visible))
+    counts = _summary_counts(views, wanted)
+    totals = counts[selected.pk]
     distributions = _distributions(view, selected, visible)
     invited = rollup(view.tree, {u: {"n": n} for u, n in view.invited.items()}, visible)
     texts = _free_texts(view, selected, visible, view.text_nodes(focus), questions)
+    keys = {q.pk: _distribution_keys(q) for q in questions}
     units = []
     for node in listed:
         entry: dict[str, Any] = {"unit": view.unit_ref(node), "shown": node in visible}
@@ -260,7 +335,7 @@ def survey_results(
                 {
                     "question": q.pk,
                     **_question_numbers(q, totals[node]),
-                    "distribution": _distribution(q, distributions[node]),
+                    "distribution": _distribution(keys[q.pk], distributions[node]),
                     **texts.get(node, {}).get(q.pk, {}),
                 }
                 for q in questions
@@ -274,6 +349,17 @@ def survey_results(
     }
 
 
+def _trend_nodes(views, waves, unit_id) -> dict[int, list[int]]:
+    """Per wave, the nodes the trend (and the scorecard) give numbers for."""
+    wanted = {}
+    for wave in waves:
+        view = views[wave.pk]
+        focus = view.node_for(unit_id)
+        if unit_id is None or focus is not None:  # else: the unit was not in this wave's tree
+            wanted[wave.pk] = view.numbered_tops(focus)
+    return wanted
+
+
 def _trend(views, waves, counts, questions, unit_id) -> list[dict[str, Any]]:
     trend = []
     for wave in waves:
@@ -282,7 +368,7 @@ def _trend(views, waves, counts, questions, unit_id) -> list[dict[str, Any]]:
         if unit_id is not None and focus is None:
             continue  # the unit did not exist when this wave opened
         tops, numbered = view.tops(focus), view.numbered_tops(focus)
-        totals = rollup(view.tree, counts[wave.pk], numbered)
+        totals = counts[wave.pk]
         points = []
         for node in tops:
             point: dict[str, Any] = {"unit": view.unit_ref(node), "shown": node in numbered}
@@ -300,34 +386,53 @@ def _trend(views, waves, counts, questions, unit_id) -> list[dict[str, Any]]:
 
 def _distributions(view: WaveView, wave: Wave, visible: list[int]) -> dict:
     """Per visible node and question: counts per value (1–5, 0–10) or per option."""
-    direct: dict[int, dict] = defaultdict(dict)
-    for row in (
+    if wave.tallied:
+        counted = AnswerTally.objects.filter(_node_filter(visible), wave=wave).order_by()
+        values = counted.filter(value__isnull=False).values_list(
+            "node_id", "question_id", "value", "count"
+        )
+        choices = counted.filter(option__isnull=False).values_list(
+            "node_id", "question_id", "option_id", "count"
+        )
+        per_node: dict[int, dict] = {node: {} for node in visible}
+        for marker, rows in (("v", values), ("o", choices)):
+            for node_id, question_id, key, n in rows:
+                per_node[node_id or ROOT][(marker, question_id, key)] = n
+        return per_node
+    values = (
         Answer.objects.filter(wave=wave, value__isnull=False)
-        .values("unit_id", "question_id", "value")
+        .values_list("unit_id", "question_id", "value")
         .annotate(n=Count("pk"))
         .order_by()
-    ):
-        direct[row["unit_id"] or ROOT][("v", row["question_id"], row["value"])] = row["n"]
-    for row in (
+    )
+    choices = (
         AnswerChoice.objects.filter(wave=wave)
-        .values("unit_id", "question_id", "option_id")
+        .values_list("unit_id", "question_id", "option_id")
         .annotate(n=Count("pk"))
         .order_by()
-    ):
-        direct[row["unit_id"] or ROOT][("o", row["question_id"], row["option_id"])] = row["n"]
+    )
+    direct: dict[int, dict] = defaultdict(dict)
+    for marker, rows in (("v", values), ("o", choices)):
+        for unit_id, question_id, key, n in rows:
+            direct[unit_id or ROOT][(marker, question_id, key)] = n
     return rollup(view.tree, direct, visible)
 
 
-def _distribution(question: Question, counters: dict) -> dict[str, int] | None:
-    """Every possible value or option of the question with its count, zeros included."""
+def _distribution_keys(question: Question) -> list[tuple[str, tuple]] | None:
+    """Each possible value or option of the question: its label and its counter's key."""
     if question.kind in VALUE_RANGES:
         low, high = VALUE_RANGES[question.kind]
-        return {str(v): counters.get(("v", question.pk, v), 0) for v in range(low, high + 1)}
+        return [(str(v), ("v", question.pk, v)) for v in range(low, high + 1)]
     if question.kind in CHOICE_KINDS:
-        return {
-            str(o.pk): counters.get(("o", question.pk, o.pk), 0) for o in question.options.all()
-        }
+        return [(str(o.pk), ("o", question.pk, o.pk)) for o in question.options.all()]
     return None
+
+
+def _distribution(keys: list[tuple[str, tuple]] | None, counters: dict) -> dict[str, int] | None:
+    """Every possible value or option of the question with its count, zeros included."""
+    if keys is None:
+        return None
+    return {label: counters.get(key, 0) for label, key in keys}
 
 
 def _free_texts(view: WaveView, wave: Wave, visible: list[int], nodes: list[int], questions):
@@ -405,7 +510,9 @@ def indicator_scorecard(
     if not waves or not questions:
         return {"indicators": []}
     views = _wave_views(waves, scope)
-    counts = _summary_counts([w.pk for w in waves], question_ids=[q.pk for q in questions])
+    counts = _summary_counts(
+        views, _trend_nodes(views, waves, unit_id), question_ids=[q.pk for q in questions]
+    )
     by_survey: dict[int, list[Question]] = defaultdict(list)
     for question in questions:
         by_survey[question.survey_id].append(question)
@@ -416,7 +523,7 @@ def indicator_scorecard(
             continue  # the unit was not in this wave's frozen tree
         focus = view.node_for(unit_id)
         tops, visible = view.tops(focus), view.numbered_tops(focus)
-        totals = rollup(view.tree, counts[wave.pk], visible)
+        totals = counts[wave.pk]
         grouped: dict[str, list[Question]] = defaultdict(list)
         for question in by_survey[wave.survey_id]:
             grouped[question.indicator_key].append(question)

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,7 @@ from backend.errors import ApplicationError, ConflictError, NotFoundError
 from org.models import Audience, OrgUnit, User
 from org.selectors import audience_members
 
-from . import announce
+from . import announce, tallies
 from .models import (
     CHOICE_KINDS,
     VALUE_RANGES,
@@ -342,17 +342,48 @@ def waves_open_due(*, now: datetime) -> list[int]:
 
 
 def waves_close_due(*, now: datetime) -> int:
-    """Close every open wave whose window has ended; returns how many closed."""
-    return Wave.objects.filter(status=Wave.Status.OPEN, closes_at__lte=now).update(
-        status=Wave.Status.CLOSED
+    """Close every open wave whose window has ended, counting its answers; returns how many.
+
+    Also counts any wave found closed but not counted (closed by a release without tallies
+    while this one was being deployed): until then its results are read from the answers.
+    """
+    due = Wave.objects.filter(status=Wave.Status.OPEN, closes_at__lte=now)
+    closed = sum(
+        _wave_close(wave_id=pk)[0] for pk in due.order_by("pk").values_list("pk", flat=True)
+    )
+    waves_tally_closed()
+    return closed
+
+
+def waves_tally_closed() -> int:
+    """Count every closed wave that has no tallies yet; returns how many were counted."""
+    untallied = Wave.objects.filter(status=Wave.Status.CLOSED, tallied=False)
+    return sum(
+        _wave_close(wave_id=pk)[1] for pk in untallied.order_by("pk").values_list("pk", flat=True)
     )
 
 
-@transaction.atomic
 def wave_close(*, wave: Wave) -> Wave:
-    Wave.objects.filter(pk=wave.pk).update(status=Wave.Status.CLOSED)
-    wave.status = Wave.Status.CLOSED
+    """Close the wave and count its answers into the tallies, once; again, it does nothing."""
+    _wave_close(wave_id=wave.pk)
+    wave.status, wave.tallied = Wave.Status.CLOSED, True
     return wave
+
+
+@transaction.atomic
+def _wave_close(*, wave_id: int) -> tuple[bool, bool]:
+    """Close and count one wave; whether this call closed it, and whether it counted it.
+
+    FOR UPDATE waits for every submit in flight (each holds FOR KEY SHARE on the wave, see
+    `_wave_status_for_answering`) and makes later ones see the wave closed, so no answer can
+    land after its wave was counted.
+    """
+    wave = Wave.objects.select_for_update().get(pk=wave_id)
+    if wave.tallied:
+        return False, False
+    tallies.wave_count(wave_id=wave_id)
+    Wave.objects.filter(pk=wave_id).update(status=Wave.Status.CLOSED, tallied=True)
+    return wave.status == Wave.Status.OPEN, True
 
 
 def _reminder_due_at(wave: Wave) -> datetime:
@@ -485,7 +516,8 @@ def response_submit(
     invitation = Invitation.objects.filter(wave=wave, user=user).values("unit_id").first()
     if invitation is None:
         raise NotFoundError(_("Findes ikke."))
-    if wave.status != Wave.Status.OPEN or not wave.opens_at <= now < wave.closes_at:
+    status = _wave_status_for_answering(wave_id=wave.pk)
+    if status != Wave.Status.OPEN or not wave.opens_at <= now < wave.closes_at:
         raise ConflictError(_("Undersøgelsen er lukket for svar."), code="wave_closed")
     questions = list(
         Question.objects.filter(survey_id=wave.survey_id)
@@ -515,6 +547,21 @@ def response_submit(
         for p in parsed
         if p.question.kind == QuestionKind.KNOWLEDGE
     ]
+
+
+def _wave_status_for_answering(*, wave_id: int) -> str:
+    """The wave's status, locked until the submit commits so closing waits for it.
+
+    PostgreSQL: FOR KEY SHARE, which submits share with one another but `_wave_close`'s FOR
+    UPDATE waits for (and a submit arriving during a close waits, then reads "closed").
+    SQLite runs one writer at a time, so a close cannot interleave with a submit there.
+    """
+    if connection.vendor != "postgresql":
+        return Wave.objects.filter(pk=wave_id).values_list("status", flat=True).get()
+    table = connection.ops.quote_name(Wave._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT status FROM {table} WHERE id = %s FOR KEY SHARE", [wave_id])
+        return cursor.fetchone()[0]
 
 
 def _answers_store(*, response: Response, parsed: list[_Parsed]) -> None:
