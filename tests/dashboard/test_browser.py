@@ -6,6 +6,7 @@ Playwright never downloads a browser here. Screenshots of each page go to tests/
 
 import re
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -37,16 +38,18 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def page(tmp_path, monkeypatch):
-    """A fresh Chromium (new, empty user-data-dir) and one page in it."""
-    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls
-    # (fixtures, the API client) are ordinary synchronous code.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+@contextmanager
+def chromium_page(profile: Path):
+    """A fresh Chromium (a new, empty user-data-dir) and one page in it.
+
+    Playwright's sync API keeps an asyncio loop running in this thread while it is open, and
+    Django then keeps database connections apart from the thread's own. So every database
+    read a test needs happens before the browser opens; inside, the test only drives pages.
+    """
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with playwright_api.sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            user_data_dir=str(tmp_path / "chromium-profile"),
+            user_data_dir=str(profile),
             executable_path=CHROMIUM,
             args=CHROMIUM_ARGS,
             headless=True,
@@ -84,101 +87,111 @@ def _cell(page, selector: str) -> tuple[str, str | None]:
 
 
 def test_a_leader_reads_every_page_with_the_api_numbers(
-    dash_org, results, journeys, post, live_server, api, page
+    dash_org, results, journeys, post, live_server, api, tmp_path
 ):
-    # Given what the API answers the leader, for the same scope
+    # Given what the API answers the leader, for the same scope (read before the browser opens)
     survey, _wave = results
     leader_api = api(dash_org.leader)
     body = leader_api.get(f"/api/v1/surveys/{survey.pk}/results/").json()
     entries = {u["unit"]["id"]: u for u in body["units"]}
     likert, scale, knowledge = (q["id"] for q in body["questions"])
-    team = {q["question"]: q for q in entries[dash_org.team_a.pk]["questions"]}
+    team_a, team_s = dash_org.team_a.pk, dash_org.team_s.pk
+    team = {q["question"]: q for q in entries[team_a]["questions"]}
     indicators = leader_api.get("/api/v1/surveys/indicators/").json()
-    journeys_api = leader_api.get("/api/v1/onboarding/journeys/").json()["results"]
+    journeys_api = {
+        j["id"]: j for j in leader_api.get("/api/v1/onboarding/journeys/").json()["results"]
+    }
     reach = leader_api.get(f"/api/v1/posts/{post.pk}/reach/").json()
     base = live_server.url
 
-    # When the leader logs in by code in the browser
-    _log_in(page, base, dash_org.leader)
+    with chromium_page(tmp_path / "profile") as page:
+        # When the leader logs in by code in the browser
+        _log_in(page, base, dash_org.leader)
 
-    # Then Mit område shows the API's numbers per unit, and the small team no number
-    row = f'#area-table tr[data-unit="{dash_org.team_a.pk}"]'
-    assert _cell(page, f'{row} td[data-measure="respondents"]') == ("6", "6")
-    assert _cell(page, f'{row} td[data-measure="response_rate"]') == (
-        "85,7 %",
-        str(entries[dash_org.team_a.pk]["response_rate"]),
-    )
-    assert _cell(page, f'{row} td[data-measure="favourable_share"]') == (
-        "66,7 %",
-        str(team[likert]["favourable_share"]),
-    )
-    assert _cell(page, f'{row} td[data-measure="enps"]') == ("−33", str(team[scale]["enps"]))
-    small = page.locator(f'#area-table tr[data-unit="{dash_org.team_s.pk}"]')
-    assert entries[dash_org.team_s.pk]["shown"] is False
-    assert small.inner_text().split("\t")[-1].strip() == "for få svar"
-    assert not re.search(r"\d", small.inner_text())
-    assert page.locator("#area-table tr").count() == 1 + len(body["units"])
-    _shoot(page, "mit-omraade")
+        # Then Mit område shows the API's numbers per unit, and the small team no number
+        row = f'#area-table tr[data-unit="{team_a}"]'
+        assert _cell(page, f'{row} td[data-measure="respondents"]') == ("6", "6")
+        assert _cell(page, f'{row} td[data-measure="response_rate"]') == (
+            "85,7 %",
+            str(entries[team_a]["response_rate"]),
+        )
+        assert _cell(page, f'{row} td[data-measure="favourable_share"]') == (
+            "66,7 %",
+            str(team[likert]["favourable_share"]),
+        )
+        assert _cell(page, f'{row} td[data-measure="enps"]') == ("−33", str(team[scale]["enps"]))
+        small = page.locator(f'#area-table tr[data-unit="{team_s}"]')
+        assert entries[team_s]["shown"] is False
+        assert small.inner_text().split("\t")[-1].strip() == "for få svar"
+        assert not re.search(r"\d", small.inner_text())
+        assert page.locator("#area-table tbody tr").count() == len(body["units"])
+        _shoot(page, "mit-omraade")
 
-    # And the heatmap colours the same numbers, the small team's column without any
-    page.click("header.top >> text=Heatmap")
-    page.wait_for_url(base + "/dashboard/heatmap/")
-    cell = f'tr[data-question="{likert}"] td[data-unit="{dash_org.team_a.pk}"]'
-    assert _cell(page, cell) == ("66,7 %", str(team[likert]["favourable_share"]))
-    cell = f'tr[data-question="{knowledge}"] td[data-unit="{dash_org.team_a.pk}"]'
-    assert _cell(page, cell) == ("100,0 %", str(team[knowledge]["share_correct"]))
-    suppressed = page.locator(f'td[data-unit="{dash_org.team_s.pk}"]')
-    assert suppressed.all_inner_texts() == ["for få svar"] * 3
-    _shoot(page, "heatmap")
+        # And the heatmap colours the same numbers, the small team's column without any
+        page.click("header.top >> text=Heatmap")
+        page.wait_for_url(base + "/dashboard/heatmap/")
+        cell = f'tr[data-question="{likert}"] td[data-unit="{team_a}"]'
+        assert _cell(page, cell) == ("66,7 %", str(team[likert]["favourable_share"]))
+        cell = f'tr[data-question="{knowledge}"] td[data-unit="{team_a}"]'
+        assert _cell(page, cell) == ("100,0 %", str(team[knowledge]["share_correct"]))
+        suppressed = page.locator(f'td[data-unit="{team_s}"]')
+        assert suppressed.all_inner_texts() == ["for få svar"] * 3
+        _shoot(page, "heatmap")
 
-    # And Kernefortællingen draws the organisation's line and the afdeling's
-    page.click("header.top >> text=Kernefortællingen")
-    page.wait_for_url(base + "/dashboard/kernefortaellingen/")
-    series = next(i for i in indicators["indicators"] if i["indicator"] == "kernefortaelling")
-    mine = series["waves"][0]["pillars"]["beliggenhed"]
-    values = page.locator('section[data-pillar="beliggenhed"] table td[data-value]')
-    assert values.evaluate_all("cells => cells.map(c => c.dataset.value)") == ["0.688", str(mine)]
-    # One wave so far: one dot on each of the two lines.
-    assert page.locator('section[data-pillar="beliggenhed"] svg circle').count() == 2
-    _shoot(page, "kernefortaellingen")
+        # And Kernefortællingen draws the organisation's line and the afdeling's
+        page.click("header.top >> text=Kernefortællingen")
+        page.wait_for_url(base + "/dashboard/kernefortaellingen/")
+        series = next(i for i in indicators["indicators"] if i["indicator"] == "kernefortaelling")
+        mine = series["waves"][0]["pillars"]["beliggenhed"]
+        values = page.locator('section[data-pillar="beliggenhed"] table td[data-value]')
+        assert values.evaluate_all("cells => cells.map(c => c.dataset.value)") == [
+            "0.688",  # the organisation: 11 of 16 right (communications' API answer)
+            str(mine),
+        ]
+        # One wave so far: one dot on each of the two lines.
+        assert page.locator('section[data-pillar="beliggenhed"] svg circle').count() == 2
+        _shoot(page, "kernefortaellingen")
 
-    # And onboarding lists the leader's new hires with the API's progress, overdue first
-    page.click("header.top >> text=Onboarding")
-    page.wait_for_url(base + "/dashboard/onboarding/")
-    rows = page.locator("#journeys-table tbody tr")
-    assert rows.evaluate_all("rows => rows.map(r => Number(r.dataset.journey))") == [
-        journeys[0].pk,
-        journeys[1].pk,
-    ]
-    by_id = {j["id"]: j for j in journeys_api}
-    progress = page.locator(f'tr[data-journey="{journeys[0].pk}"] td[data-measure="percent_done"]')
-    assert progress.get_attribute("data-value") == str(by_id[journeys[0].pk]["percent_done"])
-    _shoot(page, "onboarding")
+        # And onboarding lists the leader's new hires with the API's progress, overdue first
+        page.click("header.top >> text=Onboarding")
+        page.wait_for_url(base + "/dashboard/onboarding/")
+        rows = page.locator("#journeys-table tbody tr")
+        first, second = journeys[0].pk, journeys[1].pk
+        assert rows.evaluate_all("rows => rows.map(r => Number(r.dataset.journey))") == [
+            first,
+            second,
+        ]
+        progress = page.locator(f'tr[data-journey="{first}"] td[data-measure="percent_done"]')
+        assert progress.get_attribute("data-value") == str(journeys_api[first]["percent_done"])
+        _shoot(page, "onboarding")
 
-    # And Rækkevidde shows the must-read's reach and who has not acknowledged it
-    page.click("header.top >> text=Rækkevidde")
-    page.wait_for_url(base + "/dashboard/raekkevidde/")
-    # the leader, Mette, and the 13 people of the afdeling who answered the survey
-    assert reach["audience"] == 15
-    assert _cell(page, '#reach .figures [data-measure="audience"]') == ("15", "15")
-    assert page.locator("#not-acknowledged tbody td:first-child").all_inner_texts() == [
-        p["name"] for p in reach["not_acknowledged"]
-    ]
-    _shoot(page, "raekkevidde")
+        # And Rækkevidde shows the must-read's reach and who has not acknowledged it
+        page.click("header.top >> text=Rækkevidde")
+        page.wait_for_url(base + "/dashboard/raekkevidde/")
+        # the leader, Mette, and the 13 people of the afdeling who answered the survey
+        assert reach["audience"] == 15
+        assert _cell(page, '#reach .figures [data-measure="audience"]') == ("15", "15")
+        assert page.locator("#not-acknowledged tbody td:first-child").all_inner_texts() == [
+            p["name"] for p in reach["not_acknowledged"]
+        ]
+        _shoot(page, "raekkevidde")
 
 
-def test_changing_ids_in_the_url_does_not_open_another_scope(dash_org, results, live_server, page):
-    # Given a leader logged in in the browser
-    _log_in(page, live_server.url, dash_org.leader, start="/dashboard/heatmap/")
+def test_changing_ids_in_the_url_does_not_open_another_scope(
+    dash_org, results, live_server, tmp_path
+):
+    base, other_unit, own_team = live_server.url, dash_org.unit_b.pk, dash_org.team_a.pk
+    with chromium_page(tmp_path / "profile") as page:
+        # Given a leader logged in in the browser
+        _log_in(page, base, dash_org.leader, start="/dashboard/heatmap/")
 
-    # When it puts the other leader's unit in the URL
-    response = page.goto(f"{live_server.url}/dashboard/heatmap/enhed/{dash_org.unit_b.pk}/")
+        # When it puts the other leader's unit in the URL
+        response = page.goto(f"{base}/dashboard/heatmap/enhed/{other_unit}/")
 
-    # Then the page does not exist, and nothing of the other unit is shown
-    assert response.status == 404
-    assert "Siden findes ikke." in page.inner_text("main")
-    assert "Madservice" not in page.content()
-    _shoot(page, "404")
-    # While its own unit opens
-    response = page.goto(f"{live_server.url}/dashboard/heatmap/enhed/{dash_org.team_a.pk}/")
-    assert response.status == 200
+        # Then the page does not exist, and nothing of the other unit is shown
+        assert response.status == 404
+        assert "Siden findes ikke." in page.inner_text("main")
+        assert "Madservice" not in page.content()
+        _shoot(page, "404")
+        # While its own unit opens
+        assert page.goto(f"{base}/dashboard/heatmap/enhed/{own_team}/").status == 200
