@@ -537,7 +537,12 @@ def former_employees_erase(*, ended_before: date, dry_run: bool = False) -> int:
         return people.count()
     erased = 0
     for user_id in list(people.values_list("pk", flat=True)):
-        user_erase(actor=None, user=User.objects.get(pk=user_id))
+        try:
+            user_erase(actor=None, user=User.objects.get(pk=user_id))
+        except ApplicationError:
+            # One refused person (an eraser said no) must not stop everyone else's erasure.
+            logger.exception("org: erasing former employee %s was refused", user_id)
+            continue
         erased += 1
     return erased
 

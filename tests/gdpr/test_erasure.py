@@ -197,3 +197,22 @@ def test_an_archive_hold_refuses_erasure(org, api, person, settings):
     person.refresh_from_db()
     assert (person.name, person.erased_at) == ("Zacharias Quistgaard", None)
     assert User.objects.filter(erased_at__isnull=False).count() == 0
+
+
+def test_hr_erases_from_the_admin(org, person):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(org.hr)
+
+    response = client.post(
+        "/admin/org/user/",
+        {"action": "erase_selected", "_selected_action": [person.pk]},
+    )
+
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert (person.name, person.email, person.is_active) == ("Tidligere medarbejder", None, False)
+    assert list(AccessLog.objects.values_list("actor", "subject", "what")) == [
+        (org.hr.pk, person.pk, "erasure")
+    ]
