@@ -286,7 +286,10 @@ def _reach_members(*, post: Post, viewer: User) -> QuerySet[User] | None:
     if viewer.has_role(Role.HR) and post.kind == PostKind.PAGE:
         return members
     if viewer.has_role(Role.LEADER) and post.status in {PostStatus.PUBLISHED, PostStatus.ARCHIVED}:
-        return members.filter(pk__in=org_selectors.users_in_scope(leader=viewer).values("pk"))
+        led = members.filter(pk__in=org_selectors.users_in_scope(leader=viewer).values("pk"))
+        # A post that reaches none of the leader's people is out of its scope: 404, so a leader
+        # cannot probe which posts other units get.
+        return led if led.exists() else None
     return None
 
 

@@ -26,3 +26,98 @@ def client_for(db):
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+class World:
+    """The org fixture plus one of each object the API serves, in unit A and in unit B."""
+
+
+@pytest.fixture
+def world(org):
+    """Objects every route needs: `*_a` belong to unit A (the leader's), `*_b` to unit B."""
+    from datetime import timedelta
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from content import services as content_services
+    from content.models import PostKind
+    from onboarding import services as onboarding_services
+    from org import services as org_services
+    from org.models import User
+    from push import alerts
+    from push import services as push_services
+    from push.models import Category
+    from tests.content.conftest import PNG_BYTES
+    from tests.factories import UserFactory
+    from tests.onboarding.factories import TrackFactory
+    from tests.push.factories import DeviceFactory
+    from tests.surveys.factories import make_survey, open_wave
+
+    w = World()
+    w.org = org
+    w.buddy = UserFactory(name="Bente Makker", unit=org.team_a)
+    w.deactivated = org_services.user_deactivate(
+        user=UserFactory(name="Tidligere Ansat", unit=org.team_a)
+    )
+    soon = timezone.localdate() + timedelta(days=7)
+    w.hire_a = UserFactory(name="Sofie Holm", unit=org.team_a, start_date=soon)
+    w.hire_b = UserFactory(name="Ali Khan", unit=org.team_b, start_date=soon)
+    w.track = TrackFactory(name="Social- og sundhedshjælper")
+    w.journey_a = onboarding_services.journey_assign(
+        actor=org.hr, user=w.hire_a, track=w.track, buddy=w.buddy
+    )
+    w.journey_b = onboarding_services.journey_assign(actor=org.hr, user=w.hire_b, track=w.track)
+    w.step_a = w.journey_a.steps.order_by("pk").first()
+    w.step_b = w.journey_b.steps.order_by("pk").first()
+
+    def event(author, unit):
+        post = content_services.post_create(
+            author=author,
+            kind=PostKind.EVENT,
+            title=f"Personalemøde {unit.name}",
+            body="Vi mødes.",
+            place="Mødelokalet",
+            starts_at=timezone.now() + timedelta(days=14),
+            audience=content_services.AudienceSpec(units=[(unit, True)]),
+        )
+        post = content_services.post_publish(actor=author, post=post)
+        upload = SimpleUploadedFile("plan.png", PNG_BYTES, content_type="image/png")
+        attachment = content_services.attachment_add(actor=author, post=post, upload=upload)
+        return post, attachment
+
+    w.post_a, w.attachment_a = event(org.leader, org.unit_a)
+    w.post_b, w.attachment_b = event(org.other_leader, org.unit_b)
+    w.survey = make_survey(
+        audience=org_services.audience_create(created_by=None, name="Alle", everyone=True),
+        created_by=org.comms,
+    )
+    w.wave = open_wave(w.survey)
+    w.alert_a = alerts.alert_send(
+        sender=org.leader, title="Vandskade", body="Mød ikke ind.", units=[org.unit_a]
+    )
+    w.alert_b = alerts.alert_send(
+        sender=org.other_leader, title="Strømsvigt", body="Mød ikke ind.", units=[org.unit_b]
+    )
+    push_services.notification_send(
+        category=Category.NEWS, recipients=User.objects.filter(pk=org.employee.pk), title="Hej"
+    )
+    push_services.notification_send(
+        category=Category.NEWS,
+        recipients=User.objects.filter(pk=org.other_employee.pk),
+        title="Hej",
+    )
+    from push.models import Recipient
+
+    w.notification_a = Recipient.objects.filter(user=org.employee).latest("pk").notification_id
+    w.notification_b = (
+        Recipient.objects.filter(user=org.other_employee).latest("pk").notification_id
+    )
+    w.device_a = DeviceFactory(user=org.employee, identifier="fcm-token-employee")
+    w.device_b = DeviceFactory(user=org.other_employee, identifier="fcm-token-other")
+    return w
