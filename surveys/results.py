@@ -211,7 +211,12 @@ def _summary_counts(
     tallied = {w for w in wanted if views[w].wave.tallied}
     live = [w for w in wanted if w not in tallied]
     numbers = Q(value__isnull=False) | Q(is_correct__isnull=False)
-    which = [Q(wave_id=w) & _node_filter(wanted[w]) for w in sorted(tallied) if wanted[w]]
+    # Waves that want the same nodes (the trend's tops, mostly) share one condition.
+    by_nodes: dict[tuple[int, ...], list[int]] = defaultdict(list)
+    for wave_id in sorted(tallied):
+        if wanted[wave_id]:
+            by_nodes[tuple(sorted(wanted[wave_id]))].append(wave_id)
+    which = [Q(wave_id__in=ids) & _node_filter(nodes) for nodes, ids in by_nodes.items()]
     counted = AnswerTally.objects.filter(numbers, reduce(or_, which, Q(pk__in=[])))
     answers = Answer.objects.filter(numbers, wave_id__in=live)
     if question_ids is not None:
@@ -321,10 +326,11 @@ def survey_results(
     invited = rollup(view.tree, {u: {"n": n} for u, n in view.invited.items()}, visible)
     texts = _free_texts(view, selected, visible, view.text_nodes(focus), questions)
     keys = {q.pk: _distribution_keys(q) for q in questions}
+    shown = set(visible)
     units = []
     for node in listed:
-        entry: dict[str, Any] = {"unit": view.unit_ref(node), "shown": node in visible}
-        if node in visible:
+        entry: dict[str, Any] = {"unit": view.unit_ref(node), "shown": node in shown}
+        if node in shown:
             respondents = view.tree.total[node]
             entry.update(respondents=respondents, **_rate(invited[node].get("n", 0), respondents))
             entry["folded_units"] = [
