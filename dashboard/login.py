@@ -47,6 +47,9 @@ def login_request(request: HttpRequest) -> HttpResponse:
         return redirect(_next_url(request, request.GET.get("next")))
     form = RequestLoginCodeForm(data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        if not (form.cleaned_data.get("email") or form.cleaned_data.get("phone")):
+            form.add_error(None, _("Skriv din e-mail eller dit mobilnummer."))
+            return render(request, "dashboard/login.html", {"form": form}, status=400)
         user = getattr(form, "_user", None)
         LoginCodeVerificationProcess.initiate(
             request=request,

@@ -95,3 +95,32 @@ def test_logout_ends_the_session(org, web):
 def test_a_signed_in_leader_skips_the_login_page(org, web):
     response = web(org.leader).get("/dashboard/login/?next=/dashboard/heatmap/")
     assert (response.status_code, response["Location"]) == (302, "/dashboard/heatmap/")
+
+
+def test_a_leader_without_email_logs_in_by_sms(org):
+    # Given a leader known only by a mobile number
+    from org import services
+    from org.sms import LogSmsSender
+    from tests.factories import UserFactory
+
+    leader = UserFactory(name="Bo Sms", email=None, phone="+4522334455", unit=org.unit_b)
+    services.leader_scope_set(leader=leader, units=[org.unit_b])
+    client = Client()
+
+    # When it asks for a code by SMS and types it
+    client.post("/dashboard/login/", {"phone": "+4522334455"})
+    code = re.search(r": (\S+)$", LogSmsSender.outbox[-1]["body"]).group(1)
+    response = client.post("/dashboard/login/kode/", {"code": code})
+
+    # Then it is signed in
+    assert (response.status_code, response["Location"]) == (302, "/dashboard/")
+    assert LogSmsSender.outbox[-1]["to"] == "+4522334455"
+    assert client.get("/dashboard/omraade/").status_code == 200
+
+
+@pytest.mark.parametrize("data", [{}, {"email": "", "phone": ""}, {"email": "ikke-en-adresse"}])
+def test_an_empty_or_malformed_request_is_refused_without_a_code(org, data):
+    response = Client().post("/dashboard/login/", data)
+    assert response.status_code in (200, 400)
+    assert "Send kode" in response.content.decode()
+    assert mail.outbox == []
