@@ -11,7 +11,8 @@ import os
 
 import pytest
 import schemathesis
-from django.db import transaction
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
@@ -33,7 +34,19 @@ CHECKS = [not_a_server_error, response_schema_conformance, status_code_conforman
 
 @pytest.fixture
 def api_schema(db):
-    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+    """The schema, loaded through the WSGI app that the examples are then sent to.
+
+    The WSGI handler closes "old" connections when a request starts and finishes; inside the
+    test's transaction that would close PostgreSQL's connection. Django's test client unhooks
+    the same signals for the same reason.
+    """
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
 
 
 def _fuzz(operation, token: str, failures: list[str]) -> int:
