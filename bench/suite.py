@@ -87,8 +87,12 @@ class Subjects:
             key=lambda s: (User.objects.filter(unit__path__startswith=s.unit.path).count(), -s.pk),
         ).leader
         self.burst_wave = Wave.objects.get(survey__title=BURST_SURVEY_TITLE, number=1)
+        # People who have not started yet are invited too, but the API's pre-boarding fence
+        # refuses their answers (403) until day 1: they are not part of the burst.
         self.burst_users = list(
-            User.objects.filter(survey_invitations__wave=self.burst_wave).order_by("pk")
+            User.objects.filter(survey_invitations__wave=self.burst_wave)
+            .exclude(start_date__gt=timezone.localdate())
+            .order_by("pk")
         )
         self.tokens: dict[int, str] = {}
 
