@@ -248,7 +248,8 @@ REST_FRAMEWORK = {
         # Per route (api.throttling): survey responses and attachment uploads, per person and
         # per client address (a workplace behind one NAT shares an address: higher).
         "submit": env.str("THROTTLE_SUBMIT", default="30/hour"),
-        "submit_ip": env.str("THROTTLE_SUBMIT_IP", default="600/hour"),
+        # Per address it must allow a whole workplace behind one NAT answering the same wave.
+        "submit_ip": env.str("THROTTLE_SUBMIT_IP", default="6000/hour"),
         "upload": env.str("THROTTLE_UPLOAD", default="60/hour"),
         "upload_ip": env.str("THROTTLE_UPLOAD_IP", default="300/hour"),
     },
