@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -297,8 +298,14 @@ def wave_open(*, survey: Survey, number: int, opens_at: datetime, announce_it: b
         ],
         batch_size=1000,
     )
+    # People who have not started yet are not invited: before day 1 they only see their
+    # onboarding journey (the API's pre-boarding fence would refuse their answers).
+    today = timezone.localdate(opens_at)
     members = list(
-        audience_members(audience=survey.audience).order_by("pk").values_list("pk", "unit_id")
+        audience_members(audience=survey.audience)
+        .filter(Q(start_date__isnull=True) | Q(start_date__lte=today))
+        .order_by("pk")
+        .values_list("pk", "unit_id")
     )
     Invitation.objects.bulk_create(
         [Invitation(wave=wave, user_id=pk, unit_id=unit_id) for pk, unit_id in members],
