@@ -34,6 +34,7 @@ class SessionTokenAuthentication(XSessionTokenAuthentication):
 PREBOARDING_OPEN_ROUTES = frozenset(
     {
         "me",
+        "me-export",
         "push-devices",
         "push-device",
         "push-preferences",
