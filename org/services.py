@@ -215,12 +215,16 @@ def user_update(*, actor: User, user: User, **fields) -> User:
         **{k: fields[k] for k in ("email", "phone", "employee_number") if k in fields},
     )
     dates_before = (user.start_date, user.end_date)
+    identity_before = (user.email, user.phone)
     for field, value in fields.items():
         setattr(user, field, value)
     if not user.email and not user.phone:
         raise ApplicationError(
             _("Angiv en e-mailadresse eller et mobilnummer."), code="identity_required"
         )
+    if (user.email, user.phone) != identity_before:
+        # The address a login code goes to changed: sessions opened through the old one end.
+        _end_sessions(user=user)
     _save_user(user)
     if (user.start_date, user.end_date) != dates_before:
         transaction.on_commit(lambda: hooks.person_dates_changed(user_id=user.pk))
