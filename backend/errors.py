@@ -37,3 +37,17 @@ class PermissionDeniedError(ApplicationError):
 class ConflictError(ApplicationError):
     status_code = 409
     default_code = "conflict"
+
+
+def validate_model(instance, **kwargs) -> None:
+    """Run the model's full_clean(); refuse with an ApplicationError naming the bad fields."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    try:
+        instance.full_clean(**kwargs)
+    except ValidationError as exc:
+        raise ApplicationError(
+            _("Oplysningerne er ikke gyldige."),
+            fields={key: [str(m) for m in messages] for key, messages in exc.message_dict.items()},
+        ) from exc

@@ -6,13 +6,18 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from backend.errors import (
+    ApplicationError,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    validate_model,
+)
 from content import services as content_services
 from content.models import Post, PostStatus
 from content.rendering import render_markdown
@@ -64,16 +69,6 @@ AUTO_ASSIGN_LATE_DAYS = 30
 
 # Reminders are claimed and sent in batches, each in its own short transaction.
 REMINDER_BATCH = 500
-
-
-def _full_clean(instance, **kwargs) -> None:
-    try:
-        instance.full_clean(**kwargs)
-    except ValidationError as exc:
-        raise ApplicationError(
-            _("Oplysningerne er ikke gyldige."),
-            fields={k: [str(m) for m in v] for k, v in exc.message_dict.items()},
-        ) from exc
 
 
 def _require_hr(actor: User | None) -> None:
@@ -185,7 +180,7 @@ def track_steps_set(*, actor: User | None, track: Track, steps: list[dict]) -> T
         step.position = index
         step.requires = saved[data["requires"]] if data.get("requires") is not None else None
         step.body_html = render_markdown(step.body)
-        _full_clean(step, exclude=["track", "requires"], validate_constraints=False)
+        validate_model(step, exclude=["track", "requires"], validate_constraints=False)
         step.save()
         if step.kind == StepKind.QUIZ:
             _write_questions(step=step, questions=data.get("questions") or [])
@@ -226,7 +221,7 @@ def track_create(
         created_by=actor,
         version=0,
     )
-    _full_clean(track)
+    validate_model(track)
     track.save()
     return track_steps_set(actor=actor, track=track, steps=list(steps))
 
@@ -258,7 +253,7 @@ def track_update(
             setattr(track, field, value)
     if audience is not _UNSET:
         track.audience = audience
-    _full_clean(track)
+    validate_model(track)
     track.version = F("version") + 1
     try:
         with transaction.atomic():
@@ -380,7 +375,7 @@ def journey_assign(
         hr_contact=hr_contact,
         assigned_by=actor,
     )
-    _full_clean(journey, validate_constraints=False)
+    validate_model(journey, validate_constraints=False)
     try:
         with transaction.atomic():
             journey.save()
@@ -497,7 +492,7 @@ def journey_update(
     moved = start_date is not None and start_date != journey.anchor_date
     if moved:
         journey.anchor_date = start_date
-    _full_clean(journey, validate_constraints=False)
+    validate_model(journey, validate_constraints=False)
     journey.save()
     for doer in changed_people:
         JourneyStep.objects.filter(journey=journey, status=StepStatus.OPEN, doer=doer).update(
@@ -625,7 +620,7 @@ def journey_step_add(
         **_reminders_already_past(due=due, now=now),
     )
     step.doer_user = _doer_user(doer=doer, journey=journey)
-    _full_clean(step, exclude=["journey", "requires"], validate_constraints=False)
+    validate_model(step, exclude=["journey", "requires"], validate_constraints=False)
     step.save()
     if journey.status == JourneyStatus.COMPLETED:
         Journey.objects.filter(pk=journey.pk).update(

@@ -16,7 +16,7 @@ from django.db.models.functions import Concat, Replace, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.errors import ApplicationError, ConflictError, PermissionDeniedError
+from backend.errors import ApplicationError, ConflictError, PermissionDeniedError, validate_model
 
 from . import hooks, notify, personal_data
 from .models import (
@@ -106,20 +106,8 @@ def _check_unique_identity(*, user_id: int | None, **identity: str | None) -> No
         raise ConflictError(_("Personen findes allerede."), code="already_exists", fields=taken)
 
 
-def _full_clean(instance, **kwargs) -> None:
-    from django.core.exceptions import ValidationError
-
-    try:
-        instance.full_clean(**kwargs)
-    except ValidationError as exc:
-        raise ApplicationError(
-            _("Oplysningerne er ikke gyldige."),
-            fields={k: [str(m) for m in v] for k, v in exc.message_dict.items()},
-        ) from exc
-
-
 def _save_user(user: User) -> None:
-    _full_clean(user, exclude=["password"], validate_unique=False)
+    validate_model(user, exclude=["password"], validate_unique=False)
     try:
         with transaction.atomic():
             user.save()
@@ -341,7 +329,7 @@ def unit_create(*, name: str, kind: str, parent: OrgUnit | None = None) -> OrgUn
     # The path holds the unit's own id, known only after the insert: a unique placeholder
     # first, then the real path in the same transaction.
     unit = OrgUnit(name=name.strip(), kind=kind, parent=parent, path=f"new:{_new_security_stamp()}")
-    _full_clean(unit, validate_unique=False, validate_constraints=False)
+    validate_model(unit, validate_unique=False, validate_constraints=False)
     unit.save()
     prefix = parent.path if parent else PATH_SEPARATOR
     unit.path = f"{prefix}{unit.pk}{PATH_SEPARATOR}"
@@ -356,7 +344,7 @@ def unit_update(*, unit: OrgUnit, name: str | None = None, kind: str | None = No
         unit.name = name.strip()
     if kind is not None:
         unit.kind = kind
-    _full_clean(unit, validate_constraints=False)
+    validate_model(unit, validate_constraints=False)
     unit.save()
     return unit
 
@@ -468,7 +456,7 @@ def access_log_record(
         object_id=object_id,
     )
     # The foreign keys are the caller's own objects: no existence queries for them.
-    _full_clean(entry, exclude=["actor", "subject"])
+    validate_model(entry, exclude=["actor", "subject"])
     entry.save()
     return entry
 

@@ -12,13 +12,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from backend.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from backend.errors import ApplicationError, NotFoundError, PermissionDeniedError, validate_model
 from org.models import Audience, OrgUnit, Role, User
 from org.selectors import audience_member_condition, units_in_scope, users_in_scope
 from org.sms import send_sms
 
 from .models import Alert, AlertRecipient, Category
-from .services import _full_clean, notification_send
+from .services import notification_send
 
 logger = logging.getLogger("bro.push")
 
@@ -95,7 +95,7 @@ def alert_send(
         ),
         sent_at=timezone.now(),
     )
-    _full_clean(alert, exclude=["notification"])
+    validate_model(alert, exclude=["notification"])
     alert.save()
     members = list(people.values_list("pk", "unit_id").distinct())
     if not members:

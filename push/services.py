@@ -6,13 +6,12 @@ import hashlib
 from datetime import time
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.errors import ApplicationError, NotFoundError
+from backend.errors import ApplicationError, NotFoundError, validate_model
 from org.models import User
 
 from . import delivery
@@ -27,16 +26,6 @@ from .models import (
     Recipient,
 )
 from .quiet_hours import quiet_until, weekdays_to_mask
-
-
-def _full_clean(instance, **kwargs) -> None:
-    try:
-        instance.full_clean(**kwargs)
-    except ValidationError as exc:
-        raise ApplicationError(
-            _("Oplysningerne er ikke gyldige."),
-            fields={k: [str(m) for m in v] for k, v in exc.message_dict.items()},
-        ) from exc
 
 
 def session_hash(session_key: str | None) -> str:
@@ -73,7 +62,7 @@ def device_register(
     device.last_seen_at = now
     device.retired_at = None
     device.retired_reason = ""
-    _full_clean(device, validate_unique=False)
+    validate_model(device, validate_unique=False)
     try:
         with transaction.atomic():
             device.save()
@@ -146,7 +135,7 @@ def preference_update(
             _("Stille timer skal starte og slutte på forskellige tidspunkter."),
             fields={"quiet_hours": [_("Start og slut er ens.")]},
         )
-    _full_clean(preference, validate_unique=False)
+    validate_model(preference, validate_unique=False)
     preference.save()
     return preference
 
@@ -197,7 +186,7 @@ def notification_send(
         collapse_key=collapse_key,
         dedup_key=dedup_key or None,
     )
-    _full_clean(notification, validate_unique=False)
+    validate_model(notification, validate_unique=False)
     try:
         with transaction.atomic():
             notification.save()

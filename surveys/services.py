@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.errors import ApplicationError, ConflictError, NotFoundError
+from backend.errors import ApplicationError, ConflictError, NotFoundError, validate_model
 from org.models import Audience, OrgUnit, User
 from org.selectors import audience_members
 
@@ -49,16 +48,6 @@ _MAX_OPEN_DAYS = {
 }
 # Reminders go out this long before a wave closes (or halfway, for shorter windows).
 REMINDER_LEAD = timedelta(days=2)
-
-
-def _full_clean(instance, **kwargs) -> None:
-    try:
-        instance.full_clean(**kwargs)
-    except ValidationError as exc:
-        raise ApplicationError(
-            _("Oplysningerne er ikke gyldige."),
-            fields={k: [str(m) for m in v] for k, v in exc.message_dict.items()},
-        ) from exc
 
 
 # --- Surveys and questions ----------------------------------------------------------------
@@ -113,7 +102,7 @@ def _questions_replace(*, survey: Survey, questions: Sequence[dict[str, Any]]) -
             custom_indicator=(spec.get("custom_indicator") or "").strip(),
             pillar=spec.get("pillar", ""),
         )
-        _full_clean(question, validate_unique=False)
+        validate_model(question, validate_unique=False)
         question.save()
         Option.objects.bulk_create(
             [
@@ -165,7 +154,7 @@ def survey_create(
     if unknown:
         raise ApplicationError(_("Ukendte felter: %(f)s.") % {"f": ", ".join(sorted(unknown))})
     survey = Survey(created_by=created_by, title=title.strip(), **fields)
-    _full_clean(survey)
+    validate_model(survey)
     _check_schedule(survey)
     survey.save()
     _questions_replace(survey=survey, questions=questions)
@@ -183,7 +172,7 @@ def survey_update(
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     for name, value in fields.items():
         setattr(survey, name, value)
-    _full_clean(survey)
+    validate_model(survey)
     _check_schedule(survey)
     survey.save()
     if questions is not None:
@@ -287,7 +276,7 @@ def wave_open(*, survey: Survey, number: int, opens_at: datetime, announce_it: b
         min_group_size=survey.min_group_size,
         min_free_text_group_size=survey.min_free_text_group_size,
     )
-    _full_clean(wave, validate_unique=False)
+    validate_model(wave, validate_unique=False)
     wave.save()
     WaveUnit.objects.bulk_create(
         [
