@@ -13,13 +13,28 @@ from .factories import OrgUnitFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
-def _isolated_state(settings):
-    """Rate limits live in the cache and the SMS log is a list: clear both for every test."""
+def _isolated_state(settings, worker_id):
+    """Rate limits live in the cache and the SMS log is a list: clear both for every test.
+
+    On a shared Redis cache (CI), each xdist worker gets its own key prefix and clears only
+    its own keys: a FLUSHDB from one worker would reset another's rate-limit counters mid-test.
+    """
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()
+    if "django_redis" in settings.CACHES["default"]["BACKEND"]:
+        settings.CACHES = {
+            "default": {**settings.CACHES["default"], "KEY_PREFIX": f"bro-test-{worker_id}"}
+        }
+    _clear_cache()
     LogSmsSender.outbox.clear()
     yield
-    cache.clear()
+    _clear_cache()
+
+
+def _clear_cache() -> None:
+    if hasattr(cache, "delete_pattern"):  # django-redis: only this prefix's keys
+        cache.delete_pattern("*")
+    else:
+        cache.clear()
 
 
 @pytest.fixture
