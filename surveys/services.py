@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -287,14 +286,8 @@ def wave_open(*, survey: Survey, number: int, opens_at: datetime, announce_it: b
         ],
         batch_size=1000,
     )
-    # People who have not started yet are not invited: before day 1 they only see their
-    # onboarding journey (the API's pre-boarding fence would refuse their answers).
-    today = timezone.localdate(opens_at)
     members = list(
-        audience_members(audience=survey.audience)
-        .filter(Q(start_date__isnull=True) | Q(start_date__lte=today))
-        .order_by("pk")
-        .values_list("pk", "unit_id")
+        audience_members(audience=survey.audience).order_by("pk").values_list("pk", "unit_id")
     )
     Invitation.objects.bulk_create(
         [Invitation(wave=wave, user_id=pk, unit_id=unit_id) for pk, unit_id in members],
