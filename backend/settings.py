@@ -126,8 +126,8 @@ else:
 # --- Users and login ----------------------------------------------------------------------
 AUTH_USER_MODEL = "org.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "org.backends.ModelBackend",
+    "org.backends.AuthenticationBackend",
 ]
 PASSWORD_HASHERS = env.list(
     "DJANGO_PASSWORD_HASHERS",
@@ -168,6 +168,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 HEADLESS_ONLY = True
 HEADLESS_CLIENTS = ("app",)
+HEADLESS_TOKEN_STRATEGY = "api.tokens.SessionTokenStrategy"
 HEADLESS_FRONTEND_URLS = {}
 # One client-IP rule for the whole app: api.middleware.ClientIPMiddleware rewrites REMOTE_ADDR
 # from X-Forwarded-For using TRUSTED_PROXY_COUNT, so allauth and DRF read REMOTE_ADDR only.

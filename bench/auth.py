@@ -22,7 +22,7 @@ from org.models import User
 
 from . import bulk
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "org.backends.ModelBackend"
 
 
 def session_tokens(users: Iterable[User]) -> dict[int, str]:

@@ -99,9 +99,9 @@ def test_the_organiser_lists_attendees_with_a_constant_query_count(
     client = api(org.comms)
 
     # When the organiser lists them with two page sizes
-    with django_assert_num_queries(7):  # session ×2, user, its roles, post, count, page
+    with django_assert_num_queries(6):  # session, user with unit, its roles, post, count, page
         small = client.get(f"/api/v1/posts/{event.pk}/attendees/?page_size=3")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         large = client.get(f"/api/v1/posts/{event.pk}/attendees/?page_size=50")
 
     # Then confirmed come first, then the waiting list, and an employee may not look

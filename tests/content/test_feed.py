@@ -13,9 +13,9 @@ from tests.factories import OrgUnitFactory, UserFactory
 
 from .factories import PostFactory
 
-# The session (allauth checks it, then loads it), the user, the person's unit (its ancestors
-# feed the audience test), and the one feed query.
-FEED_QUERIES = 5
+# The session, the user with their unit (its ancestors feed the audience test), and the one
+# feed query.
+FEED_QUERIES = 3
 
 
 @pytest.fixture

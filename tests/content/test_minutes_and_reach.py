@@ -34,9 +34,9 @@ def test_decisions_are_listed_across_meetings_for_a_unit(org, api, django_assert
     client = api(org.employee)
 
     # When the employee lists the decisions of unit_a, alone and with its subtree
-    with django_assert_num_queries(6):  # session ×2, user, unit (audience), count, page
+    with django_assert_num_queries(4):  # session, user with unit, count, page
         alone = client.get(f"/api/v1/decisions/?unit={org.unit_a.pk}")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         subtree = client.get(
             f"/api/v1/decisions/?unit={org.unit_a.pk}&include_subtree=true&page_size=2"
         )

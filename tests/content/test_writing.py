@@ -208,9 +208,9 @@ def test_writers_list_their_posts_with_a_constant_query_count(org, api, django_a
     client = api(org.leader)
 
     # When it lists its posts with two page sizes
-    with django_assert_num_queries(6):  # session ×2, user, its roles, count, page
+    with django_assert_num_queries(5):  # session, user with unit, its roles, count, page
         small = client.get("/api/v1/posts/?page_size=5")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         large = client.get("/api/v1/posts/?page_size=50&status=draft")
 
     # Then it sees its own posts only

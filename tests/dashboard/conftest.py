@@ -45,7 +45,7 @@ def web():
     def make(user=None) -> Client:
         client = Client()
         if user is not None:
-            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            client.force_login(user, backend="org.backends.ModelBackend")
         return client
 
     return make

@@ -224,9 +224,9 @@ def test_inbox_query_count_does_not_grow_with_page_size(org, api, django_assert_
     client = api(org.employee)
 
     # auth (session + user) + count + page
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         small = client.get("/api/v1/push/notifications/?page_size=2")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         large = client.get("/api/v1/push/notifications/?page_size=12")
 
     assert (len(small.json()["results"]), len(large.json()["results"])) == (2, 12)

@@ -239,9 +239,9 @@ def _build(org, audience, *, waves: int, units: int):
     return survey
 
 
-# Session token check and roles (4), the survey, its waves, questions and options, the frozen
+# Session, user with unit and roles (3), the survey, its waves, questions and options, the frozen
 # tree, respondents and invitations per unit, the summary, the two distributions, the texts.
-RESULTS_QUERIES = 15
+RESULTS_QUERIES = 14
 
 
 @pytest.mark.parametrize(("waves", "units"), [(1, 5), (12, 5), (1, 40)])
