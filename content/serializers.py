@@ -198,7 +198,12 @@ class AttachmentSerializer(serializers.Serializer):
     url = serializers.SerializerMethodField()
 
     def get_url(self, attachment) -> str:
-        return f"/api/v1/posts/{attachment.post_id}/attachments/{attachment.pk}/"
+        # A model row (upload answer) or a value row (post detail).
+        if isinstance(attachment, dict):
+            post_id, attachment_id = attachment["post_id"], attachment["id"]
+        else:
+            post_id, attachment_id = attachment.post_id, attachment.pk
+        return f"/api/v1/posts/{post_id}/attachments/{attachment_id}/"
 
 
 class DecisionSerializer(serializers.Serializer):
@@ -239,8 +244,9 @@ class MeetingSerializer(serializers.Serializer):
 class PostDetailSerializer(serializers.Serializer):
     """A post with its body as sanitised HTML, attachments and kind-specific parts.
 
-    Built from a post with its joins and prefetches done, plus the context the view adds:
-    `event` (counts and my answer) for events.
+    Built from a post as content.selectors._with_details leaves it (names of author and unit,
+    attachment and decision rows), plus the context the view adds: `event` (counts and my
+    answer) for events.
     """
 
     id = serializers.IntegerField()
@@ -251,8 +257,8 @@ class PostDetailSerializer(serializers.Serializer):
     body = serializers.CharField(help_text=_("Teksten som skrevet (Markdown)."))
     body_html = serializers.CharField(help_text=_("Teksten som renset HTML, klar til visning."))
     language = serializers.ChoiceField(choices=Language.choices)
-    author = RefSerializer(allow_null=True)
-    unit = RefSerializer(allow_null=True)
+    author = serializers.SerializerMethodField()
+    unit = serializers.SerializerMethodField()
     audience_id = serializers.IntegerField(allow_null=True)
     pinned = serializers.BooleanField()
     requires_acknowledgement = serializers.BooleanField()
@@ -260,12 +266,20 @@ class PostDetailSerializer(serializers.Serializer):
     published_at = serializers.DateTimeField(allow_null=True)
     expires_at = serializers.DateTimeField(allow_null=True)
     updated_at = serializers.DateTimeField()
-    attachments = AttachmentSerializer(many=True)
+    attachments = AttachmentSerializer(many=True, source="attachment_rows")
     meeting = serializers.SerializerMethodField()
-    decisions = DecisionSerializer(many=True)
+    decisions = DecisionSerializer(many=True, source="decision_rows")
     event = serializers.SerializerMethodField()
     read_at = serializers.SerializerMethodField()
     acknowledged_at = serializers.SerializerMethodField()
+
+    @extend_schema_field(RefSerializer(allow_null=True))
+    def get_author(self, post):
+        return {"id": post.author_id, "name": post.author_name} if post.author_id else None
+
+    @extend_schema_field(RefSerializer(allow_null=True))
+    def get_unit(self, post):
+        return {"id": post.unit_id, "name": post.unit_name} if post.unit_id else None
 
     @extend_schema_field(MeetingSerializer(allow_null=True))
     def get_meeting(self, post):
