@@ -1,5 +1,6 @@
 """Reads of the organisation, already narrowed to what the caller may see."""
 
+from datetime import date
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
@@ -97,17 +98,39 @@ def audience_members(*, audience: Audience) -> QuerySet[User]:
     )
 
 
+def has_started_condition(*, on: date) -> Q:
+    """A condition on User that holds for people who have started work by `on`.
+
+    No start date counts as started. People who start later are pre-boarding: they see only
+    their onboarding journey until day 1, so they are not invited to surveys.
+    """
+    return Q(start_date__isnull=True) | Q(start_date__lte=on)
+
+
 def audience_member_condition(*, audience_ref) -> Q:
     """A condition on User that holds when the person is in the audience `audience_ref`.
 
     `audience_ref` is an id or an OuterRef, so other apps can embed it in their own queries.
     """
-    unit_rule = Exists(
-        AudienceUnit.objects.filter(audience_id=audience_ref).filter(
-            Q(unit_id=OuterRef("unit_id"))
-            | Q(StartsWith(OuterRef("unit__path"), F("unit__path")), include_subtree=True)
+    if isinstance(audience_ref, int):
+        # One audience: the units it covers are found once (a hashed subplan over the unit
+        # table), not tested again for every person.
+        covered = OrgUnit.objects.filter(
+            Exists(
+                AudienceUnit.objects.filter(audience_id=audience_ref).filter(
+                    Q(unit_id=OuterRef("pk"))
+                    | Q(StartsWith(OuterRef("path"), F("unit__path")), include_subtree=True)
+                )
+            )
+        ).values("pk")
+        unit_rule = Q(unit_id__in=covered)
+    else:
+        unit_rule = Exists(
+            AudienceUnit.objects.filter(audience_id=audience_ref).filter(
+                Q(unit_id=OuterRef("unit_id"))
+                | Q(StartsWith(OuterRef("unit__path"), F("unit__path")), include_subtree=True)
+            )
         )
-    )
     role_rule = Exists(
         AudienceRole.objects.filter(audience_id=audience_ref).filter(
             Exists(UserRole.objects.filter(user_id=OuterRef(OuterRef("pk")), role=OuterRef("role")))

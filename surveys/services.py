@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from backend.errors import ApplicationError, ConflictError, NotFoundError, validate_model
 from org.models import Audience, OrgUnit, User
-from org.selectors import audience_members
+from org.selectors import audience_members, has_started_condition
 
 from . import announce, tallies
 from .models import (
@@ -35,6 +36,8 @@ from .models import (
 )
 
 logger = logging.getLogger("bro.surveys")
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
 FREE_TEXT_MAX_CHARS = 2000
 # The longest a wave may stay open per recurrence, so two waves of one survey never overlap.
@@ -286,8 +289,14 @@ def wave_open(*, survey: Survey, number: int, opens_at: datetime, announce_it: b
         ],
         batch_size=1000,
     )
+    # Only people who have started by the opening day (Copenhagen) are invited: a pre-boarder
+    # cannot answer (the API fences them to their journey) and would only lower the rate.
+    opening_day = timezone.localdate(opens_at, timezone=COPENHAGEN)
     members = list(
-        audience_members(audience=survey.audience).order_by("pk").values_list("pk", "unit_id")
+        audience_members(audience=survey.audience)
+        .filter(has_started_condition(on=opening_day))
+        .order_by("pk")
+        .values_list("pk", "unit_id")
     )
     Invitation.objects.bulk_create(
         [Invitation(wave=wave, user_id=pk, unit_id=unit_id) for pk, unit_id in members],

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from django.db import transaction
 from django.db.models import Count, F
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from bench.auth import session_tokens
@@ -114,9 +115,18 @@ def test_survey_rows_are_stored_as_response_submit_stores_them(built):
         invited = Counter(Invitation.objects.filter(wave=wave).values_list("unit_id", flat=True))
         answered = Counter(Response.objects.filter(wave=wave).values_list("unit_id", flat=True))
         assert all(answered[unit] <= invited[unit] for unit in answered)
-        assert wave.invited_count == sum(invited.values()) == TINY.employees
+        # Everyone who had started by the opening day: the new hires start around now, so a
+        # wave that opened before a hire's first day does not invite them (pre-boarding).
+        opening_day = timezone.localdate(wave.opens_at)
+        started = User.objects.exclude(start_date__gt=opening_day).values_list("pk", flat=True)
+        invitees = Invitation.objects.filter(wave=wave).values_list("user_id", flat=True)
+        assert set(invitees) == set(started)
+        assert wave.invited_count == sum(invited.values()) == len(started) > 0
         assert Participation.objects.filter(wave=wave).count() == sum(answered.values()) > 0
         assert wave.status == Wave.Status.CLOSED
+    burst = Wave.objects.get(survey__title=BURST_SURVEY_TITLE)
+    preboarding = burst.invitations.filter(user__start_date__gt=timezone.localdate(burst.opens_at))
+    assert burst.invitations.exists() and not preboarding.exists()
     assert not Answer.objects.exclude(wave=F("response__wave")).exists()
     assert not Answer.objects.exclude(unit=F("response__unit")).exists()
     assert not AnswerChoice.objects.exclude(unit=F("answer__unit")).exists()

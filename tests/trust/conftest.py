@@ -62,6 +62,8 @@ def world(org):
     w = World()
     w.org = org
     w.buddy = UserFactory(name="Bente Makker", unit=org.team_a)
+    # A colleague of unit A who has started: pre-boarders (hire_a) are not invited to surveys.
+    w.colleague_a = UserFactory(name="Karl Berg", unit=org.team_a)
     w.deactivated = org_services.user_deactivate(
         user=UserFactory(name="Tidligere Ansat", unit=org.team_a)
     )

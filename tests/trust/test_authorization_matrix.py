@@ -254,7 +254,7 @@ def test_survey_results_carry_no_respondent_identity(world, client_for):
     from surveys import services
 
     wave, o = world.wave, world.org
-    people = [o.employee, world.buddy, world.hire_a]
+    people = [o.employee, world.buddy, world.colleague_a]
     for person in people:
         services.response_submit(
             wave=wave, user=person, answers=answers_for(wave.survey, text="Mere kaffe")
