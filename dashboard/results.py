@@ -10,14 +10,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from org.models import OrgUnit, Role, User
 from org.selectors import unit_list, units_in_scope
+from surveys import selectors
 from surveys.models import Indicator, Pillar, QuestionKind, Survey, Wave
-from surveys.results import indicator_scorecard, survey_results
+from surveys.results import indicator_scorecard, organisation_scorecard, survey_results
 
 # The four goals for internal communication in Kommunikationsstrategi 2023, in its order.
 GOALS = (
@@ -33,13 +34,7 @@ GOALS = (
 
 def surveys_with_waves() -> list[Survey]:
     """Surveys that have run at least once, the one whose latest wave opened last first."""
-    latest = Wave.objects.filter(survey=OuterRef("pk")).order_by("-opens_at").values("opens_at")
-    return list(
-        Survey.objects.annotate(latest_wave_at=Subquery(latest[:1]))
-        .filter(latest_wave_at__isnull=False)
-        .only("id", "title")
-        .order_by("-latest_wave_at", "-id")
-    )
+    return list(selectors.surveys_with_waves())
 
 
 def pick_survey(surveys: list[Survey], survey_id: int | None) -> Survey | None:
@@ -201,23 +196,6 @@ def heatmap(
 # --- Kernefortællingen: the knowledge index and the four goals ----------------------------
 
 
-class _WholeOrganisation:
-    """A reader whose scope is the whole organisation, as surveys.results.caller_scope sees it.
-
-    The organisation's line sums every shown answer in the root node of each wave's frozen
-    tree. Adding that one node to what a leader sees keeps it a subset of the shown nodes,
-    which surveys.suppression proves safe, so showing it to a leader reveals no small group.
-    surveys should expose this as `indicator_scorecard(scope=None)`; until then this stand-in
-    lets the same function compute it.
-    """
-
-    is_active = True
-    is_authenticated = True
-
-    def has_role(self, *roles: str) -> bool:
-        return Role.COMMUNICATIONS in roles
-
-
 def _series(scorecard: dict) -> dict[str, list[dict]]:
     return {item["indicator"]: item["waves"] for item in scorecard["indicators"]}
 
@@ -281,7 +259,7 @@ def core_narrative(*, viewer: User) -> dict[str, Any]:
     """The knowledge index per pillar over time (organisation and my scope), and the goals."""
     mine = indicator_scorecard(viewer=viewer)
     whole_organisation = viewer.has_role(Role.COMMUNICATIONS)
-    organisation = mine if whole_organisation else indicator_scorecard(viewer=_WholeOrganisation())
+    organisation = mine if whole_organisation else organisation_scorecard(viewer=viewer)
     my_series, org_series = _series(mine), _series(organisation)
     key = Indicator.KERNEFORTAELLING
     waves = _knowledge_waves(my_series.get(key, []), org_series.get(key, []))

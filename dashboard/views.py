@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from org.models import OrgUnit, Role
+from surveys import selectors as survey_selectors
 from surveys.exports import XLSXRenderer
-from surveys.models import Survey, Wave
 from surveys.results import survey_results
 
 from . import progress, reach, results
@@ -54,7 +54,7 @@ def _survey_choice(request: HttpRequest) -> dict:
     survey = results.pick_survey(surveys, _int_param(request, "survey"))
     if survey is None and request.GET.get("survey"):
         raise Http404
-    waves = list(Wave.objects.filter(survey=survey).order_by("-number")) if survey else []
+    waves = list(survey_selectors.waves_of(survey=survey)) if survey else []
     wave_id = _int_param(request, "wave")
     if wave_id is not None and all(w.pk != wave_id for w in waves):
         raise Http404
@@ -167,7 +167,7 @@ def reach_page(request: HttpRequest, post_id: int | None = None) -> HttpResponse
 @dashboard_page
 def results_xlsx(request: HttpRequest, survey_id: int) -> HttpResponse:
     """A survey's results as the API's XLSX export: the same rows, the same suppression."""
-    survey = Survey.objects.filter(pk=survey_id).first()
+    survey = survey_selectors.survey_for_results(survey_id=survey_id)
     if survey is None:
         raise Http404
     data = survey_results(

@@ -157,6 +157,17 @@ def _overdue_step_condition(*, now: datetime, prefix: str = "") -> Q:
     return Q(**{f"{prefix}status": StepStatus.OPEN, f"{prefix}due_at__lt": now - _grace()})
 
 
+def overdue_steps(*, now: datetime) -> QuerySet[JourneyStep]:
+    """Open steps past their due time by more than ONBOARDING_OVERDUE_DAYS, the oldest first.
+
+    The same rule as a journey's `steps_overdue` count and a step's `overdue` flag in the API;
+    not narrowed to a viewer: use it under journeys the viewer may see (e.g. as a Prefetch).
+    """
+    return JourneyStep.objects.filter(_overdue_step_condition(now=now)).order_by(
+        "due_at", "position", "id"
+    )
+
+
 def journeys_visible_to(*, viewer: User) -> QuerySet[Journey]:
     """HR sees every journey; a leader those of the people it leads, and those it is leader of."""
     if viewer.has_role(Role.HR, Role.ADMIN):

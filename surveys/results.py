@@ -54,9 +54,14 @@ def caller_scope(*, user: User) -> frozenset[int] | None:
     """The unit ids whose results the caller may read; None means all (communications)."""
     if user.has_role(Role.COMMUNICATIONS):
         return None
-    if user.has_role(Role.LEADER):
-        return frozenset(units_in_scope(leader=user).values_list("pk", flat=True))
-    raise PermissionDeniedError(_("Kun ledere og Kommunikation kan se resultater."))
+    require_results_reader(user=user)
+    return frozenset(units_in_scope(leader=user).values_list("pk", flat=True))
+
+
+def require_results_reader(*, user: User) -> None:
+    """Survey results are for leaders and communications: anyone else is refused (403)."""
+    if not user.has_role(Role.LEADER, Role.COMMUNICATIONS):
+        raise PermissionDeniedError(_("Kun ledere og Kommunikation kan se resultater."))
 
 
 def frozen_tree(parents: Mapping[int, int | None], direct: Mapping[int, int]) -> Tree:
@@ -506,6 +511,33 @@ def indicator_scorecard(
     scope = caller_scope(user=viewer)
     if unit_id is not None and scope is not None and unit_id not in scope:
         raise NotFoundError(_("Enheden findes ikke."))
+    return _scorecard(scope=scope, unit_id=unit_id, date_from=date_from, date_to=date_to)
+
+
+def organisation_scorecard(
+    *, viewer: User, date_from: date | None = None, date_to: date | None = None
+) -> dict[str, Any]:
+    """The scorecard of the whole organisation, for any results reader (a leader included).
+
+    One point per wave and indicator: the root node of the wave's frozen tree (everyone who
+    answered, people with no unit too), shown only when `surveys.suppression` shows that node
+    — decided over the whole tree, as for every node. What a leader then holds is its own
+    scope's shown nodes plus this one shown node: still a subset of the wave's shown nodes,
+    whose every atom holds 0 or at least the minimum, so subtracting the leader's units from
+    the organisation reveals no group below the minimum (tests/surveys/test_organisation_line).
+    """
+    require_results_reader(user=viewer)
+    return _scorecard(scope=None, unit_id=None, date_from=date_from, date_to=date_to)
+
+
+def _scorecard(
+    *,
+    scope: frozenset[int] | None,
+    unit_id: int | None,
+    date_from: date | None,
+    date_to: date | None,
+) -> dict[str, Any]:
+    """The scorecard over `scope` (None: the whole organisation's root node per wave)."""
     waves = Wave.objects.select_related("survey").order_by("opens_at", "pk")
     if date_from:
         waves = waves.filter(opens_at__date__gte=date_from)

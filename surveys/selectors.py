@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from backend.errors import NotFoundError
@@ -27,6 +27,31 @@ def survey_list() -> QuerySet[Survey]:
         .prefetch_related(_questions_prefetch("questions"))
         .order_by("-created_at", "-id")
     )
+
+
+def surveys_with_waves() -> QuerySet[Survey]:
+    """Surveys that have run at least once, the one whose latest wave opened last first.
+
+    Only ids and titles: for choosing a survey whose results to read (results readers may
+    choose any survey; what they see of it is narrowed per unit by surveys.results).
+    """
+    latest = Wave.objects.filter(survey=OuterRef("pk")).order_by("-opens_at").values("opens_at")
+    return (
+        Survey.objects.annotate(latest_wave_at=Subquery(latest[:1]))
+        .filter(latest_wave_at__isnull=False)
+        .only("id", "title")
+        .order_by("-latest_wave_at", "-id")
+    )
+
+
+def survey_for_results(*, survey_id: int) -> Survey | None:
+    """The survey whose results are asked for, or None when there is no such survey."""
+    return Survey.objects.filter(pk=survey_id).first()
+
+
+def waves_of(*, survey: Survey) -> QuerySet[Wave]:
+    """A survey's waves, the latest first."""
+    return Wave.objects.filter(survey=survey).order_by("-number")
 
 
 def open_waves_for(*, user: User, now: datetime) -> QuerySet[Wave]:

@@ -180,7 +180,15 @@ class ResultsQuerySerializer(serializers.Serializer):
 
 class IndicatorsQuerySerializer(serializers.Serializer):
     unit = serializers.IntegerField(required=False, min_value=1)
+    scope = serializers.ChoiceField(choices=["mine", "organisation"], required=False)
     to = serializers.DateField(required=False)
+
+    def validate(self, attrs):
+        if attrs.get("scope") == "organisation" and attrs.get("unit") is not None:
+            raise serializers.ValidationError(
+                {"unit": [_("Hele organisationen kan ikke afgrænses til en enhed.")]}
+            )
+        return attrs
 
     def get_fields(self):
         fields = super().get_fields()

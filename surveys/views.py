@@ -168,8 +168,21 @@ class ResponseCreateView(GenericAPIView):
 @extend_schema(
     tags=["surveys"],
     summary="The strategy scorecard: each indicator per wave, for your scope",
+    description=(
+        "Each indicator's points per wave, one per top unit of your scope (`unit.id` null is "
+        "the whole organisation), suppressed below the wave's minimum group size. "
+        "`scope=organisation` gives a leader the whole organisation's line in the same shape: "
+        "one point per wave, the root of the wave's frozen unit tree, suppressed by the same "
+        "rule, so together with your own scope it reveals no group below the minimum."
+    ),
     parameters=[
         OpenApiParameter("unit", int, description="A unit in your scope (default: your scope)."),
+        OpenApiParameter(
+            "scope",
+            str,
+            enum=["mine", "organisation"],
+            description="`organisation`: the whole organisation's line (not with `unit`).",
+        ),
         OpenApiParameter("from", OpenApiTypes.DATE, description="Waves opening on or after."),
         OpenApiParameter("to", OpenApiTypes.DATE, description="Waves opening on or before."),
     ],
@@ -185,6 +198,12 @@ class IndicatorsView(GenericAPIView):
         if params.get("from") and params.get("to") and params["from"] > params["to"]:
             raise ApplicationError(
                 _("Perioden slutter før den begynder."), fields={"to": [_("Vælg en senere dato.")]}
+            )
+        if params.get("scope") == "organisation":
+            return Response(
+                results.organisation_scorecard(
+                    viewer=request.user, date_from=params.get("from"), date_to=params.get("to")
+                )
             )
         return Response(
             results.indicator_scorecard(
