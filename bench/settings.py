@@ -19,6 +19,7 @@ DATABASES["default"] = {
     "CONN_MAX_AGE": 60,
     "CONN_HEALTH_CHECKS": True,
     "ATOMIC_REQUESTS": False,
+    "OPTIONS": DATABASES["default"].get("OPTIONS", {}) or {"options": "-c jit=off"},
 }
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
