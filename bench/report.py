@@ -142,6 +142,10 @@ def goals(result: dict) -> list[dict]:
                 "met": top["errors"] == 0 and top["stored_responses"] == top["invited"],
             }
         )
+    if result.get("dashboard"):
+        from .dashboard import goals as dashboard_goals
+
+        out += dashboard_goals(result["dashboard"])
     push = result.get("push_fanout") or {}
     for name, met in (push.get("goals") or {}).items():
         if name.startswith("goal_"):
@@ -209,6 +213,10 @@ def table(result: dict) -> str:
                 f"  {label}: {figures['results_function_ms']} ms vs {figures['sql_ms']} ms "
                 f"= {figures['ratio']}×"
             )
+    if result.get("dashboard"):
+        from .dashboard import table as dashboard_table
+
+        lines += dashboard_table(result["dashboard"])
     push = result.get("push_fanout")
     if push:
         lines += ["", f"Push fan-out (bench/push_fanout.py): {push.get('status')}"]

@@ -36,6 +36,12 @@ def _run(args) -> None:
     run_suite(args)
 
 
+def _scaling(args) -> None:
+    from .scaling import run
+
+    run(args)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description="Bro's benchmarks.")
     sub = parser.add_subparsers(dest="command")
@@ -56,7 +62,14 @@ def main(argv: list[str] | None = None) -> None:
         p.add_argument("--only", default="", help="comma-separated benchmark names")
         p.add_argument("--burst-rate", type=float, default=50.0)
         p.add_argument("--no-write", action="store_true", help="do not write the results file")
+        p.add_argument("--json-out", default="", help="also write the whole result here")
+    scaling = sub.add_parser("scaling", help="feed and results at 1x, 2x and 4x the data")
+    scaling.add_argument("--scales", default="1,2,4")
+    scaling.add_argument("--duration", type=float, default=8.0)
+    scaling.add_argument("--rounds", type=int, default=2)
+    scaling.add_argument("--rebuild", action="store_true", help="build every size afresh")
+    scaling.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
-    command = {"generate": _generate, "build": _build}.get(args.command, _run)
+    command = {"generate": _generate, "build": _build, "scaling": _scaling}.get(args.command, _run)
     command(args)
     sys.stdout.flush()

@@ -7,6 +7,9 @@
 4. burst           POST /api/v1/surveys/waves/{id}/responses/ by 7,000 distinct employees:
                    at a fixed 50 req/s (open loop) and as fast as the machine answers
 5. push fan-out    bench/push_fanout.py, when it is there
+   dashboard       the web dashboard's pages, server time in process (bench/dashboard.py)
+6. scaling         feed and results at 1x, 2x, 4x data (bench/scaling.py, `python -m bench
+                   scaling`)
 """
 
 import json
@@ -40,6 +43,7 @@ from surveys.models import (
 )
 
 from . import baselines, database, load, report, system
+from . import dashboard as dashboard_bench
 from .auth import session_tokens
 from .generate import BURST_SURVEY_TITLE
 
@@ -448,6 +452,11 @@ def run_suite(args) -> dict:
     result["queries_per_request"] = queries_per_request(subjects)
     result["plans"] = explain_plans(subjects)
     result["results_in_process"] = results_in_process(subjects)
+    if wanted("dashboard"):
+        print("dashboard pages …", flush=True)
+        result["dashboard"] = dashboard_bench.dashboard_pages(
+            {"leader": subjects.leader, "communications": subjects.comms}
+        )
     benchmarks = []
     log = Path(tempfile.gettempdir()) / "bro-bench-gunicorn.log"
     with system.Gunicorn(port=args.port, workers=args.workers, log_path=log) as gunicorn:
@@ -484,6 +493,8 @@ def run_suite(args) -> dict:
     result["loadavg_after"] = system.loadavg()
     result["goals"] = report.goals(result)
     print(report.table(result))
+    if getattr(args, "json_out", ""):
+        Path(args.json_out).write_text(json.dumps(result, ensure_ascii=False, default=str))
     if not args.no_write:
         path = report.write(result, RESULTS_DIR)
         print(f"written: {path}")
