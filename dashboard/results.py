@@ -18,7 +18,7 @@ from org.models import OrgUnit, Role, User
 from org.selectors import unit_list, units_in_scope
 from surveys import selectors
 from surveys.models import Indicator, Pillar, QuestionKind, Survey, Wave
-from surveys.results import indicator_scorecard, organisation_scorecard, survey_results
+from surveys.results import indicator_scorecard, scorecard_with_organisation, survey_results
 
 # The four goals for internal communication in Kommunikationsstrategi 2023, in its order.
 GOALS = (
@@ -257,9 +257,11 @@ def _trend(points: list[dict]) -> dict[str, Any] | None:
 
 def core_narrative(*, viewer: User) -> dict[str, Any]:
     """The knowledge index per pillar over time (organisation and my scope), and the goals."""
-    mine = indicator_scorecard(viewer=viewer)
     whole_organisation = viewer.has_role(Role.COMMUNICATIONS)
-    organisation = mine if whole_organisation else organisation_scorecard(viewer=viewer)
+    if whole_organisation:
+        mine = organisation = indicator_scorecard(viewer=viewer)
+    else:
+        mine, organisation = scorecard_with_organisation(viewer=viewer)
     my_series, org_series = _series(mine), _series(organisation)
     key = Indicator.KERNEFORTAELLING
     waves = _knowledge_waves(my_series.get(key, []), org_series.get(key, []))

@@ -14,7 +14,7 @@ does not grow with waves, units or respondents.
 import random
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import reduce
 from operator import or_
@@ -91,9 +91,13 @@ class WaveView:
             tree=tree,
             names=names,
             shown=shown_nodes(tree, minimum=wave.min_group_size),
-            scope_nodes=None if scope is None else frozenset(scope) & frozenset(tree.parent),
+            scope_nodes=_scope_nodes(tree, scope),
             invited=invited,
         )
+
+    def for_scope(self, scope: Iterable[int] | None) -> "WaveView":
+        """The same wave, tree and shown set, seen by another scope (None: everything)."""
+        return replace(self, scope_nodes=_scope_nodes(self.tree, scope))
 
     def node_for(self, unit_id: int | None) -> int | None:
         """The tree node for a unit the caller asks about, or None when it is not visible."""
@@ -136,6 +140,11 @@ class WaveView:
             "id": None if node == ROOT else node,
             "name": self.names.get(node) or _("Hele organisationen"),
         }
+
+
+def _scope_nodes(tree: Tree, scope: Iterable[int] | None) -> frozenset | None:
+    """The scope's units that are in the wave's frozen tree; None (everything) stays None."""
+    return None if scope is None else frozenset(scope) & frozenset(tree.parent)
 
 
 def _split(waves: Iterable[Wave]) -> tuple[list[int], list[int]]:
@@ -511,7 +520,8 @@ def indicator_scorecard(
     scope = caller_scope(user=viewer)
     if unit_id is not None and scope is not None and unit_id not in scope:
         raise NotFoundError(_("Enheden findes ikke."))
-    return _scorecard(scope=scope, unit_id=unit_id, date_from=date_from, date_to=date_to)
+    [mine] = _scorecards([(scope, unit_id)], date_from=date_from, date_to=date_to)
+    return mine
 
 
 def organisation_scorecard(
@@ -527,17 +537,36 @@ def organisation_scorecard(
     the organisation reveals no group below the minimum (tests/surveys/test_organisation_line).
     """
     require_results_reader(user=viewer)
-    return _scorecard(scope=None, unit_id=None, date_from=date_from, date_to=date_to)
+    [organisation] = _scorecards([(None, None)], date_from=date_from, date_to=date_to)
+    return organisation
 
 
-def _scorecard(
+def scorecard_with_organisation(
+    *, viewer: User, date_from: date | None = None, date_to: date | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """`indicator_scorecard` and `organisation_scorecard` for the caller, read together.
+
+    The same two answers as the two functions give, from one set of queries: the waves, their
+    frozen trees and the counts are read once for both lines.
+    """
+    scope = caller_scope(user=viewer)
+    mine, organisation = _scorecards(
+        [(scope, None), (None, None)], date_from=date_from, date_to=date_to
+    )
+    return mine, organisation
+
+
+def _scorecards(
+    readers: list[tuple[frozenset[int] | None, int | None]],
     *,
-    scope: frozenset[int] | None,
-    unit_id: int | None,
     date_from: date | None,
     date_to: date | None,
-) -> dict[str, Any]:
-    """The scorecard over `scope` (None: the whole organisation's root node per wave)."""
+) -> list[dict[str, Any]]:
+    """One scorecard per (scope, unit) in `readers` (scope None: the organisation's root).
+
+    Each wave's tree and shown set do not depend on the reader: they are read and decided
+    once, and the counts for every reader's nodes come from one query.
+    """
     waves = Wave.objects.select_related("survey").order_by("opens_at", "pk")
     if date_from:
         waves = waves.filter(opens_at__date__gte=date_from)
@@ -546,14 +575,32 @@ def _scorecard(
     waves = list(waves)
     questions = _questions({w.survey_id for w in waves}, indicator_only=True)
     if not waves or not questions:
-        return {"indicators": []}
-    views = _wave_views(waves, scope)
+        return [{"indicators": []} for _reader in readers]
+    built = _wave_views(waves, readers[0][0])
+    views = [
+        built if i == 0 else {pk: view.for_scope(scope) for pk, view in built.items()}
+        for i, (scope, _unit) in enumerate(readers)
+    ]
+    wanted: dict[int, set[int]] = defaultdict(set)
+    for reader_views, (_scope, unit_id) in zip(views, readers, strict=True):
+        for wave_id, nodes in _trend_nodes(reader_views, waves, unit_id).items():
+            wanted[wave_id].update(nodes)
     counts = _summary_counts(
-        views, _trend_nodes(views, waves, unit_id), question_ids=[q.pk for q in questions]
+        built,
+        {wave_id: sorted(nodes) for wave_id, nodes in wanted.items()},
+        question_ids=[q.pk for q in questions],
     )
     by_survey: dict[int, list[Question]] = defaultdict(list)
     for question in questions:
         by_survey[question.survey_id].append(question)
+    return [
+        _scorecard_body(waves, reader_views, counts, by_survey, unit_id)
+        for reader_views, (_scope, unit_id) in zip(views, readers, strict=True)
+    ]
+
+
+def _scorecard_body(waves, views, counts, by_survey, unit_id) -> dict[str, Any]:
+    """One reader's scorecard: per indicator, a point per wave and top node of its scope."""
     series: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for wave in waves:
         view = views[wave.pk]

@@ -40,7 +40,7 @@ def _grow_results(org, survey) -> None:
     [
         ("/dashboard/omraade/", 16),
         ("/dashboard/heatmap/", 16),
-        ("/dashboard/kernefortaellingen/", 18),
+        ("/dashboard/kernefortaellingen/", 11),
     ],
 )
 def test_survey_pages_do_not_query_per_unit_or_wave(dash_org, results, web, page, expected):
