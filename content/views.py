@@ -204,7 +204,10 @@ class PostViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["get"], url_path="event.ics", url_name="ics")
     def ics(self, request, pk=None):
-        post = self._addressed(pk)
+        # The same rule as the detail: an addressee, or a writer who manages the post.
+        post = selectors.post_for_reader(user=request.user, post_id=int(pk))
+        if post is None:
+            post = self._managed(pk, details=False)
         if post.kind != PostKind.EVENT:
             raise _not_found()
         response = HttpResponse(event_ics(post=post), content_type="text/calendar; charset=utf-8")

@@ -48,6 +48,7 @@ def world(org):
     from content import services as content_services
     from content.models import PostKind
     from onboarding import services as onboarding_services
+    from onboarding.models import Doer, StepKind
     from org import services as org_services
     from org.models import User
     from push import alerts
@@ -55,7 +56,7 @@ def world(org):
     from push.models import Category
     from tests.content.conftest import PNG_BYTES
     from tests.factories import UserFactory
-    from tests.onboarding.factories import TrackFactory
+    from tests.onboarding.factories import TrackFactory, step
     from tests.push.factories import DeviceFactory
     from tests.surveys.factories import make_survey, open_wave
 
@@ -70,13 +71,22 @@ def world(org):
     soon = timezone.localdate() + timedelta(days=7)
     w.hire_a = UserFactory(name="Sofie Holm", unit=org.team_a, start_date=soon)
     w.hire_b = UserFactory(name="Ali Khan", unit=org.team_b, start_date=soon)
-    w.track = TrackFactory(name="Social- og sundhedshjælper")
+    w.track = TrackFactory(
+        name="Social- og sundhedshjælper",
+        steps=[
+            step("Velkommen", -7, StepKind.ACKNOWLEDGE),
+            step("Mød din leder", 0, StepKind.MEETING, meet_with="leader"),
+            step("Opret i vagtplan", -3, doer=Doer.LEADER),
+            step("Vis rundt på arbejdspladsen", 0, doer=Doer.BUDDY),
+        ],
+    )
     w.journey_a = onboarding_services.journey_assign(
         actor=org.hr, user=w.hire_a, track=w.track, buddy=w.buddy
     )
     w.journey_b = onboarding_services.journey_assign(actor=org.hr, user=w.hire_b, track=w.track)
     w.step_a = w.journey_a.steps.order_by("pk").first()
     w.step_b = w.journey_b.steps.order_by("pk").first()
+    w.buddy_step_a = w.journey_a.steps.get(doer=Doer.BUDDY)
 
     def event(author, unit):
         post = content_services.post_create(

@@ -58,7 +58,7 @@ TABLE = {
     ("post-attachment", "delete"): "401 404 404 409 404 404 404 409 409 401",
     ("post-attachments", "post"): "401 404 404 400 404 404 404 400 400 401",
     ("post-attendees", "get"): "401 404 404 200 404 404 404 200 200 401",
-    ("post-ics", "get"): "401 200 404 200 404 200 404 404 404 401",
+    ("post-ics", "get"): "401 200 404 200 404 200 404 200 200 401",
     ("post-publish", "post"): "401 404 404 409 404 404 404 409 409 401",
     ("post-reach", "get"): "401 404 404 200 404 404 404 200 200 401",
     ("post-rsvp", "post"): "401 400 404 400 404 400 404 404 404 401",
@@ -247,6 +247,39 @@ def test_quiz_answers_are_not_revealed_before_completion(org, client_for):
     for text in texts:
         assert "Slagelse" in text
         assert "correct" not in text
+
+
+def test_the_buddy_sees_and_completes_the_steps_they_do_and_no_others(world, client_for):
+    # Given the hire's journey in unit A with one step whose doer is the buddy. (The matrix's
+    # step rows use the hire's own first step, which the buddy rightly cannot open: a buddy
+    # sees the steps they must do, not the rest of the new hire's journey.)
+    from onboarding.models import JourneyStep, StepStatus
+
+    mine, hires = world.buddy_step_a, world.step_a
+    buddy = client_for(world.buddy)
+    # When the buddy reads their journey page, their step, and one of the hire's own steps
+    owed = buddy.get("/api/v1/onboarding/my-journey/").json()["owed"]
+    own_step = buddy.get(f"/api/v1/onboarding/steps/{mine.pk}/")
+    hires_step = buddy.get(f"/api/v1/onboarding/steps/{hires.pk}/")
+    # Then their step is listed as owed and opens; the hire's own step is 404
+    assert [row["id"] for row in owed] == [mine.pk]
+    assert (own_step.status_code, own_step.json()["id"]) == (200, mine.pk)
+    assert hires_step.status_code == 404
+    # And a colleague of the same unit who is not the buddy cannot open the buddy's step
+    assert (
+        client_for(world.org.employee).get(f"/api/v1/onboarding/steps/{mine.pk}/").status_code
+        == 404
+    )
+    # When the buddy completes their step, and tries to complete the hire's
+    done = buddy.post(f"/api/v1/onboarding/steps/{mine.pk}/complete/", {}, format="json")
+    refused = buddy.post(f"/api/v1/onboarding/steps/{hires.pk}/complete/", {}, format="json")
+    # Then theirs is done and the hire's is untouched
+    assert done.status_code == 200, done.content
+    assert refused.status_code == 404
+    statuses = dict(
+        JourneyStep.objects.filter(pk__in=[mine.pk, hires.pk]).values_list("pk", "status")
+    )
+    assert statuses == {mine.pk: StepStatus.DONE, hires.pk: StepStatus.OPEN}
 
 
 def test_survey_results_carry_no_respondent_identity(world, client_for):
