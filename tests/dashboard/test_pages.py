@@ -293,3 +293,36 @@ def must_read_of_other_leader(org):
     from .factories import must_read
 
     return must_read(org, author=org.other_leader, units=[org.unit_b], title="Køkkenregler")
+
+
+def test_onboarding_overdue_steps_are_the_apis_at_the_grace_boundary(dash_org, journeys, web, api):
+    # Given the hire who started 10 days ago, one of whose open steps is due just inside the
+    # grace period (due, not yet overdue) and another just past it
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    grace = timedelta(days=settings.ONBOARDING_OVERDUE_DAYS)
+    journey = journeys[0]
+    steps = list(journey.steps.order_by("due_at", "id"))
+    now = timezone.now()
+    steps[0].due_at = now - grace + timedelta(hours=1)  # Velkommen: due, not overdue
+    steps[1].due_at = now - grace - timedelta(hours=1)  # Mød din leder: overdue
+    for changed in steps[:2]:
+        changed.save(update_fields=["due_at"])
+    detail = api(dash_org.leader).get(f"/api/v1/onboarding/journeys/{journey.pk}/").json()
+    overdue_in_api = [s["title"] for s in detail["steps"] if s["overdue"]]
+
+    # When the leader opens the onboarding page
+    html = web(dash_org.leader).get("/dashboard/onboarding/").content.decode()
+
+    # Then the journey's overdue steps are exactly those the API flags, oldest first
+    row = _row(html, "data-journey", journey.pk)
+    listed = re.findall(r"<li>([^<]*?) <span", row)
+    assert "Velkommen" not in listed and "Mød din leder" in listed
+    assert listed == overdue_in_api
+    assert f'data-overdue="{detail["overdue_steps"]}"' in row
+    assert int(re.search(r'data-overdue="(\d+)"', row).group(1)) == len(listed)
+    # And the hire who has not started yet has none
+    assert "ingen" in _row(html, "data-journey", journeys[1].pk)
