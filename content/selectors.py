@@ -91,6 +91,32 @@ def _audiences_including_sql(user: User) -> RawSQL:
     return RawSQL(*compiled)
 
 
+def _addressed_to(user: User) -> Q:
+    restricted = hooks.restricted_post_ids(user=user)
+    if restricted is not None:
+        return Q(pk__in=restricted)
+    return Q(audience_id__in=_audiences_including_sql(user))
+
+
+def feed_removed_since(*, user: User, since: datetime) -> list[int]:
+    """Ids of posts addressed to the person that left their feed after `since`.
+
+    For a phone that syncs with `updated_since`: a post archived since then, or one whose
+    expiry passed since then, must be dropped from its cache. Only ids: what was removed is
+    none of the phone's business. One query.
+    """
+    now = timezone.now()
+    gone = Q(status=PostStatus.ARCHIVED, updated_at__gt=since) | Q(
+        status=PostStatus.PUBLISHED, expires_at__gt=since, expires_at__lte=now
+    )
+    return list(
+        Post.objects.filter(_addressed_to(user))
+        .filter(gone)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+
+
 def posts_for_reader(*, user: User) -> QuerySet[Post]:
     """Published, unexpired posts whose audience includes the person.
 
@@ -99,15 +125,9 @@ def posts_for_reader(*, user: User) -> QuerySet[Post]:
     (`my_receipt__…`), so read/acknowledged cost no query per item. A registered reader
     restriction (content.hooks: pre-boarding) replaces the audience test with its own list.
     """
-    restricted = hooks.restricted_post_ids(user=user)
-    addressed = (
-        Q(pk__in=restricted)
-        if restricted is not None
-        else Q(audience_id__in=_audiences_including_sql(user))
-    )
     return (
         Post.objects.filter(_visible_now(timezone.now()))
-        .filter(addressed)
+        .filter(_addressed_to(user))
         .annotate(my_receipt=FilteredRelation("receipts", condition=Q(receipts__user_id=user.pk)))
     )
 

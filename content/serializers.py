@@ -182,6 +182,13 @@ def feed_item(row: dict) -> dict:
 class FeedPageSerializer(serializers.Serializer):
     next = serializers.URLField(allow_null=True)
     results = FeedItemSerializer(many=True)
+    removed = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text=_(
+            "Med updated_since (første side): id'er på opslag, der siden da er arkiveret eller "
+            "udløbet, så appen kan fjerne dem. Ellers tom."
+        ),
+    )
 
 
 class RefSerializer(serializers.Serializer):

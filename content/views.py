@@ -58,7 +58,9 @@ class FeedView(GenericAPIView):
         description=(
             "Published, unexpired posts whose audience includes me; pinned first, then newest. "
             "Each item says whether I have read and acknowledged it; `must_read` marks "
-            "unacknowledged must-reads. Cursor paging: follow `next` until it is null."
+            "unacknowledged must-reads. Cursor paging: follow `next` until it is null. With "
+            "`updated_since`, the first page's `removed` lists the ids of posts archived or "
+            "expired since then, for the app to drop from its cache."
         ),
         parameters=[
             FeedQuery,
@@ -83,7 +85,16 @@ class FeedView(GenericAPIView):
             updated_since=params.get("updated_since"),
         )
         page, next_url = feed_page(rows=rows, request=request)
-        return Response({"next": next_url, "results": [feed_item(row) for row in page]})
+        since = params.get("updated_since")
+        first_page = not request.query_params.get("cursor")
+        removed = (
+            selectors.feed_removed_since(user=request.user, since=since)
+            if since is not None and first_page
+            else []
+        )
+        return Response(
+            {"next": next_url, "results": [feed_item(row) for row in page], "removed": removed}
+        )
 
 
 class PostViewSet(viewsets.GenericViewSet):

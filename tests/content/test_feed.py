@@ -230,3 +230,35 @@ def test_the_feed_follows_a_change_of_unit_job_title_and_roles_at_once(org, api)
     assert after_move == {for_unit_b.pk}
     assert after_title == {for_unit_b.pk, for_cooks.pk}
     assert after_role == {for_unit_b.pk, for_cooks.pk, for_hr.pk}
+
+
+def test_a_syncing_phone_learns_which_posts_left_its_feed(org, api):
+    # Given posts for the employee's unit and one for another unit, one archived long ago
+    mine = AudienceSpec(units=[(org.unit_a, True)])
+    theirs = AudienceSpec(units=[(org.unit_b, True)])
+    archived_before = PostFactory(author=org.comms, title="Gammel", audience=mine)
+    services.post_archive(post=archived_before)
+    to_archive = PostFactory(author=org.comms, title="Aflyst", audience=mine)
+    to_expire = PostFactory(author=org.comms, title="Tilbud udløber", audience=mine)
+    stays = PostFactory(author=org.comms, title="Bliver", audience=mine)
+    PostFactory(author=org.comms, title="Bliver også", audience=mine)
+    not_mine = PostFactory(author=org.comms, title="Madservice", audience=theirs)
+    since = timezone.now()
+
+    # When, after the phone's last sync, two of its posts leave the feed and another unit's too
+    services.post_archive(post=to_archive)
+    services.post_archive(post=not_mine)
+    type(to_expire).objects.filter(pk=to_expire.pk).update(expires_at=timezone.now())
+    client = api(org.employee)
+    synced = client.get(
+        "/api/v1/feed/", {"updated_since": since.isoformat(), "page_size": 1}
+    ).json()
+
+    # Then the first page names exactly those two, and nothing else is said about others
+    assert synced["removed"] == sorted([to_archive.pk, to_expire.pk])
+    assert stays.pk not in synced["removed"]
+    # and a full read or a later page carries no removals
+    assert client.get("/api/v1/feed/").json()["removed"] == []
+    assert client.get("/api/v1/feed/?page_size=1").json()["next"] is not None
+    second = client.get(client.get("/api/v1/feed/?page_size=1").json()["next"]).json()
+    assert second["removed"] == []
