@@ -36,7 +36,8 @@ else:
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin with a staff-only login whose failures allauth's rate limits count.
+    "org.admin_config.BroAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -170,6 +171,9 @@ ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "request_login_code": "20/m/ip,3/m/key",
+    # The Django admin's password login (org.admin_site): failed attempts per address and per
+    # account; while either is spent the login answers 429, a correct password included.
+    "admin_login_failed": "20/15m/ip,5/15m/key",
 }
 HEADLESS_ONLY = True
 HEADLESS_CLIENTS = ("app",)
