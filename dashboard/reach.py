@@ -23,10 +23,14 @@ def _share(part: int, whole: int) -> float | None:
 
 
 def reach_of(*, viewer: User, post_id: int) -> dict[str, Any] | None:
-    """One managed post's reach as the API answers it, with read and acknowledged shares."""
+    """One published post's reach as the API answers it, with read and acknowledged shares.
+
+    Who may see it, and whom it counts, is content's `post_reach` — as in the API: the author
+    and communications the whole audience, a leader its own people of any post that reaches
+    them (None, so 404, for a post that reaches none of them).
+    """
     post = (
-        posts_manageable_by(user=viewer)
-        .filter(pk=post_id, status__in=[PostStatus.PUBLISHED, PostStatus.ARCHIVED])
+        Post.objects.filter(pk=post_id, status__in=[PostStatus.PUBLISHED, PostStatus.ARCHIVED])
         .select_related("audience")
         .first()
     )
@@ -38,4 +42,7 @@ def reach_of(*, viewer: User, post_id: int) -> dict[str, Any] | None:
     for row in [reach, *reach["per_unit"]]:
         row["read_share"] = _share(row["read"], row["audience"])
         row["acknowledged_share"] = _share(row["acknowledged"], row["audience"])
-    return {"post": post, "reach": reach}
+    whole_audience = (
+        post.author_id == viewer.pk or posts_manageable_by(user=viewer).filter(pk=post.pk).exists()
+    )
+    return {"post": post, "reach": reach, "own_people_only": not whole_audience}

@@ -326,3 +326,40 @@ def test_onboarding_overdue_steps_are_the_apis_at_the_grace_boundary(dash_org, j
     assert int(re.search(r'data-overdue="(\d+)"', row).group(1)) == len(listed)
     # And the hire who has not started yet has none
     assert "ingen" in _row(html, "data-journey", journeys[1].pk)
+
+
+def test_a_leader_reads_a_communications_must_read_for_its_own_people_as_the_api(
+    dash_org, web, api
+):
+    # Given communications' must-read for the whole område, read and acknowledged by Mette
+    # in the leader's afdeling and by Jens in the other leader's kitchen
+    from content import services as content_services
+
+    from .factories import must_read
+
+    post = must_read(dash_org, author=dash_org.comms, units=[dash_org.area], title="Ny instruks")
+    for person in (dash_org.employee, dash_org.other_employee):
+        content_services.post_read_record(post=post, user=person)
+        content_services.post_acknowledge(post=post, user=person)
+    reach = api(dash_org.leader).get(f"/api/v1/posts/{post.pk}/reach/").json()
+
+    # When the leader opens that post's reach by its id
+    response = web(dash_org.leader).get(f"/dashboard/raekkevidde/{post.pk}/")
+
+    # Then it opens, with the API's figures: the leader's own people only
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert (reach["audience"], reach["acknowledged"]) == (2, 1)  # the leader and Mette
+    assert f'data-measure="audience" data-value="{reach["audience"]}"' in html
+    assert re.findall(r'<tr data-unit="(\d+)"', html) == [
+        str(row["unit_id"]) for row in reach["per_unit"]
+    ]
+    pending = re.search(r'<table id="not-acknowledged">.*?</table>', html, re.S).group(0)
+    assert re.findall(r"<tr data-person=\"\d+\"><td>([^<]*)</td>", pending) == [
+        p["name"] for p in reach["not_acknowledged"]
+    ]
+    assert 'id="own-people-only"' in html
+    assert "Jens Nielsen" not in html and "Køkkenet" not in html
+    # And the author sees the whole audience, without the note
+    author = web(dash_org.comms).get(f"/dashboard/raekkevidde/{post.pk}/").content.decode()
+    assert "Køkkenet" in author and 'id="own-people-only"' not in author
