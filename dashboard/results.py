@@ -208,19 +208,49 @@ def _lines_by_unit(points: list[dict]) -> dict[Any, list[dict]]:
     return lines
 
 
-def _pillar_lines(points: list[dict], *, waves: list[dict]) -> dict[str, list[dict]]:
-    """Per pillar: one line per unit, a value (or None when suppressed) for every wave."""
+# What a cell of the pillar table says: a number, too few answers, or nothing was measured.
+SHOWN, SUPPRESSED, NOT_MEASURED = "shown", "suppressed", "not_measured"
+
+
+def _pillar_lines(
+    points: list[dict], *, waves: list[dict], asked: dict[int, set[str]]
+) -> dict[str, list[dict]]:
+    """Per pillar: one line per unit, a value and a state for every wave.
+
+    The value is None unless the state is SHOWN. A suppressed point is SUPPRESSED where the
+    wave asked about the pillar (some shown point of the wave has it, `asked`) or where no
+    point of the wave is shown, so nobody can tell; else the pillar was NOT_MEASURED there.
+    """
     result: dict[str, list[dict]] = {p: [] for p in Pillar.values}
     for unit_points in _lines_by_unit(points).values():
         by_wave = {p["wave"]["id"]: p for p in unit_points}
         for pillar in Pillar.values:
-            values = []
+            values, states = [], []
             for wave in waves:
                 point = by_wave.get(wave["id"])
-                shown = point is not None and point["shown"]
-                values.append(point["pillars"].get(pillar) if shown else None)
-            result[pillar].append({"unit": unit_points[0]["unit"], "values": values})
+                value, state = None, NOT_MEASURED
+                if point is not None and point["shown"]:
+                    value = point["pillars"].get(pillar)
+                    state = SHOWN if value is not None else NOT_MEASURED
+                elif point is not None:
+                    wave_asked = asked.get(wave["id"])
+                    state = SUPPRESSED if not wave_asked or pillar in wave_asked else NOT_MEASURED
+                values.append(value)
+                states.append(state)
+            result[pillar].append(
+                {"unit": unit_points[0]["unit"], "values": values, "states": states}
+            )
     return result
+
+
+def _asked_pillars(*series_points: list[dict]) -> dict[int, set[str]]:
+    """Per wave with a shown point: the pillars some shown point of it has numbers for."""
+    asked: dict[int, set[str]] = {}
+    for points in series_points:
+        for point in points:
+            if point["shown"]:
+                asked.setdefault(point["wave"]["id"], set()).update(point.get("pillars") or {})
+    return asked
 
 
 def _knowledge_waves(*series_points: list[dict]) -> list[dict]:
@@ -265,8 +295,13 @@ def core_narrative(*, viewer: User) -> dict[str, Any]:
     my_series, org_series = _series(mine), _series(organisation)
     key = Indicator.KERNEFORTAELLING
     waves = _knowledge_waves(my_series.get(key, []), org_series.get(key, []))
-    org_pillars = _pillar_lines(org_series.get(key, []), waves=waves)
-    my_pillars = {} if whole_organisation else _pillar_lines(my_series.get(key, []), waves=waves)
+    asked = _asked_pillars(my_series.get(key, []), org_series.get(key, []))
+    org_pillars = _pillar_lines(org_series.get(key, []), waves=waves, asked=asked)
+    my_pillars = (
+        {}
+        if whole_organisation
+        else _pillar_lines(my_series.get(key, []), waves=waves, asked=asked)
+    )
     labels = dict(Indicator.choices)
     goals = []
     for goal in GOALS:
@@ -276,6 +311,7 @@ def core_narrative(*, viewer: User) -> dict[str, Any]:
                 "indicator": goal,
                 "label": labels[goal],
                 "organisation": _trend(org_series.get(goal, [])),
+                "organisation_measured": bool(org_series.get(goal)),
                 "mine": []
                 if whole_organisation
                 else [

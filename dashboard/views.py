@@ -100,21 +100,23 @@ def heatmap(request: HttpRequest, unit_id: int | None = None) -> HttpResponse:
 def _pillar_figure(pillar: dict, labels: list[str]) -> dict:
     """One pillar's chart and its numbers as a table: a row per wave, a column per line."""
     lines = [
-        ("organisation", _("Hele organisationen"), line["values"], False)
-        for line in pillar["organisation"]
+        ("organisation", _("Hele organisationen"), line, False) for line in pillar["organisation"]
     ]
     lines += [
-        (f"unit-{line['unit']['id']}", line["unit"]["name"], line["values"], True)
-        for line in pillar["mine"]
+        (f"unit-{line['unit']['id']}", line["unit"]["name"], line, True) for line in pillar["mine"]
     ]
     chart = share_line_chart(
-        x_labels=labels, series=[(name, values, dashed) for _k, name, values, dashed in lines]
+        x_labels=labels, series=[(name, line["values"], dashed) for _k, name, line, dashed in lines]
     )
     return {
         "pillar": pillar,
         "chart": chart,
-        "lines": [(key, name) for key, name, _v, _d in lines],
-        "rows": [(label, [line[2][i] for line in lines]) for i, label in enumerate(labels)],
+        "lines": [(key, name) for key, name, _l, _d in lines],
+        # Per wave: each line's (value, state): shown, suppressed or not measured.
+        "rows": [
+            (label, [(line["values"][i], line["states"][i]) for _k, _n, line, _d in lines])
+            for i, label in enumerate(labels)
+        ],
     }
 
 

@@ -363,3 +363,46 @@ def test_a_leader_reads_a_communications_must_read_for_its_own_people_as_the_api
     # And the author sees the whole audience, without the note
     author = web(dash_org.comms).get(f"/dashboard/raekkevidde/{post.pk}/").content.decode()
     assert "Køkkenet" in author and 'id="own-people-only"' not in author
+
+
+def _pillar_cells(html: str, pillar: str) -> list[tuple[str, str]]:
+    """(data-value, text) of each cell in a pillar's table, in order."""
+    section = re.search(rf'data-pillar="{pillar}".*?</section>', html, re.S).group(0)
+    cells = re.findall(r'<td class="num" data-value="([^"]*)">(.*?)</td>', section, re.S)
+    return [(value, strip_tags(text).strip()) for value, text in cells]
+
+
+def test_core_narrative_tells_too_few_answers_from_not_measured(dash_org, results, web):
+    # Given a wave that asked about Beliggenhed only, and no question on tværfagligt samarbejde
+    # When the leader opens Kernefortællingen
+    html = web(dash_org.leader).get("/dashboard/kernefortaellingen/").content.decode()
+
+    # Then the pillars nobody was asked about say so, and do not claim too few answers
+    assert _pillar_cells(html, "beliggenhed") == [("0.688", "68,8 %"), ("1.0", "100,0 %")]
+    for pillar in ("det_gode_liv", "uddannelse"):
+        assert _pillar_cells(html, pillar) == [("", "ingen målinger")] * 2
+    goal = _row(html, "data-goal", "tvaerfagligt_samarbejde")
+    assert "for få svar" not in goal and goal.count('data-state="not_measured"') == 2
+
+
+def test_core_narrative_shows_too_few_answers_where_my_scope_is_suppressed(dash_org, web):
+    # Given 6 answers in the leader's afdeling and 3 in the other: the organisation's 9 are
+    # shown, so the afdeling's 6 are not (9 − 6 would be the other's 3)
+    from tests.surveys.factories import everyone, make_survey, open_wave, people_in, respond
+
+    from .factories import QUESTIONS
+
+    survey = make_survey(audience=everyone(), questions=QUESTIONS)
+    west, kitchen = people_in(dash_org.team_a, 6), people_in(dash_org.team_b, 3)
+    wave = open_wave(survey)
+    respond(wave, west + kitchen)
+
+    # When the leader opens Kernefortællingen
+    html = web(dash_org.leader).get("/dashboard/kernefortaellingen/").content.decode()
+
+    # Then Beliggenhed has the organisation's number and "for få svar" for the afdeling
+    assert _pillar_cells(html, "beliggenhed") == [("1.0", "100,0 %"), ("", "for få svar")]
+    assert _pillar_cells(html, "det_gode_liv") == [("", "ingen målinger")] * 2
+    goal = _row(html, "data-goal", "videndeling")
+    mine = re.search(r'<td data-line="mine">.*?</td>', goal, re.S).group(0)
+    assert 'data-state="suppressed"' in mine and not re.search(r"\d", strip_tags(mine))
