@@ -474,13 +474,22 @@ def _erase_login_traces(*, user: User, name: str) -> None:
         )
 
 
+def _clear_org_references(*, user: User) -> None:
+    """Take the person out of named-people audiences and off the audiences they made."""
+    Audience.people.through.objects.filter(user=user).delete()
+    Audience.objects.filter(created_by=user).update(created_by=None)
+    user.groups.clear()
+    user.user_permissions.clear()
+
+
 @transaction.atomic
 def user_erase(*, actor: User | None, user: User, now: datetime | None = None) -> User:
     """Erase a person's identity for good (the right to erasure, and offboarding's last step).
 
     Sessions end, every app's eraser runs (devices, inbox and preferences deleted; running
     journeys cancelled; identified survey responses unlinked), and the profile is anonymised
-    to "Tidligere medarbejder" with no e-mail, phone, employee number or job title. The row
+    to "Tidligere medarbejder" with no e-mail, phone, employee number, job title or dates, out
+    of named-people audiences. Free text that others wrote about them is not rewritten. The row
     itself stays, so journeys, read counts and survey response rates still count without
     saying who; anonymous survey answers were never linked and are not touched.
 
@@ -505,10 +514,14 @@ def user_erase(*, actor: User | None, user: User, now: datetime | None = None) -
     _erase_login_traces(user=user, name=old_name)
     UserRole.objects.filter(user=user).delete()
     LeaderScope.objects.filter(leader=user).delete()
+    _clear_org_references(user=user)
     _sync_staff_flags(user=user, roles=())
     user.name = ERASED_NAME
     user.email = user.phone = user.employee_number = None
     user.job_title = ""
+    # Dates that single a former employee out within a small unit (started on, left on, was
+    # invited, last logged in) go too; journeys keep their own anchor dates for statistics.
+    user.start_date = user.end_date = user.invited_at = user.last_login = None
     user.language = User._meta.get_field("language").default
     user.share_email = user.share_phone = False
     user.erased_at = now

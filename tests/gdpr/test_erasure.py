@@ -216,3 +216,44 @@ def test_hr_erases_from_the_admin(org, person):
     assert list(AccessLog.objects.values_list("actor", "subject", "what")) == [
         (org.hr.pk, person.pk, "erasure")
     ]
+
+
+def test_erasure_clears_the_pointers_and_dates_that_single_the_person_out(org, person):
+    # Given the person named in an audience beside a colleague, the maker of another audience,
+    # with a start and an end date, an invitation time and a last login
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from org.models import Audience
+
+    named = services.audience_create(created_by=org.hr, name="Nattevagt", people=[person])
+    named.people.add(org.employee)
+    made = services.audience_create(created_by=person, name="Mit team", everyone=True)
+    User.objects.filter(pk=person.pk).update(
+        end_date=timezone.localdate() + timedelta(days=30),
+        invited_at=timezone.now(),
+        last_login=timezone.now(),
+    )
+
+    # When HR erases the person
+    services.user_erase(actor=org.hr, user=User.objects.get(pk=person.pk))
+
+    # Then they are out of the audience (the colleague stays) and off the one they made
+    assert list(named.people.values_list("pk", flat=True)) == [org.employee.pk]
+    assert Audience.objects.get(pk=made.pk).created_by_id is None
+    # And the row keeps no dates about them
+    erased = User.objects.get(pk=person.pk)
+    dates = (erased.start_date, erased.end_date, erased.invited_at, erased.last_login)
+    assert dates == (None, None, None, None)
+    # And the only rows that still point at the anonymised row are the kept statistics and
+    # records README → Security lists (none here but their own, anonymised, history)
+    pointing = {
+        f"{rel.related_model._meta.label}.{rel.field.name}"
+        for rel in User._meta.get_fields(include_hidden=True)
+        if rel.is_relation
+        and rel.auto_created
+        and not rel.concrete
+        and rel.related_model._base_manager.filter(**{rel.field.name: person.pk}).exists()
+    }
+    assert pointing == {"org.AccessLog.subject"}
