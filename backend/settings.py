@@ -368,14 +368,15 @@ FCM_ENDPOINT_URL = env.str("FCM_ENDPOINT_URL", default="")
 PUSH_RETRY_BASE_SECONDS = env.float("PUSH_RETRY_BASE_SECONDS", default=10.0)
 PUSH_RETRY_MAX_SECONDS = env.float("PUSH_RETRY_MAX_SECONDS", default=30 * 60.0)
 PUSH_MAX_ATTEMPTS = env.int("PUSH_MAX_ATTEMPTS", default=8)
-# Deliveries claimed per UPDATE by a chunk task (at most 500); the next batch is claimed as soon
-# as the last one is all on the wire.
-PUSH_SEND_BATCH_SIZE = env.int("PUSH_SEND_BATCH_SIZE", default=100)
-# FCM requests on the wire at once per worker process (its thread pool). Each outcome is written
-# as it arrives, so a crashed worker leaves at most this many messages of unknown fate to resend.
+# Deliveries a chunk task claims per UPDATE; the whole chunk (500) by default, so no claim holds
+# up the writing of outcomes while messages are on the wire.
+PUSH_SEND_BATCH_SIZE = env.int("PUSH_SEND_BATCH_SIZE", default=500)
+# FCM requests per worker process that may be sent and not yet recorded (its thread pool; ~30
+# covers FCM's round trip at a worker's ~1,000 messages/s). A killed worker leaves at most this
+# many messages that FCM may have accepted without a record: they are sent a second time.
 PUSH_SEND_CONCURRENCY = env.int("PUSH_SEND_CONCURRENCY", default=32)
 # A delivery claimed longer ago than this, with no result, belonged to a worker that died:
-# the reconciler sends it again. Must exceed the longest send_each call (2 x the HTTP timeout).
+# the reconciler sends it again. Must exceed a chunk task's hard time limit (100 s).
 PUSH_CLAIM_LEASE_SECONDS = env.float("PUSH_CLAIM_LEASE_SECONDS", default=120.0)
 # A queued delivery no task has picked up after this long (its task was lost with the broker
 # or never published) is queued again by the reconciler.

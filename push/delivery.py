@@ -16,13 +16,15 @@ carries the notification as Android tag / APNs collapse id, so the phone shows i
 
 import logging
 import random
+import time
 import uuid
-from collections import defaultdict
+from collections import defaultdict, deque
+from contextlib import contextmanager, nullcontext
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -34,6 +36,13 @@ from .models import Delivery, Device, Notification
 logger = logging.getLogger("bro.push")
 
 CHUNK = fcm.MAX_BATCH
+# Outcomes that have arrived are written together, at most this far apart: one UPDATE per
+# kind of outcome for every few dozen messages, instead of one per message.
+RECORD_INTERVAL = 0.005
+# A chunk task puts no message on the wire after this long and queues the rest as a task of
+# its own: if FCM hangs, every PUSH_SEND_CONCURRENCY messages cost an HTTP timeout, and the
+# task must end (budget + the timeouts of what is on the wire) before tasks.SEND_SOFT_LIMIT.
+SEND_BUDGET_SECONDS = 30.0
 
 
 def chunks(ids: list[int], size: int = CHUNK) -> list[list[int]]:
@@ -87,28 +96,105 @@ def _backoff(*, attempts: int, retry_after: float, jitter: float) -> float:
 
 
 def deliveries_send(*, delivery_ids: list[int]) -> dict[float, list[int]]:
-    """Send the claimable ones of these deliveries; return {seconds: ids} to try again later.
+    """Send the claimable ones of these deliveries; return {seconds: ids} to queue again.
 
-    Not one transaction: each claim must be committed before its HTTP calls, and no lock may
-    be held while they run. A chunk goes out in batches of PUSH_SEND_BATCH_SIZE, each claimed,
-    sent and recorded before the next, so a crash leaves at most one batch per worker process
-    whose fate is unknown.
+    Not one transaction: each claim commits before its messages go out, and no lock is held
+    while they are on the wire. Outcomes are written as their responses arrive, together at
+    most RECORD_INTERVAL apart, and a message goes on the wire only while fewer than
+    PUSH_SEND_CONCURRENCY are sent and not yet written: a worker killed at any moment leaves
+    at most that many messages that FCM may have accepted without a record, which the
+    reconciler sends again (the only duplicates; the phone shows them once, see above).
     """
-    schedule: dict[float, list[int]] = defaultdict(list)
-    for batch in chunks(sorted(delivery_ids), settings.PUSH_SEND_BATCH_SIZE):
-        for seconds, ids in _send_batch(batch).items():
-            schedule[seconds].extend(ids)
-    return dict(schedule)
-
-
-def _send_batch(delivery_ids: list[int]) -> dict[float, list[int]]:
-    now = timezone.now()
-    claim = uuid.uuid4()
     Delivery.objects.filter(
         id__in=delivery_ids,
         status__in=[Delivery.Status.QUEUED, Delivery.Status.RETRYING],
         device__retired_at__isnull=False,
-    ).update(status=Delivery.Status.SKIPPED, updated_at=now)
+    ).update(status=Delivery.Status.SKIPPED, updated_at=timezone.now())
+    claim = uuid.uuid4()
+    batch_size = settings.PUSH_SEND_BATCH_SIZE
+    batches = deque(chunks(sorted(delivery_ids), batch_size))
+    started = time.monotonic()
+    sending = fcm.get_backend().open()
+    waiting: deque[tuple[tuple, fcm.OutgoingMessage]] = deque()  # claimed, not yet sent
+    on_the_wire: dict[int, tuple] = {}  # sent, outcome not yet written
+    arrived: list[tuple[int, fcm.Outcome]] = []
+    recorded_at = started
+    cache: dict = {}
+    schedule: dict[float, list[int]] = defaultdict(list)
+    try:
+        with _commits_unflushed():
+            while batches or waiting or on_the_wire:
+                if time.monotonic() - started > SEND_BUDGET_SECONDS and (batches or waiting):
+                    schedule[0.0] += _hand_back(claim=claim, batches=batches, waiting=waiting)
+                if batches and len(waiting) < batch_size:
+                    waiting += _claim(claim=claim, delivery_ids=batches.popleft(), cache=cache)
+                while waiting and len(on_the_wire) < sending.limit:
+                    row, message = waiting.popleft()
+                    on_the_wire[row[0]] = row
+                    sending.submit(row[0], message)
+                if sending.pending:
+                    due = recorded_at + RECORD_INTERVAL - time.monotonic()
+                    arrived += sending.collect(timeout=max(0.0, due) if arrived else None)
+                now = time.monotonic()
+                if arrived and (now - recorded_at >= RECORD_INTERVAL or not sending.pending):
+                    outcomes = [(on_the_wire.pop(id_), outcome) for id_, outcome in arrived]
+                    for seconds, ids in _record(claim=claim, outcomes=outcomes).items():
+                        schedule[seconds] += ids
+                    arrived, recorded_at = [], now
+    finally:
+        # Only when the task stops early (time limit, error): what is still claimed stays so,
+        # and the reconciler queues it again once the lease has run out.
+        sending.cancel()
+    return dict(schedule)
+
+
+def _hand_back(*, claim: uuid.UUID, batches: deque, waiting: deque) -> list[int]:
+    """Give back what this task has not sent: unclaim the claimed rows, forget the rest."""
+    unsent = [row[0] for row, _message in waiting]
+    if unsent:
+        Delivery.objects.filter(claim=claim, status=Delivery.Status.SENDING, id__in=unsent).update(
+            status=Delivery.Status.QUEUED,
+            claim=None,
+            attempts=F("attempts") - 1,
+            updated_at=timezone.now(),
+        )
+    unclaimed = [id_ for batch in batches for id_ in batch]
+    batches.clear()
+    waiting.clear()
+    logger.warning("push: send budget spent, %d deliveries go back to the queue", len(unsent))
+    return unsent + unclaimed
+
+
+@contextmanager
+def _commits_unflushed():
+    """On PostgreSQL, let this bookkeeping's commits return before the WAL reaches the disk.
+
+    A worker that dies loses nothing committed: the server has it. Only a crash of the
+    database server can lose the last moments of commits (at most 3 x wal_writer_delay), and a
+    lost claim or outcome means those messages are sent again, no worse than the messages on
+    the wire when a worker dies. Waiting for the disk at every commit (6 ms on an idle test
+    machine, tens of ms when busy) held up the writing of outcomes, and every outcome not yet
+    written when a worker is killed is a message sent twice.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
+        except DatabaseError:
+            # Never hand a connection with this setting to the next task.
+            connection.close()
+
+
+def _claim(*, claim: uuid.UUID, delivery_ids: list[int], cache: dict) -> list[tuple]:
+    """Claim the claimable ones of these rows; return (row, message) for each claimed."""
+    now = timezone.now()
     # The state test is on this table's own columns, so PostgreSQL re-checks it on a row a
     # concurrent claimer just changed: of two tasks, exactly one claims each row.
     claimed = Delivery.objects.filter(
@@ -123,9 +209,9 @@ def _send_batch(delivery_ids: list[int]) -> dict[float, list[int]]:
         updated_at=now,
     )
     if not claimed:
-        return {}
+        return []
     rows = list(
-        Delivery.objects.filter(claim=claim)
+        Delivery.objects.filter(claim=claim, id__in=delivery_ids, status=Delivery.Status.SENDING)
         .order_by("id")
         .values_list(
             "id",
@@ -137,42 +223,46 @@ def _send_batch(delivery_ids: list[int]) -> dict[float, list[int]]:
             "attempts",
         )
     )
-    notifications = Notification.objects.in_bulk({row[1] for row in rows})
-    rendered: dict[tuple[int, str], tuple[str, str]] = {}
-    messages = []
-    for _id, notification_id, _device, identifier, kind, language, _attempts in rows:
+    notifications = cache.setdefault("notifications", {})
+    if missing := {row[1] for row in rows} - notifications.keys():
+        notifications.update(Notification.objects.in_bulk(missing))
+    rendered = cache.setdefault("rendered", {})
+    claimed_messages = []
+    for row in rows:
+        _id, notification_id, _device, identifier, kind, language, _attempts = row
+        notification = notifications[notification_id]
         key = (notification_id, language)
         if key not in rendered:
-            rendered[key] = render(notifications[notification_id], language)
-        notification = notifications[notification_id]
+            rendered[key] = render(notification, language)
         title, body = rendered[key]
-        messages.append(
-            fcm.OutgoingMessage(
-                identifier=identifier,
-                kind=kind,
-                title=title,
-                body=body,
-                data=notification.data,
-                priority=notification.priority,
-                collapse_key=notification.collapse_key,
-                notification_id=notification_id,
+        claimed_messages.append(
+            (
+                row,
+                fcm.OutgoingMessage(
+                    identifier=identifier,
+                    kind=kind,
+                    title=title,
+                    body=body,
+                    data=notification.data,
+                    priority=notification.priority,
+                    collapse_key=notification.collapse_key,
+                    notification_id=notification_id,
+                ),
             )
         )
-    outcomes = fcm.get_backend().send(messages)
-    return _record(claim=claim, rows=rows, outcomes=outcomes)
+    return claimed_messages
 
 
-@transaction.atomic
-def _record(*, claim: uuid.UUID, rows: list[tuple], outcomes: list[fcm.Outcome]) -> dict:
-    """Write one chunk's results with a handful of UPDATEs (grouped by outcome)."""
+def _record(*, claim: uuid.UUID, outcomes: list[tuple[tuple, fcm.Outcome]]) -> dict:
+    """Write these results with one UPDATE per kind of outcome (one commit when all were sent)."""
     now = timezone.now()
     sent: list[int] = []
     retire: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
     final: dict[str, list[int]] = defaultdict(list)
     later: dict[tuple[str, float], list[int]] = defaultdict(list)
-    # One jitter draw per chunk: it spreads chunks (the thundering herd), not rows of one chunk.
+    # One jitter draw per write: it spreads chunks (the thundering herd), not rows of one chunk.
     jitter = random.uniform(0.5, 1.0)
-    for (delivery_id, _n, device_id, *_rest, attempts), outcome in zip(rows, outcomes, strict=True):
+    for (delivery_id, _n, device_id, *_rest, attempts), outcome in outcomes:
         if outcome.ok:
             sent.append(delivery_id)
         elif outcome.action == fcm.RETIRE:
@@ -183,6 +273,22 @@ def _record(*, claim: uuid.UUID, rows: list[tuple], outcomes: list[fcm.Outcome])
             later[(outcome.code, round(delay, 3))].append(delivery_id)
         else:
             final[outcome.code].append(delivery_id)
+    # Atomic only when there is more than one statement: each commit waits for the disk.
+    with transaction.atomic() if retire or final or later else nullcontext():
+        return _write_outcomes(
+            claim=claim, now=now, sent=sent, retire=retire, final=final, later=later
+        )
+
+
+def _write_outcomes(
+    *,
+    claim: uuid.UUID,
+    now: Any,
+    sent: list[int],
+    retire: dict[str, tuple[list[int], list[int]]],
+    final: dict[str, list[int]],
+    later: dict[tuple[str, float], list[int]],
+) -> dict[float, list[int]]:
     mine = Delivery.objects.filter(claim=claim, status=Delivery.Status.SENDING)
     if sent:
         mine.filter(id__in=sent).update(

@@ -2,15 +2,25 @@
 
 The backend is chosen from settings: FCM_CREDENTIALS_FILE (Google) or FCM_ENDPOINT_URL (an
 FCM-compatible endpoint such as the test fake) selects firebase-admin; neither selects the log
-backend, which records what would be sent. The firebase app is made lazily, once per process,
-so a prefork worker's children each build their own after the fork.
+backend, which records what would be sent. The firebase app and the sending threads are made
+lazily, once per process, so a prefork worker's children each build their own after the fork.
+
+Messages go out one request each through firebase-admin's `messaging.send`, from a pool of
+PUSH_SEND_CONCURRENCY threads that lives as long as the process, and each outcome is handed
+back the moment its response arrives. That is what `messaging.send_each` does inside (one
+`_client.body` POST per message from a thread pool), except that `send_each` starts one thread
+per message on every call and returns only when the slowest of its batch has answered: the
+caller could not write an outcome before then, so a crash lost the record of a whole batch
+already accepted by FCM, and the pipe stood empty while the batch was recorded.
 """
 
 import logging
 import os
+import queue
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import firebase_admin
 import google.oauth2.credentials
@@ -22,7 +32,7 @@ from urllib3.util.retry import Retry
 
 logger = logging.getLogger("bro.push")
 
-# FCM v1 accepts at most 500 messages per send_each call.
+# The most messages one chunk task takes (FCM's own limit per send_each call).
 MAX_BATCH = 500
 
 # The SDK's own adapter retries 500/503 four times with backoff (~7 s inside one call) and
@@ -69,8 +79,48 @@ class OutgoingMessage:
     notification_id: int
 
 
+class Sending(Protocol):
+    """Messages on their way: submit them, collect outcomes as they arrive, cancel the rest."""
+
+    # How many messages the caller may have submitted and not yet accounted for.
+    limit: int
+
+    @property
+    def pending(self) -> int: ...
+
+    def submit(self, key: Any, message: OutgoingMessage) -> None: ...
+
+    def collect(self, timeout: float | None = None) -> list[tuple[Any, Outcome]]: ...
+
+    def cancel(self) -> None: ...
+
+
 class Backend(Protocol):
-    def send(self, messages: list[OutgoingMessage]) -> list[Outcome]: ...
+    def open(self) -> Sending: ...
+
+
+class _Done:
+    """The log backend's sending: every message is done when submitted."""
+
+    limit = MAX_BATCH
+
+    def __init__(self, deliver):
+        self._deliver = deliver
+        self._done: list[tuple[Any, Outcome]] = []
+
+    @property
+    def pending(self) -> int:
+        return len(self._done)
+
+    def submit(self, key: Any, message: OutgoingMessage) -> None:
+        self._done.append((key, self._deliver(message)))
+
+    def collect(self, timeout: float | None = None) -> list[tuple[Any, Outcome]]:
+        done, self._done = self._done, []
+        return done
+
+    def cancel(self) -> None:
+        self._done = []
 
 
 class LogBackend:
@@ -78,16 +128,18 @@ class LogBackend:
 
     sent: list[OutgoingMessage] = []
 
-    def send(self, messages: list[OutgoingMessage]) -> list[Outcome]:
-        for message in messages:
-            logger.info(
-                "push (log backend) to %s %s…: %s",
-                message.kind,
-                message.identifier[:12],
-                message.title,
-            )
-        self.sent.extend(messages)
-        return [SENT] * len(messages)
+    def open(self) -> Sending:
+        return _Done(self._deliver)
+
+    def _deliver(self, message: OutgoingMessage) -> Outcome:
+        logger.info(
+            "push (log backend) to %s %s…: %s",
+            message.kind,
+            message.identifier[:12],
+            message.title,
+        )
+        self.sent.append(message)
+        return SENT
 
 
 class _FixedTokenCredential(credentials.Base):
@@ -149,6 +201,25 @@ def reset_firebase_app() -> None:
         _app_state.pop("pid", None)
         if app is not None:
             firebase_admin.delete_app(app)
+
+
+_pool_state: dict[str, Any] = {}
+
+
+def _pool() -> ThreadPoolExecutor:
+    """This process's sending threads, PUSH_SEND_CONCURRENCY of them, made on first use."""
+    key = (os.getpid(), settings.PUSH_SEND_CONCURRENCY)
+    if _pool_state.get("key") != key:
+        with _app_lock:
+            if _pool_state.get("key") != key:
+                # A pool inherited through fork has no threads in this process: never reuse it.
+                _pool_state.update(
+                    key=key,
+                    pool=ThreadPoolExecutor(
+                        max_workers=settings.PUSH_SEND_CONCURRENCY, thread_name_prefix="bro-fcm"
+                    ),
+                )
+    return _pool_state["pool"]
 
 
 def build_message(message: OutgoingMessage) -> messaging.Message:
@@ -230,14 +301,70 @@ def _retry_after(error: exceptions.FirebaseError) -> float:
         return 0.0  # an HTTP-date form; FCM sends seconds, and backoff still applies
 
 
-class FirebaseBackend:
-    """Sends through firebase-admin's send_each (one HTTP/1.1 request per message)."""
+def _send_one(app: firebase_admin.App, message: OutgoingMessage) -> Outcome:
+    """One FCM v1 request, as send_each makes it for each of its messages."""
+    try:
+        messaging.send(build_message(message), app=app)
+    except exceptions.FirebaseError as error:
+        return outcome_of(error)
+    except ValueError as error:
+        # The SDK refused to encode it (say, an over-long field): no request was made.
+        logger.warning(
+            "push: message for notification %s refused: %s", message.notification_id, error
+        )
+        return Outcome(ok=False, code="INVALID_MESSAGE", action=FINAL)
+    return SENT
 
-    def send(self, messages: list[OutgoingMessage]) -> list[Outcome]:
-        if len(messages) > MAX_BATCH:
-            raise ValueError(f"at most {MAX_BATCH} messages per call")
-        batch = messaging.send_each([build_message(m) for m in messages], app=firebase_app())
-        return [SENT if r.success else outcome_of(r.exception) for r in batch.responses]
+
+class _Streaming:
+    """Messages on the wire through the pool; outcomes queue up as their responses arrive."""
+
+    def __init__(self, *, pool: ThreadPoolExecutor, app: firebase_admin.App):
+        self.limit = settings.PUSH_SEND_CONCURRENCY
+        self._pool = pool
+        self._app = app
+        self._arrived: queue.SimpleQueue[tuple[Any, Future]] = queue.SimpleQueue()
+        self._futures: list[Future] = []
+        self._pending = 0
+
+    @property
+    def pending(self) -> int:
+        return self._pending
+
+    def submit(self, key: Any, message: OutgoingMessage) -> None:
+        future = self._pool.submit(_send_one, self._app, message)
+        future.add_done_callback(lambda done, key=key: self._arrived.put((key, done)))
+        self._futures.append(future)
+        self._pending += 1
+
+    def collect(self, timeout: float | None = None) -> list[tuple[Any, Outcome]]:
+        """Wait up to `timeout` for one outcome, then take every other one already there."""
+        if not self._pending:
+            return []
+        try:
+            arrived = [self._arrived.get(timeout=timeout)]
+        except queue.Empty:
+            return []
+        while True:
+            try:
+                arrived.append(self._arrived.get_nowait())
+            except queue.Empty:
+                break
+        self._pending -= len(arrived)
+        # A future that raised (a bug, not an FCM answer) raises here, in the task.
+        return [(key, future.result()) for key, future in arrived]
+
+    def cancel(self) -> None:
+        """Drop what has not gone out yet (a task stopping early); requests on the wire finish."""
+        for future in self._futures:
+            future.cancel()
+
+
+class FirebaseBackend:
+    """Sends through firebase-admin, one request per message from this process's thread pool."""
+
+    def open(self) -> Sending:
+        return _Streaming(pool=_pool(), app=firebase_app())
 
 
 def get_backend() -> Backend:

@@ -6,7 +6,7 @@ import hashlib
 from datetime import time
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -217,16 +217,69 @@ def notification_send(
                 until := quiet_until(start=start, end=end, weekdays=weekdays, now=now)
             ):
                 held_until[user_id] = until
-    devices = Device.objects.filter(
-        user_id__in=[row[0] for row in rows], retired_at__isnull=True
-    ).values_list("id", "user_id")
+    queued = _deliveries_create(
+        notification=notification,
+        user_ids=[row[0] for row in rows],
+        held_until=held_until,
+        now=now,
+    )
+    delivery.enqueue_on_commit(queued)
+    return notification
+
+
+# One INSERT … SELECT on PostgreSQL: 10,000 deliveries without building a model instance each
+# (bulk_create spent 0.75 s of Python on them, half the time of a fan-out's write; bench,
+# 2026-11-28). People in their quiet hours get `held` until the time computed for them.
+_DELIVERIES_INSERT = """
+INSERT INTO {delivery} (
+    notification_id, device_id, user_id, status, attempts, error_code, next_attempt_at,
+    updated_at
+)
+SELECT %(notification)s, device.id, device.user_id,
+       CASE WHEN held.until IS NULL THEN %(queued)s ELSE %(held)s END, 0, '', held.until,
+       %(now)s
+FROM {device} AS device
+LEFT JOIN unnest(%(held_users)s::bigint[], %(held_until)s::timestamptz[])
+    AS held (user_id, until) ON held.user_id = device.user_id
+WHERE device.user_id = ANY(%(users)s::bigint[]) AND device.retired_at IS NULL
+RETURNING id, status
+"""
+
+
+def _deliveries_create(
+    *, notification: Notification, user_ids: list[int], held_until: dict[int, Any], now: Any
+) -> list[int]:
+    """A delivery per active device of these people; return the ids of the queued ones."""
+    queued, held = Delivery.Status.QUEUED, Delivery.Status.HELD
+    if connection.vendor == "postgresql":
+        quote = connection.ops.quote_name
+        sql = _DELIVERIES_INSERT.format(
+            delivery=quote(Delivery._meta.db_table), device=quote(Device._meta.db_table)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                sql,
+                {
+                    "notification": notification.pk,
+                    "queued": queued.value,
+                    "held": held.value,
+                    "now": now,
+                    "held_users": list(held_until),
+                    "held_until": list(held_until.values()),
+                    "users": user_ids,
+                },
+            )
+            return [id_ for id_, status in cursor.fetchall() if status == queued]
+    devices = Device.objects.filter(user_id__in=user_ids, retired_at__isnull=True).values_list(
+        "id", "user_id"
+    )
     deliveries = Delivery.objects.bulk_create(
         [
             Delivery(
                 notification=notification,
                 device_id=device_id,
                 user_id=user_id,
-                status=Delivery.Status.HELD if user_id in held_until else Delivery.Status.QUEUED,
+                status=held if user_id in held_until else queued,
                 next_attempt_at=held_until.get(user_id),
                 updated_at=now,
             )
@@ -234,9 +287,7 @@ def notification_send(
         ],
         batch_size=1000,
     )
-    queued = [d.pk for d in deliveries if d.status == Delivery.Status.QUEUED]
-    delivery.enqueue_on_commit(queued)
-    return notification
+    return [d.pk for d in deliveries if d.status == queued]
 
 
 @transaction.atomic

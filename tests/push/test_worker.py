@@ -76,12 +76,16 @@ def test_worker_killed_mid_fan_out_every_device_gets_it_once(settings, queue, fa
         ]
     )
     tokens = {f"tok-{i:05d}" for i in range(DEVICES)}
-    # The reconciler in this process takes over from the dead worker after these; a batch of
-    # 100 takes well under a second here, so a live worker's claim never looks dead.
-    settings.PUSH_CLAIM_LEASE_SECONDS = 4
+    # The reconciler in this process takes over from the dead worker after these; a chunk of
+    # 500 takes one or two seconds here, so a live worker's claim never looks dead.
+    settings.PUSH_CLAIM_LEASE_SECONDS = 8
     settings.PUSH_STALE_QUEUED_SECONDS = 2
-    worker = Worker(queue=queue, fcm_url=fake.base_url).start()
-    replacement = Worker(queue=queue, fcm_url=fake.base_url)
+    # A window smaller than production's, so the bound below is sharp: each worker process has
+    # at most this many messages sent and not yet recorded at any moment.
+    window = 8
+    worker = Worker(queue=queue, fcm_url=fake.base_url, PUSH_SEND_CONCURRENCY=str(window))
+    replacement = Worker(queue=queue, fcm_url=fake.base_url, PUSH_SEND_CONCURRENCY=str(window))
+    worker.start()
     try:
         with celery_via(broker_url(), queue):
             # when a notification fans out and the worker is killed part-way
@@ -111,11 +115,14 @@ def test_worker_killed_mid_fan_out_every_device_gets_it_once(settings, queue, fa
     stats = fake.stats()
     assert set(stats["accepted"]) == tokens
     assert set(stats["shown"].values()) == {1}
-    # FCM may have accepted a few twice: those in flight at the crash, whose result the dead
-    # worker never wrote; the Android tag / APNs collapse id make the phone show them once.
+    # FCM may have accepted a few twice: those sent by the dead worker whose outcome it had not
+    # written yet, at most the window per process (it has 2); the Android tag / APNs collapse id
+    # make the phone show them once. Before outcomes were written as they arrived, a whole
+    # send_each batch could be lost: 69-102 of these.
     resent = sum(count - 1 for count in stats["accepted"].values())
-    assert resent <= at_kill["sending"] <= 2 * settings.PUSH_SEND_BATCH_SIZE  # 2 processes
     print(f"\nat kill: {dict(at_kill)}; accepted twice by FCM: {resent}")
+    assert resent <= 2 * window
+    assert resent <= at_kill["sending"]
     assert _statuses(notification) == Counter({"sent": DEVICES})
 
 
