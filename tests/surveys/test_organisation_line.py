@@ -282,3 +282,13 @@ def test_the_organisation_line_is_refused_and_validated_like_the_scorecard(org, 
 
 def _series(body: dict, indicator: str) -> list:
     return next(i for i in body["indicators"] if i["indicator"] == indicator)["waves"]
+
+
+def test_the_schema_documents_the_organisation_scope(db):
+    from django.test import Client
+
+    response = Client().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    operation = response.json()["paths"]["/api/v1/surveys/indicators/"]["get"]
+    parameters = {p["name"]: p for p in operation["parameters"]}
+    assert parameters["scope"]["schema"]["enum"] == ["mine", "organisation"]
+    assert "scope=organisation" in operation["description"]
