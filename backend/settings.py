@@ -371,10 +371,11 @@ PUSH_MAX_ATTEMPTS = env.int("PUSH_MAX_ATTEMPTS", default=8)
 # Deliveries a chunk task claims per UPDATE; the whole chunk (500) by default, so no claim holds
 # up the writing of outcomes while messages are on the wire.
 PUSH_SEND_BATCH_SIZE = env.int("PUSH_SEND_BATCH_SIZE", default=500)
-# FCM requests per worker process that may be sent and not yet recorded (its thread pool; ~30
-# covers FCM's round trip at a worker's ~1,000 messages/s). A killed worker leaves at most this
-# many messages that FCM may have accepted without a record: they are sent a second time.
-PUSH_SEND_CONCURRENCY = env.int("PUSH_SEND_CONCURRENCY", default=32)
+# FCM requests per worker process that may be sent and not yet recorded (its thread pool). A
+# worker does ~1,000 messages/s; 64 covers FCM's round trip (~50 ms) plus the write of their
+# outcomes. A killed worker leaves at most this many messages that FCM may have accepted
+# without a record: they are sent a second time.
+PUSH_SEND_CONCURRENCY = env.int("PUSH_SEND_CONCURRENCY", default=64)
 # A delivery claimed longer ago than this, with no result, belonged to a worker that died:
 # the reconciler sends it again. Must exceed a chunk task's hard time limit (100 s).
 PUSH_CLAIM_LEASE_SECONDS = env.float("PUSH_CLAIM_LEASE_SECONDS", default=120.0)

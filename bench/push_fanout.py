@@ -12,7 +12,11 @@ CPU is not charged to the side being measured. In one run, over the same devices
   delivery rows), chunks through Redis, batches claimed, sent and recorded; timed from the
   call until the database says every delivery is sent.
 
-Lost and duplicated are counted at the fake. Prints a table; writes
+Lost and duplicated are counted at the fake. CPU seconds are read from /proc for the side
+measured (the raw process, or the worker processes), the fake and this database's PostgreSQL
+backends: on a two-core machine the fake and the database take a share of the cores, so two
+workers cannot reach twice one worker's rate once one worker keeps a core busy; the CPU per
+message is the figure that does not depend on the core count. Prints a table; writes
 bench/results/<date>-<host>-push.json.
 """
 
@@ -61,6 +65,41 @@ def _start_fake() -> tuple[subprocess.Popen, str]:
     return process, process.stdout.readline().strip()
 
 
+def _cpu_of(pid: int | str) -> tuple[int, float]:
+    """(process group, CPU seconds) of a process from /proc; (0, 0.0) once it has gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0, 0.0
+    return int(fields[2]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_snapshot(*, group: int | None = None, fake: int, database: str) -> dict:
+    """CPU seconds so far of: the worker processes (`group`), the fake, the database backends."""
+    snapshot = {"side": {}, "fake": {fake: _cpu_of(fake)[1]}, "db": {}}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        pgrp, seconds = _cpu_of(entry.name)
+        if group is not None and pgrp == group:
+            snapshot["side"][entry.name] = seconds
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if command.startswith("postgres: ") and f" {database} " in command:
+            snapshot["db"][entry.name] = seconds
+    return snapshot
+
+
+def _cpu_used(before: dict, after: dict) -> dict:
+    return {
+        part: round(sum(v - before[part].get(pid, 0.0) for pid, v in after[part].items()), 2)
+        for part in ("side", "fake", "db")
+    }
+
+
 def _fake_call(url: str, method: str, path: str) -> dict:
     import requests
 
@@ -97,7 +136,7 @@ def _make_devices(count: int) -> None:
     )
 
 
-def _outcome(fake_url: str, count: int, seconds: float) -> dict:
+def _outcome(fake_url: str, count: int, seconds: float, cpu: dict) -> dict:
     stats = _fake_call(fake_url, "GET", "/_fake/stats")
     accepted = stats["accepted"]
     _fake_call(fake_url, "POST", "/_fake/reset")
@@ -107,16 +146,22 @@ def _outcome(fake_url: str, count: int, seconds: float) -> dict:
         "msgs_per_s": round(count / seconds, 1),
         "lost": count - len(accepted),
         "duplicated": sum(n - 1 for n in accepted.values()),
+        "cpu_seconds": cpu,
+        "side_cpu_ms_per_msg": round(cpu["side"] * 1000 / count, 3),
     }
 
 
-def _run_raw(fake_url: str, count: int) -> dict:
+def _run_raw(fake_url: str, count: int, fake_pid: int) -> dict:
+    from django.db import connection
     from firebase_admin import messaging
 
     from push import fcm
     from push.models import Device
 
     devices = list(Device.objects.order_by("id").values_list("identifier", flat=True))
+    database = connection.settings_dict["NAME"]
+    before = _cpu_snapshot(fake=fake_pid, database=database)
+    before["side"] = {"self": _cpu_of(os.getpid())[1]}  # with send_each's threads
     started = time.perf_counter()
     app = fcm.firebase_app()
     for start in range(0, len(devices), fcm.MAX_BATCH):
@@ -136,10 +181,13 @@ def _run_raw(fake_url: str, count: int) -> dict:
             for identifier in devices[start : start + fcm.MAX_BATCH]
         ]
         messaging.send_each(batch, app=app)
-    return _outcome(fake_url, count, time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    after = _cpu_snapshot(fake=fake_pid, database=database)
+    after["side"] = {"self": _cpu_of(os.getpid())[1]}
+    return _outcome(fake_url, count, seconds, _cpu_used(before, after))
 
 
-def _run_bro(fake_url: str, count: int, processes: int) -> dict:
+def _run_bro(fake_url: str, count: int, processes: int, fake_pid: int) -> dict:
     from django.db import connection
 
     from backend.celery import app as celery_app
@@ -157,6 +205,9 @@ def _run_bro(fake_url: str, count: int, processes: int) -> dict:
         with celery_via(broker, queue):
             # Ready when it answers a ping, so its start-up is not timed.
             wait_for(lambda: celery_app.control.ping(timeout=0.5), timeout=60, interval=0.2)
+            database = connection.settings_dict["NAME"]
+            group = worker.process.pid
+            before = _cpu_snapshot(group=group, fake=fake_pid, database=database)
             started = time.perf_counter()
             notification = services.notification_send(
                 category="news", recipients=User.objects.all(), title="Hej"
@@ -164,10 +215,11 @@ def _run_bro(fake_url: str, count: int, processes: int) -> dict:
             sent = Delivery.objects.filter(notification=notification, status="sent")
             wait_for(lambda: sent.count() == count, timeout=600, interval=0.1)
             seconds = time.perf_counter() - started
+            after = _cpu_snapshot(group=group, fake=fake_pid, database=database)
     finally:
         worker.stop()
         connection.close()
-    return _outcome(fake_url, count, seconds)
+    return _outcome(fake_url, count, seconds, _cpu_used(before, after))
 
 
 def main() -> None:
@@ -195,9 +247,9 @@ def main() -> None:
         _make_devices(args.devices)
 
         results = {
-            "raw_send_each": _run_raw(fake_url, args.devices),
-            "bro_1_worker": _run_bro(fake_url, args.devices, 1),
-            "bro_2_workers": _run_bro(fake_url, args.devices, 2),
+            "raw_send_each": _run_raw(fake_url, args.devices, fake.pid),
+            "bro_1_worker": _run_bro(fake_url, args.devices, 1, fake.pid),
+            "bro_2_workers": _run_bro(fake_url, args.devices, 2, fake.pid),
         }
     finally:
         fake.terminate()
@@ -209,17 +261,27 @@ def main() -> None:
     goals = {
         "bro_1_worker_vs_raw": round(one / raw, 2),
         "bro_2_workers_vs_1": round(two / one, 2),
+        "bro_1_worker_cpu_per_msg_vs_raw": round(
+            results["bro_1_worker"]["side_cpu_ms_per_msg"]
+            / results["raw_send_each"]["side_cpu_ms_per_msg"],
+            2,
+        ),
         "goal_1_worker_at_least_0.8x_raw": one >= 0.8 * raw,
         "goal_2_workers_at_least_1.6x_one": two >= 1.6 * one,
         "goal_nothing_lost_or_duplicated": all(
             r["lost"] == 0 and r["duplicated"] == 0 for r in results.values()
         ),
     }
-    print(f"\n{'run':<16}{'msgs':>8}{'seconds':>10}{'msgs/s':>10}{'lost':>6}{'dup':>6}")
+    print(
+        f"\n{'run':<16}{'msgs':>8}{'seconds':>10}{'msgs/s':>10}{'lost':>6}{'dup':>6}"
+        f"{'CPU ms/msg':>12}{'fake CPU s':>12}{'db CPU s':>10}"
+    )
     for name, r in results.items():
+        cpu = r["cpu_seconds"]
         print(
             f"{name:<16}{r['messages']:>8}{r['seconds']:>10}{r['msgs_per_s']:>10}"
-            f"{r['lost']:>6}{r['duplicated']:>6}"
+            f"{r['lost']:>6}{r['duplicated']:>6}{r['side_cpu_ms_per_msg']:>12}"
+            f"{cpu['fake']:>12}{cpu['db']:>10}"
         )
     for name, value in goals.items():
         print(f"{name}: {value}")
@@ -240,6 +302,7 @@ def main() -> None:
                 "python": platform.python_version(),
                 "devices": args.devices,
                 "send_batch_size": settings.PUSH_SEND_BATCH_SIZE,
+                "send_concurrency": settings.PUSH_SEND_CONCURRENCY,
                 "results": results,
                 "goals": goals,
             },
