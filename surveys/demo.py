@@ -84,10 +84,11 @@ def _answer_wave(wave: Wave, survey: Survey, *, progress: float, stdout) -> None
     survey = Survey.objects.prefetch_related("questions__options").get(pk=survey.pk)
     invitees = User.objects.filter(survey_invitations__wave=wave).order_by("pk")
     answered = 0
-    for person in invitees:
-        unit_id = person.unit_id or 0
-        culture = random.Random(f"unit:{unit_id}").uniform(-0.25, 0.25)
-        rng = random.Random(f"{wave.survey_id}:{wave.number}:{person.pk}")
+    for person in invitees.select_related("unit"):
+        # Seeded by names, not ids: the same demo whatever ids the database hands out.
+        unit_name = person.unit.name if person.unit else ""
+        culture = random.Random(f"unit:{unit_name}").uniform(-0.25, 0.25)
+        rng = random.Random(f"{survey.title}:{wave.number}:{person.name}")
         if rng.random() > 0.62 + culture / 2 + 0.15 * progress:
             continue  # did not answer this time
         moment = wave.opens_at + timedelta(hours=rng.uniform(1, 24 * 5))
