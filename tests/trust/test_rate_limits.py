@@ -1,6 +1,9 @@
 """Per-route limits: survey responses and attachment uploads, per person and per address."""
 
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 
@@ -10,6 +13,14 @@ from surveys.models import Response
 from tests.content.factories import PostFactory
 from tests.factories import UserFactory
 from tests.surveys.factories import everyone, make_survey, open_wave
+
+
+@pytest.fixture(autouse=True)
+def _inside_one_window():
+    """The per-address limits count per clock window (api.throttling._PerAddress): start each
+    test just after a minute turns, with the clock running, so no test straddles two windows."""
+    with time_machine.travel(datetime(2026, 11, 30, 10, 0, 1, tzinfo=UTC)):
+        yield
 
 
 @pytest.fixture
@@ -120,3 +131,19 @@ def test_global_throttles_key_on_the_address_not_a_forged_forwarded_for(rf):
     }
     # Then all use the address, so a new forged header per request cannot reset a limit
     assert idents == {"10.3.3.3"}
+
+
+def test_an_address_limit_opens_again_in_the_next_window(rf, rates, db):
+    # Given a per-address submit limit of 2 a minute, used up from 10.4.4.4
+    rates(submit_ip="2/min")
+    request = rf.post("/api/v1/surveys/waves/1/responses/", REMOTE_ADDR="10.4.4.4")
+    with time_machine.travel(datetime(2026, 11, 30, 10, 5, 1, tzinfo=UTC), tick=False) as clock:
+        allowed = [SubmitAddressThrottle().allow_request(request, None) for _ in range(3)]
+        throttle = SubmitAddressThrottle()
+        assert throttle.allow_request(request, None) is False
+        # Then the caller is told to wait until the minute turns
+        assert throttle.wait() == 59
+        # And when it has turned, the address may submit again
+        clock.shift(59)
+        assert SubmitAddressThrottle().allow_request(request, None) is True
+    assert allowed == [True, True, False]
