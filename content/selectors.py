@@ -330,6 +330,16 @@ def _reach_members(*, post: Post, viewer: User) -> QuerySet[User] | None:
     return None
 
 
+def post_for_reach(*, post_id: int, published_only: bool = False) -> Post | None:
+    """The post whose reach is asked for, with its audience; whether the caller may see that
+    reach is post_reach's to decide. `published_only` leaves out drafts and scheduled posts
+    (the dashboard lists what has gone out)."""
+    posts = Post.objects.select_related("audience").filter(pk=post_id)
+    if published_only:
+        posts = posts.filter(status__in=[PostStatus.PUBLISHED, PostStatus.ARCHIVED])
+    return posts.first()
+
+
 def post_reach(*, post: Post, viewer: User) -> dict | None:
     """Audience size, read and acknowledged, in total and per unit, and who has not yet
     acknowledged a must-read. A leader who did not write the post sees its own people only.

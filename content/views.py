@@ -289,7 +289,7 @@ class PostViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["get"])
     def reach(self, request, pk=None):
-        post = Post.objects.select_related("audience").filter(pk=int(pk)).first()
+        post = selectors.post_for_reach(post_id=int(pk))
         reach = selectors.post_reach(post=post, viewer=request.user) if post else None
         if reach is None:
             raise _not_found()

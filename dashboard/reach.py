@@ -3,7 +3,7 @@
 from typing import Any
 
 from content.models import Post, PostStatus
-from content.selectors import manageable_list, post_reach, posts_manageable_by
+from content.selectors import manageable_list, post_for_reach, post_reach, posts_manageable_by
 from org.models import User
 
 RECENT_POSTS = 20
@@ -29,11 +29,7 @@ def reach_of(*, viewer: User, post_id: int) -> dict[str, Any] | None:
     and communications the whole audience, a leader its own people of any post that reaches
     them (None, so 404, for a post that reaches none of them).
     """
-    post = (
-        Post.objects.filter(pk=post_id, status__in=[PostStatus.PUBLISHED, PostStatus.ARCHIVED])
-        .select_related("audience")
-        .first()
-    )
+    post = post_for_reach(post_id=post_id, published_only=True)
     if post is None:
         return None
     reach = post_reach(post=post, viewer=viewer)
