@@ -1,6 +1,10 @@
 """Shared fixtures: an organisation to test against, and API clients logged in by real tokens."""
 
+import datetime as dt
+import os
+
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.test import Client
 from rest_framework.test import APIClient
@@ -10,6 +14,58 @@ from org.models import OrgUnit, Role
 from org.sms import LogSmsSender
 
 from .factories import OrgUnitFactory, UserFactory
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock-ahead-days",
+        type=int,
+        default=int(os.environ.get("BRO_TEST_CLOCK_AHEAD_DAYS", "0")),
+        help="Run every test with the clock moved this many days ahead (CI uses 400), so a "
+        "fixed date compared with the real clock fails today, not on the day it passes.",
+    )
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "postgresql: needs PostgreSQL (row locks, other processes); deselected on SQLite"
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Deselect PostgreSQL-only tests on SQLite, visibly ("N deselected"), instead of skipping."""
+    from django.conf import settings
+
+    if settings.USING_POSTGRESQL:
+        return
+    kept = [item for item in items if item.get_closest_marker("postgresql") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under CI=true nothing is skipped silently: a skip (a missing browser, tool or service)
+    is a failure, with its reason."""
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("CI") == "true" and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"skipped under CI=true (not allowed): {reason}"
+
+
+@pytest.fixture(autouse=True)
+def _clock_ahead(request):
+    """Start every test N days in the future when --clock-ahead-days=N; tests that freeze the
+    clock themselves (time_machine.travel) still see exactly the moment they chose."""
+    days = request.config.getoption("--clock-ahead-days")
+    if not days:
+        yield
+        return
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=days), tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -68,8 +68,9 @@ def test_running_the_beat_task_again_publishes_nothing_twice(
     org, caplog, django_capture_on_commit_callbacks
 ):
     # Given a scheduled post that the task has already published
-    post = PostFactory(author=org.comms, publish=False)
-    services.post_publish(actor=org.comms, post=post, publish_at=PUBLISH_AT)
+    with time_machine.travel(PUBLISH_AT - dt.timedelta(days=1), tick=False):
+        post = PostFactory(author=org.comms, publish=False)
+        services.post_publish(actor=org.comms, post=post, publish_at=PUBLISH_AT)
     caplog.set_level(logging.INFO, logger="bro.content.announce")
     with time_machine.travel(PUBLISH_AT + dt.timedelta(seconds=5), tick=False):
         with django_capture_on_commit_callbacks(execute=True):

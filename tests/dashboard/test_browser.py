@@ -9,10 +9,9 @@ import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
+import playwright.sync_api as playwright_api
 import pytest
 from django.core import mail
-
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"

@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.db import connection, connections, models
+from django.db import connections, models
 
 from backend.errors import ConflictError
 from org import services as org_services
@@ -82,10 +82,7 @@ def test_after_erasure_the_response_remains_and_counts(org, survey, api):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="SQLite serialises writers on one file lock; the race needs PostgreSQL's row locks.",
-)
+@pytest.mark.postgresql  # SQLite serialises writers on one file lock: the race needs row locks
 def test_two_concurrent_submits_store_one_response(org, survey):
     # Given an open wave and one person
     wave = open_wave(survey)

@@ -237,10 +237,8 @@ def test_tallies_hold_no_person_and_no_time():
 
 # --- Closing while people submit (PostgreSQL's row locks) ----------------------------------
 
-needs_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="SQLite serialises writers on one file lock; the race needs PostgreSQL's row locks.",
-)
+# SQLite serialises writers on one file lock; the race needs PostgreSQL's row locks.
+needs_postgresql = pytest.mark.postgresql
 
 
 def _wait_for_a_lock_wait(deadline_seconds: float = 20.0) -> None:
