@@ -41,7 +41,7 @@ case "$command" in
     install
     "$VENV/bin/python" manage.py migrate --no-input
     "$VENV/bin/python" manage.py seed_demo
-    exec "$VENV/bin/python" manage.py runserver "${@:-127.0.0.1:8000}"
+    exec "$VENV/bin/python" manage.py serve "${@:-127.0.0.1:8000}"
     ;;
   test)
     install

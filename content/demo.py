@@ -209,3 +209,26 @@ def _must_read(*, comms: User, rng: random.Random) -> None:
         services.post_acknowledge(post=post, user=person)
     for person in only_read:
         services.post_read_record(post=post, user=person)
+
+
+SCHEDULED_TITLE = "Sådan bruger du Bro – kort fortalt"
+SCHEDULED_IN = timedelta(minutes=3)
+
+
+def build_moments(*, stdout) -> None:
+    """A news post scheduled a few minutes ahead, so the demo shows publishing happen."""
+    comms = _first_with_role(Role.COMMUNICATIONS)
+    if comms is None or Post.objects.filter(title=SCHEDULED_TITLE).exists():
+        return
+    post = services.post_create(
+        author=comms, kind=PostKind.NEWS, title=SCHEDULED_TITLE,
+        summary="Tre ting, du kan i appen – udgives af sig selv få minutter efter start.",
+        body="1. Læs nyheder og referater.\n2. Svar på ugens puls.\n"
+             "3. Slå stille timer til under din profil.",
+        audience=AudienceSpec(everyone=True),
+    )  # fmt: skip
+    publish_at = timezone.now() + SCHEDULED_IN
+    services.post_publish(actor=comms, post=post, publish_at=publish_at)
+    stdout.write(
+        f"  planlagt opslag udgives kl. {timezone.localtime(publish_at):%H:%M}: {SCHEDULED_TITLE}\n"
+    )

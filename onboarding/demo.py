@@ -381,3 +381,29 @@ def _progress(*, journey: Journey, hr: User, how: str) -> None:
         # Done a few hours after it fell due (never in the future).
         done_at = min(step.due_at + timedelta(hours=3), now)
         services.journey_step_complete(actor=doer, step=step, answers=answers, now=done_at)
+
+
+MOMENT_STEP_TITLE = "Se velkomstvideoen fra direktøren"
+MOMENT_STEP_IN = timedelta(minutes=4)
+
+
+def build_moments(*, stdout) -> None:
+    """A step on the demo new hire's journey that falls due a few minutes after start, so the
+    demo shows a reminder go out."""
+    hr = User.objects.filter(roles__role=Role.HR, is_active=True).order_by("id").first()
+    journey = Journey.objects.filter(user__employee_number="SK09999").order_by("pk").first()
+    if hr is None or journey is None:
+        return
+    if JourneyStep.objects.filter(journey=journey, title=MOMENT_STEP_TITLE).exists():
+        return
+    due = timezone.localtime(timezone.now() + MOMENT_STEP_IN, COPENHAGEN)
+    services.journey_step_add(
+        actor=hr,
+        journey=journey,
+        title=MOMENT_STEP_TITLE,
+        kind=StepKind.TASK,
+        body="Fem minutter om kommunen og om det, vi er stolte af.",
+        offset_days=(due.date() - journey.anchor_date).days,
+        time_of_day=due.time().replace(second=0, microsecond=0),
+    )
+    stdout.write(f"  onboardingtrin forfalder kl. {due:%H:%M}: {MOMENT_STEP_TITLE}\n")

@@ -15,7 +15,7 @@ from org.models import Audience, Role, User
 from org.services import audience_create
 
 from . import services
-from .models import Participation, QuestionKind, Survey, Wave
+from .models import Participation, QuestionKind, Recurrence, Survey, Wave
 from .templates import INTERN_KOMMUNIKATION, KERNEFORTAELLING, TEMPLATES
 
 MONTHS = 6
@@ -130,3 +130,35 @@ def build_demo(*, stdout) -> None:
     internal = _survey(INTERN_KOMMUNIKATION, created_by=author, audience=audience, stdout=stdout)
     _run_waves(pulse, list(range(1, MONTHS + 1)), stdout=stdout)
     _run_waves(internal, [1, 2], stdout=stdout)
+
+
+WEEKLY_TITLE = "Ugens puls"
+WEEKLY_QUESTIONS = [
+    {"kind": QuestionKind.LIKERT, "text": "Jeg ved, hvad der sker på min arbejdsplads."},
+    {"kind": QuestionKind.SCALE, "text": "Hvor godt er din uge gået? (0–10)"},
+    {"kind": QuestionKind.FREE_TEXT, "text": "Hvad skal vi tale om på næste tavlemøde?"},
+]
+
+
+def build_moments(*, stdout) -> None:
+    """A short weekly pulse whose current wave is due now: the first beat tick opens it, so a
+    demo employee finds a survey to answer right after start."""
+    if Survey.objects.filter(title=WEEKLY_TITLE).exists():
+        return
+    author = (
+        User.objects.filter(is_active=True, roles__role=Role.COMMUNICATIONS).order_by("pk").first()
+    )
+    audience = Audience.objects.filter(name=AUDIENCE_NAME, everyone=True).first()
+    if author is None or audience is None:
+        return
+    services.survey_create(
+        created_by=author,
+        title=WEEKLY_TITLE,
+        intro="Tre korte spørgsmål. Dine svar er anonyme.",
+        audience=audience,
+        recurrence=Recurrence.WEEKLY,
+        first_opens_at=timezone.now() - timedelta(minutes=1),
+        open_days=7,
+        questions=WEEKLY_QUESTIONS,
+    )
+    stdout.write(f"  måling åbner ved første kørsel af de periodiske job: {WEEKLY_TITLE}\n")

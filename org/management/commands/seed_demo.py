@@ -2,6 +2,8 @@
 
 import importlib
 import importlib.util
+import logging
+from contextlib import contextmanager
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -10,21 +12,45 @@ from org import demo
 
 # Apps whose demo builds on the organisation, in dependency order.
 APP_DEMOS = ["push", "content", "onboarding", "surveys"]
+# Loggers that write a line per notification, SMS or mail while the demo is built (hundreds):
+# quiet during the build, so the summary and the logins are what a newcomer reads.
+CHATTY_LOGGERS = ["bro", "celery", "kombu"]
+
+
+@contextmanager
+def _quiet(loggers: list[str]):
+    saved = {name: logging.getLogger(name).level for name in loggers}
+    for name in loggers:
+        logging.getLogger(name).setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for name, level in saved.items():
+            logging.getLogger(name).setLevel(level)
 
 
 class Command(BaseCommand):
     help = "Byg demodata: en dansk kommune med enheder, medarbejdere, indhold og målinger."
 
     def handle(self, *args, **options):
-        with transaction.atomic():
-            logins = demo.build_demo(stdout=self.stdout)
-        for app in APP_DEMOS:
-            if importlib.util.find_spec(f"{app}.demo") is None:
-                continue
-            self.stdout.write(f"Demodata: {app} …")
-            module = importlib.import_module(f"{app}.demo")
+        with _quiet(CHATTY_LOGGERS):
             with transaction.atomic():
-                module.build_demo(stdout=self.stdout)
+                logins = demo.build_demo(stdout=self.stdout)
+            modules = [
+                importlib.import_module(f"{app}.demo")
+                for app in APP_DEMOS
+                if importlib.util.find_spec(f"{app}.demo") is not None
+            ]
+            for module in modules:
+                with transaction.atomic():
+                    module.build_demo(stdout=self.stdout)
+            # Things that happen a few minutes after start (./bro run runs the periodic jobs):
+            # a wave opens, a scheduled post is published, an onboarding step falls due.
+            self.stdout.write("Det sker om lidt:")
+            for module in modules:
+                if hasattr(module, "build_moments"):
+                    with transaction.atomic():
+                        module.build_moments(stdout=self.stdout)
         self._print_logins(logins)
 
     def _print_logins(self, logins) -> None:
