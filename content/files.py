@@ -89,21 +89,22 @@ def check_pdf(stream: IO[bytes]) -> None:
     The raw bytes are scanned as well as pypdf's object graph: a viewer repairing the file sees
     objects that the cross-reference table does not list (content/pdf_scan.py).
     """
-    try:
-        reader = PdfReader(stream, strict=False)
-        if reader.is_encrypted:
-            raise _refuse(
-                _("PDF-filen er krypteret eller beskyttet med adgangskode. Gem den uden."),
-                "pdf_encrypted",
-            )
-        stream.seek(0)
-        finding = pdf_scan.scan_bytes(stream.read())
-        if finding is None:
-            finding = pdf_scan.walk_objects(reader)
-        if finding is None and len(reader.pages) == 0:
-            finding = pdf_scan.UNREADABLE
-    except _PDF_PARSE_ERRORS as exc:
-        raise _refuse(_("PDF-filen kan ikke læses."), pdf_scan.UNREADABLE) from exc
+    data = stream.read()
+    stream.seek(0)
+    finding = pdf_scan.count_objects(data)
+    if finding is None:
+        try:
+            reader = PdfReader(stream, strict=False)
+            if reader.is_encrypted:
+                raise _refuse(
+                    _("PDF-filen er krypteret eller beskyttet med adgangskode. Gem den uden."),
+                    "pdf_encrypted",
+                )
+            finding = pdf_scan.scan_bytes(data) or pdf_scan.walk_objects(reader)
+            if finding is None and len(reader.pages) == 0:
+                finding = pdf_scan.UNREADABLE
+        except _PDF_PARSE_ERRORS as exc:
+            raise _refuse(_("PDF-filen kan ikke læses."), pdf_scan.UNREADABLE) from exc
     if finding is not None:
         raise _refuse(_pdf_refusals()[finding], finding)
 

@@ -364,3 +364,21 @@ def test_the_scan_bounds_the_number_of_streams(monkeypatch):
     with pytest.raises(files.ApplicationError) as refused:
         files.check_pdf(io.BytesIO(content))
     assert refused.value.code == "pdf_too_complex"
+
+
+def test_a_pdf_with_more_objects_than_the_check_reads_is_refused_before_pypdf_parses_it(
+    monkeypatch,
+):
+    monkeypatch.setattr(pdf_scan, "MAX_OBJECTS", 5)
+    content = _doc(extra={n: b"<< /A %d >>" % n for n in range(4, 10)})
+    with pytest.raises(files.ApplicationError) as refused:
+        files.check_pdf(io.BytesIO(content))
+    assert refused.value.code == "pdf_too_complex"
+
+
+def test_the_scan_bounds_the_steps_it_takes(monkeypatch):
+    monkeypatch.setattr(pdf_scan, "MAX_PARSER_STEPS", 100)
+    content = _doc(catalog=b"/X [" + b"/a#20 " * 200 + b"]")
+    with pytest.raises(files.ApplicationError) as refused:
+        files.check_pdf(io.BytesIO(content))
+    assert refused.value.code == "pdf_too_complex"
