@@ -1,16 +1,18 @@
 """Attachment checks: the type comes from the bytes, not the name; PDFs are parsed and refused
-when they are encrypted, carry JavaScript or embed files."""
+when they are encrypted, carry active content (scripts, launch, submit or import actions, links
+to other files, rich media) or embed files."""
 
+import zlib
 from dataclasses import dataclass
 from typing import IO
 
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from backend.errors import ApplicationError
 
+from . import pdf_scan
 from .models import AttachmentKind
 
 # Signatures of the formats we accept. SVG is not among them: it is a script carrier.
@@ -20,12 +22,17 @@ _IMAGE_SIGNATURES = (
     (b"GIF87a", "image/gif", ".gif"),
     (b"GIF89a", "image/gif", ".gif"),
 )
-_JAVASCRIPT_KEYS = frozenset({"/JS", "/JavaScript"})
-_EMBEDDED_KEYS = frozenset({"/EmbeddedFiles", "/EF"})
-# Nested direct objects deeper than this are refused rather than walked.
-_MAX_DEPTH = 64
 # Broken PDFs make pypdf raise its own errors and, on some inputs, plain Python ones.
-_PDF_PARSE_ERRORS = (PyPdfError, ValueError, KeyError, TypeError, IndexError, RecursionError)
+_PDF_PARSE_ERRORS = (
+    PyPdfError,
+    ValueError,
+    KeyError,
+    TypeError,
+    IndexError,
+    AttributeError,
+    RecursionError,
+    zlib.error,
+)
 
 
 @dataclass(frozen=True)
@@ -51,64 +58,55 @@ def sniff(head: bytes) -> CheckedFile | None:
     return None
 
 
-def _danger_in(obj, depth: int = 0) -> str | None:
-    """'javascript' or 'embedded' when this object (not following references) carries it."""
-    if depth > _MAX_DEPTH:
-        return "too_deep"
-    if isinstance(obj, DictionaryObject):
-        keys = set(obj.keys())
-        if keys & _JAVASCRIPT_KEYS or obj.get("/S") == NameObject("/JavaScript"):
-            return "javascript"
-        if keys & _EMBEDDED_KEYS or obj.get("/Type") == NameObject("/EmbeddedFile"):
-            return "embedded"
-        values = obj.values()
-    elif isinstance(obj, ArrayObject):
-        values = obj
-    else:
-        return None
-    for value in values:
-        if isinstance(value, IndirectObject):
-            continue  # visited on its own in _pdf_danger
-        found = _danger_in(value, depth + 1)
-        if found:
-            return found
-    return None
-
-
-def _pdf_danger(reader: PdfReader) -> str | None:
-    found = _danger_in(reader.trailer)
-    if found:
-        return found
-    references = [(idnum, gen) for gen, ids in reader.xref.items() for idnum in ids]
-    references += [(idnum, 0) for idnum in reader.xref_objStm]
-    for idnum, gen in references:
-        found = _danger_in(reader.get_object(IndirectObject(idnum, gen, reader)))
-        if found:
-            return found
-    return None
+def _pdf_refusals() -> dict[str, str]:
+    return {
+        pdf_scan.JAVASCRIPT: _("PDF-filen indeholder JavaScript og kan ikke bruges."),
+        pdf_scan.LAUNCH: _(
+            "PDF-filen kan starte programmer eller åbne andre filer og kan ikke bruges."
+        ),
+        pdf_scan.SUBMIT_FORM: _(
+            "PDF-filen indeholder en formular, der sender data videre, og kan ikke bruges."
+        ),
+        pdf_scan.IMPORT_DATA: _("PDF-filen henter data fra andre filer og kan ikke bruges."),
+        pdf_scan.LINK_TO_FILE: _(
+            "PDF-filen indeholder henvisninger, der åbner andre filer, og kan ikke bruges."
+        ),
+        pdf_scan.RICH_MEDIA: _(
+            "PDF-filen indeholder indlejret multimedie (RichMedia) og kan ikke bruges."
+        ),
+        pdf_scan.EMBEDDED_FILES: _("PDF-filen indeholder indlejrede filer og kan ikke bruges."),
+        pdf_scan.UNPACKED_TOO_LARGE: _(
+            "PDF-filen fylder for meget, når den pakkes ud, og kan ikke bruges."
+        ),
+        pdf_scan.TOO_COMPLEX: _("PDF-filen er for kompleks til at blive kontrolleret."),
+        pdf_scan.UNREADABLE: _("PDF-filen kan ikke læses."),
+    }
 
 
 def check_pdf(stream: IO[bytes]) -> None:
-    """Refuse a PDF that cannot be read, is encrypted, or carries JavaScript or files."""
-    try:
-        reader = PdfReader(stream, strict=False)
-        if reader.is_encrypted:
-            raise _refuse(
-                _("PDF-filen er krypteret eller beskyttet med adgangskode. Gem den uden."),
-                "pdf_encrypted",
-            )
-        danger = _pdf_danger(reader)
-        page_count = len(reader.pages)
-    except _PDF_PARSE_ERRORS as exc:
-        raise _refuse(_("PDF-filen kan ikke læses."), "pdf_unreadable") from exc
-    if danger == "javascript":
-        raise _refuse(_("PDF-filen indeholder JavaScript og kan ikke bruges."), "pdf_javascript")
-    if danger == "embedded":
-        raise _refuse(
-            _("PDF-filen indeholder indlejrede filer og kan ikke bruges."), "pdf_embedded_files"
-        )
-    if danger == "too_deep" or page_count == 0:
-        raise _refuse(_("PDF-filen kan ikke læses."), "pdf_unreadable")
+    """Refuse a PDF that cannot be read, is encrypted, or carries active content or files.
+
+    The raw bytes are scanned as well as pypdf's object graph: a viewer repairing the file sees
+    objects that the cross-reference table does not list (content/pdf_scan.py).
+    """
+    data = stream.read()
+    stream.seek(0)
+    finding = pdf_scan.count_objects(data)
+    if finding is None:
+        try:
+            reader = PdfReader(stream, strict=False)
+            if reader.is_encrypted:
+                raise _refuse(
+                    _("PDF-filen er krypteret eller beskyttet med adgangskode. Gem den uden."),
+                    "pdf_encrypted",
+                )
+            finding = pdf_scan.scan_bytes(data) or pdf_scan.walk_objects(reader)
+            if finding is None and len(reader.pages) == 0:
+                finding = pdf_scan.UNREADABLE
+        except _PDF_PARSE_ERRORS as exc:
+            raise _refuse(_("PDF-filen kan ikke læses."), pdf_scan.UNREADABLE) from exc
+    if finding is not None:
+        raise _refuse(_pdf_refusals()[finding], finding)
 
 
 def check_upload(*, stream: IO[bytes], size: int, max_bytes: int) -> CheckedFile:
