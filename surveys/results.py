@@ -379,9 +379,7 @@ def survey_results(
     if not answers_disclosed(selected):
         # An open wave: its response rates only; the trend holds the closed waves.
         counts = _summary_counts(views, wanted)
-        rates = open_wave_rates(
-            view.tree, view.invited, listed, minimum=selected.min_group_size
-        )
+        rates = open_wave_rates(view.tree, view.invited, listed, minimum=selected.min_group_size)
         return {
             **base,
             "wave": _wave_ref(selected),
