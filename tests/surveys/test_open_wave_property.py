@@ -164,7 +164,7 @@ def _run(case, seed: int, now) -> list:
 
 
 @settings(
-    max_examples=15,
+    max_examples=12,
     deadline=None,
     suppress_health_check=[
         HealthCheck.too_slow,
