@@ -125,9 +125,13 @@ def area_results(
         units = units.filter(path__startswith=unit.path)
     likert = [q["id"] for q in data["questions"] if q["kind"] == QuestionKind.LIKERT]
     scale = _enps_questions(data["questions"])
+    withheld = data["results_withheld"]
     rows = []
     for entry, row in _ordered_entries(data, list(units.only("id", "name", "depth", "path"))):
-        if entry is not None and entry["shown"]:
+        if entry is not None and withheld:
+            # An open wave: its rounded response rate is all there is (surveys.disclosure).
+            row.response_rate = entry["response_rate"]
+        elif entry is not None and entry["shown"]:
             row.shown = True
             row.respondents = entry["respondents"]
             row.response_rate = entry["response_rate"]
@@ -137,8 +141,9 @@ def area_results(
     return {
         "data": data,
         "rows": rows,
-        "has_likert": bool(likert),
-        "has_enps": bool(scale),
+        "withheld": withheld,
+        "has_likert": bool(likert) and not withheld,
+        "has_enps": bool(scale) and not withheld,
     }
 
 
@@ -169,7 +174,7 @@ def heatmap(
     columns = [row for row in area["rows"] if row.in_wave]
     entries = {entry["unit"]["id"]: entry for entry in data["units"]}
     rows = []
-    for question in data["questions"]:
+    for question in [] if area["withheld"] else data["questions"]:
         if question["kind"] not in HEAT_MEASURES:
             continue
         measure, low, high = HEAT_MEASURES[question["kind"]]
@@ -190,7 +195,7 @@ def heatmap(
                 }
             )
         rows.append({"question": question, "measure": measure, "cells": cells})
-    return {"data": data, "columns": columns, "rows": rows}
+    return {"data": data, "columns": columns, "rows": rows, "withheld": area["withheld"]}
 
 
 # --- Kernefortællingen: the knowledge index and the four goals ----------------------------

@@ -16,12 +16,20 @@ HEADER = ("wave", "unit_id", "unit", "question_id", "question", "measure", "valu
 
 
 def result_rows(data: dict[str, Any]) -> list[tuple]:
-    """One row per shown number; suppressed units get one row saying so, with no numbers."""
+    """One row per shown number; suppressed units get one row saying so, with no numbers.
+
+    An open wave (`results_withheld`) has no numbers but each unit's rounded response rate.
+    """
     wave = data.get("wave") or {}
     texts = {q["id"]: q["text"] for q in data.get("questions", [])}
     rows: list[tuple] = []
     for unit in data.get("units", []):
         ref = (wave.get("number"), unit["unit"]["id"], unit["unit"]["name"])
+        if data.get("results_withheld"):
+            rows.append((*ref, None, None, "withheld", _("Resultaterne vises, når runden lukker")))
+            if unit.get("response_rate") is not None:
+                rows.append((*ref, None, None, "response_rate", unit["response_rate"]))
+            continue
         if not unit["shown"]:
             rows.append((*ref, None, None, "suppressed", _("For få svar til at vise resultatet")))
             continue

@@ -1,14 +1,18 @@
 """Survey results and the strategy scorecard, suppressed server-side for one caller.
 
-For an open wave, counting happens in the database: one GROUP BY per kind of number over the
-unit column that answers carry (denormalised), so the cost does not depend on how many people
-answered; the small result is rolled up the wave's frozen unit tree here. A closed wave was
-counted and rolled up the same way, by the same code, once when it closed (`surveys.tallies`):
-its numbers are read per node of the frozen tree, only for the nodes the caller gets. Which
-nodes are shown is decided in Python by `surveys.suppression` — the same code the property
-test exercises — over the respondents per unit. Each read is one query whatever the mix of
-open and closed waves (a UNION ALL of both sources), so the number of queries is fixed: it
-does not grow with waves, units or respondents.
+Only closed waves give numbers. While a wave is open a reader gets each unit's response rate
+and nothing computed from its answers: `surveys.disclosure` decides what an open wave may
+expose, and the answer-reading helpers below refuse an open wave (issue 12).
+
+A closed wave's answers were counted and rolled up its frozen unit tree once, when it closed
+(`surveys.tallies`): its numbers are read per node, only for the nodes the caller gets. A
+closed wave that was never counted (closed by an older release, until beat counts it) is
+counted here by the same rules: one GROUP BY per kind of number over the unit column that
+answers carry (denormalised), rolled up the frozen tree in Python. Which nodes are shown is
+decided in Python by `surveys.suppression` — the same code the property test exercises —
+over the respondents per unit. Each read is one query whatever the mix of counted and
+uncounted waves (a UNION ALL of both sources), so the number of queries is fixed: it does
+not grow with waves, units or respondents.
 """
 
 import random
@@ -28,6 +32,7 @@ from backend.errors import NotFoundError, PermissionDeniedError
 from org.models import Role, User
 from org.selectors import units_in_scope
 
+from .disclosure import answers_disclosed, disclosed, open_wave_rates, require_disclosed
 from .models import (
     CHOICE_KINDS,
     VALUE_RANGES,
@@ -254,9 +259,12 @@ def _summary_counts(
 ) -> dict[int, dict[int, dict]]:
     """Per wave, for each wanted node: {(question, measure): count} for number-like answers.
 
-    A tallied wave's nodes are read as closing rolled them up; an open wave's answers are
-    grouped per unit here and rolled up its frozen tree.
+    A tallied wave's nodes are read as closing rolled them up; a closed wave not yet tallied
+    has its answers grouped per unit here and rolled up its frozen tree. Never an open wave.
     """
+    require_disclosed(views[w].wave for w in wanted)
+    if not wanted:
+        return {}
     tallied = {w for w in wanted if views[w].wave.tallied}
     live = [w for w in wanted if w not in tallied]
     numbers = Q(value__isnull=False) | Q(is_correct__isnull=False)
@@ -356,7 +364,7 @@ def survey_results(
     if not waves:
         if unit_id is not None or wave_id is not None:
             raise NotFoundError(_("Findes ikke."))
-        return {**base, "wave": None, "units": [], "trend": []}
+        return {**base, "wave": None, "results_withheld": False, "units": [], "trend": []}
     selected = waves[-1] if wave_id is None else next((w for w in waves if w.pk == wave_id), None)
     if selected is None:
         raise NotFoundError(_("Runden findes ikke."))
@@ -366,8 +374,23 @@ def survey_results(
     if unit_id is not None and focus is None:
         raise NotFoundError(_("Enheden findes ikke."))
     listed = view.listed(focus)
+    closed = [w for w in waves if answers_disclosed(w)]
+    wanted = _trend_nodes(views, closed, unit_id)
+    if not answers_disclosed(selected):
+        # An open wave: its response rates only; the trend holds the closed waves.
+        counts = _summary_counts(views, wanted)
+        rates = open_wave_rates(view.tree, view.invited, listed, minimum=selected.min_group_size)
+        return {
+            **base,
+            "wave": _wave_ref(selected),
+            "results_withheld": True,
+            "units": [
+                {"unit": view.unit_ref(node), "shown": False, "response_rate": rates[node]}
+                for node in listed
+            ],
+            "trend": _trend(views, closed, counts, questions, unit_id),
+        }
     visible = view.numbered_units(focus)
-    wanted = _trend_nodes(views, waves, unit_id)
     wanted[selected.pk] = sorted(set(wanted.get(selected.pk, [])) | set(visible))
     counts = _summary_counts(views, wanted)
     totals = counts[selected.pk]
@@ -399,8 +422,9 @@ def survey_results(
     return {
         **base,
         "wave": _wave_ref(selected),
+        "results_withheld": False,
         "units": units,
-        "trend": _trend(views, waves, counts, questions, unit_id),
+        "trend": _trend(views, closed, counts, questions, unit_id),
     }
 
 
@@ -441,6 +465,7 @@ def _trend(views, waves, counts, questions, unit_id) -> list[dict[str, Any]]:
 
 def _distributions(view: WaveView, wave: Wave, visible: list[int]) -> dict:
     """Per visible node and question: counts per value (1–5, 0–10) or per option."""
+    require_disclosed([wave])
     if wave.tallied:
         counted = AnswerTally.objects.filter(_node_filter(visible), wave=wave).order_by()
         values = counted.filter(value__isnull=False).values_list(
@@ -492,6 +517,7 @@ def _distribution(keys: list[tuple[str, tuple]] | None, counters: dict) -> dict[
 
 def _free_texts(view: WaveView, wave: Wave, visible: list[int], nodes: list[int], questions):
     """Free-text answers for `nodes` (past the free-text minimum), shuffled, no timestamps."""
+    require_disclosed([wave])
     text_questions = [q.pk for q in questions if q.kind == QuestionKind.FREE_TEXT]
     if not text_questions:
         return {}
@@ -602,7 +628,8 @@ def _scorecards(
     Each wave's tree and shown set do not depend on the reader: they are read and decided
     once, and the counts for every reader's nodes come from one query.
     """
-    waves = Wave.objects.select_related("survey").order_by("opens_at", "pk")
+    # Only closed waves: an open wave's indicator values are withheld (surveys.disclosure).
+    waves = disclosed(Wave.objects.select_related("survey")).order_by("opens_at", "pk")
     if date_from:
         waves = waves.filter(opens_at__date__gte=date_from)
     if date_to:

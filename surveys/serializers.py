@@ -13,6 +13,7 @@ from .models import (
     Pillar,
     QuestionKind,
     Recurrence,
+    Wave,
 )
 from .templates import TEMPLATES
 
@@ -194,3 +195,157 @@ class IndicatorsQuerySerializer(serializers.Serializer):
         fields = super().get_fields()
         fields["from"] = serializers.DateField(required=False)  # a keyword in Python
         return fields
+
+
+# --- Results and scorecard output (for the schema: they describe the JSON results.py builds) --
+
+
+class ResultsSurveyRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class ResultsOptionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    is_correct = serializers.BooleanField()
+
+
+class ResultsQuestionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    position = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=QuestionKind.choices)
+    text = serializers.CharField()
+    indicator = serializers.CharField(
+        help_text=_("Indikatoren: en fast, 'custom:<navn>' eller tom.")
+    )
+    pillar = serializers.CharField(help_text=_("Styrkeposition (videnspørgsmål) eller tom."))
+    options = ResultsOptionSerializer(many=True)
+
+
+class WaveRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    survey = serializers.IntegerField()
+    number = serializers.IntegerField()
+    opens_at = serializers.DateTimeField()
+    closes_at = serializers.DateTimeField()
+    status = serializers.ChoiceField(choices=Wave.Status.choices)
+
+
+class ResultsUnitRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(allow_null=True, help_text=_("Tom (null): hele organisationen."))
+    name = serializers.CharField()
+
+
+class QuestionNumbersSerializer(serializers.Serializer):
+    """One question's numbers in one unit; which appear depends on the kind of question."""
+
+    question = serializers.IntegerField()
+    answers = serializers.IntegerField(required=False, min_value=1)
+    mean = serializers.FloatField(required=False, help_text=_("Likert og skala."))
+    favourable_share = serializers.FloatField(
+        required=False, help_text=_("Likert: andelen af svar 4–5.")
+    )
+    enps = serializers.IntegerField(required=False, help_text=_("Skala: eNPS, −100 til 100."))
+    share_correct = serializers.FloatField(
+        required=False, help_text=_("Videnspørgsmål: andelen af rigtige svar.")
+    )
+
+
+class UnitQuestionResultSerializer(QuestionNumbersSerializer):
+    distribution = serializers.DictField(
+        child=serializers.IntegerField(),
+        allow_null=True,
+        help_text=_(
+            "Antal svar pr. værdi (1–5, 0–10) eller pr. svarmulighed (id); null for fritekst."
+        ),
+    )
+    texts_shown = serializers.BooleanField(
+        required=False, help_text=_("Fritekst: om gruppen når fritekst-minimum.")
+    )
+    texts = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text=_("Fritekst, i tilfældig rækkefølge; kun når texts_shown."),
+    )
+
+
+class UnitResultSerializer(serializers.Serializer):
+    """One unit of a wave: numbers when `shown`; for an open wave only `response_rate`."""
+
+    unit = ResultsUnitRefSerializer()
+    shown = serializers.BooleanField(
+        help_text=_("Om enhedens tal vises; altid false i en åben runde.")
+    )
+    respondents = serializers.IntegerField(required=False)
+    invited = serializers.IntegerField(required=False, allow_null=True)
+    response_rate = serializers.FloatField(
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "Lukket runde: svar/inviterede (null under fem inviterede). Åben runde: rundet ned "
+            "til hele tiendedele, null hvor færre end rundens mindste gruppe er inviteret."
+        ),
+    )
+    folded_units = ResultsUnitRefSerializer(many=True, required=False)
+    questions = UnitQuestionResultSerializer(many=True, required=False)
+
+
+class TrendPointSerializer(serializers.Serializer):
+    unit = ResultsUnitRefSerializer()
+    shown = serializers.BooleanField()
+    respondents = serializers.IntegerField(required=False)
+    questions = QuestionNumbersSerializer(many=True, required=False)
+
+
+class TrendWaveSerializer(serializers.Serializer):
+    wave = WaveRefSerializer()
+    units = TrendPointSerializer(many=True)
+
+
+class SurveyResultsSerializer(serializers.Serializer):
+    survey = ResultsSurveyRefSerializer()
+    questions = ResultsQuestionSerializer(many=True)
+    wave = WaveRefSerializer(allow_null=True)
+    results_withheld = serializers.BooleanField(
+        help_text=_(
+            "Runden er åben: ingen tal ud fra svarene, kun svarprocent pr. enhed, før den lukker."
+        )
+    )
+    units = UnitResultSerializer(many=True)
+    trend = TrendWaveSerializer(
+        many=True, help_text=_("De lukkede runder, for de øverste enheder i dit område.")
+    )
+
+
+class IndicatorPointSerializer(serializers.Serializer):
+    wave = WaveRefSerializer()
+    survey_title = serializers.CharField()
+    unit = ResultsUnitRefSerializer()
+    shown = serializers.BooleanField()
+    respondents = serializers.IntegerField(required=False)
+    knowledge_share_correct = serializers.FloatField(required=False, allow_null=True)
+    favourable_share = serializers.FloatField(required=False, allow_null=True)
+    enps = serializers.IntegerField(required=False, allow_null=True)
+    pillars = serializers.DictField(
+        child=serializers.FloatField(),
+        required=False,
+        help_text=_("Andel rigtige svar pr. styrkeposition."),
+    )
+    score = serializers.FloatField(
+        required=False,
+        allow_null=True,
+        help_text=_("Viden (andel rigtige), ellers eNPS, ellers andel positive svar."),
+    )
+
+
+class IndicatorSeriesSerializer(serializers.Serializer):
+    indicator = serializers.CharField()
+    label = serializers.CharField()
+    waves = IndicatorPointSerializer(many=True)
+
+
+class ScorecardSerializer(serializers.Serializer):
+    indicators = IndicatorSeriesSerializer(
+        many=True, help_text=_("Kun lukkede runder: en åben rundes tal vises, når den lukker.")
+    )

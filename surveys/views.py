@@ -25,7 +25,9 @@ from .serializers import (
     ResponseInputSerializer,
     ResponseReceiptSerializer,
     ResultsQuerySerializer,
+    ScorecardSerializer,
     SurveyInputSerializer,
+    SurveyResultsSerializer,
     SurveySerializer,
     SurveyUpdateSerializer,
 )
@@ -38,7 +40,12 @@ RESULTS_DESCRIPTION = (
     "the caller's scope (`units`, each `shown` or suppressed), and the trend across waves for "
     "the top units. Groups under the wave's minimum are suppressed, including complementary "
     "suppression; small units are folded into their parent (`folded_units`). Free texts need "
-    "the free-text minimum and come in random order. `format=csv|xlsx` exports the same."
+    "the free-text minimum and come in random order. `format=csv|xlsx` exports the same.\n\n"
+    "Only a closed wave has numbers. While the wave is open (`results_withheld`), each unit "
+    "gives only `response_rate`, rounded down to whole tenths, and only where at least the "
+    "wave's minimum group size were invited; nothing computed from the answers is returned "
+    "until the wave closes, so two reads cannot be subtracted to reveal an answer. The trend "
+    "holds closed waves only."
 )
 
 
@@ -107,8 +114,11 @@ class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             OpenApiParameter("format", str, enum=["json", "csv", "xlsx"]),
         ],
         responses={
-            (200, "application/json"): OpenApiResponse(OpenApiTypes.OBJECT),
-            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR),
+            (200, "application/json"): SurveyResultsSerializer,
+            # Files: a generated client reads them as bytes.
+            (200, CSVRenderer.media_type): OpenApiResponse(
+                OpenApiTypes.BINARY, description="UTF-8 with a byte-order mark."
+            ),
             (200, XLSXRenderer.media_type): OpenApiResponse(OpenApiTypes.BINARY),
         },
     )
@@ -169,8 +179,9 @@ class ResponseCreateView(GenericAPIView):
     tags=["surveys"],
     summary="The strategy scorecard: each indicator per wave, for your scope",
     description=(
-        "Each indicator's points per wave, one per top unit of your scope (`unit.id` null is "
-        "the whole organisation), suppressed below the wave's minimum group size. "
+        "Each indicator's points per closed wave, one per top unit of your scope (`unit.id` "
+        "null is the whole organisation), suppressed below the wave's minimum group size. "
+        "An open wave has no points until it closes. "
         "`scope=organisation` gives a leader the whole organisation's line in the same shape: "
         "one point per wave, the root of the wave's frozen unit tree, suppressed by the same "
         "rule, so together with your own scope it reveals no group below the minimum."
@@ -186,7 +197,7 @@ class ResponseCreateView(GenericAPIView):
         OpenApiParameter("from", OpenApiTypes.DATE, description="Waves opening on or after."),
         OpenApiParameter("to", OpenApiTypes.DATE, description="Waves opening on or before."),
     ],
-    responses=OpenApiResponse(OpenApiTypes.OBJECT),
+    responses=ScorecardSerializer,
 )
 class IndicatorsView(GenericAPIView):
     permission_classes = [IsResultsReader]

@@ -20,6 +20,14 @@ def pct(share) -> str:
 
 
 @register.filter
+def pct_floor(share) -> str:
+    """0.6 → "60 %": an open wave's rate, already rounded down to whole tens (no decimals)."""
+    if share is None or share == "":
+        return NO_VALUE
+    return f"{int(Decimal(str(share)) * 100)} %"
+
+
+@register.filter
 def bar_width(share) -> str:
     """A share as a CSS width in per cent, 0–100."""
     if share is None or share == "":

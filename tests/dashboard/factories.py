@@ -11,7 +11,7 @@ from onboarding.models import Doer, StepKind
 from surveys.models import Indicator, Pillar, QuestionKind
 from tests.factories import UserFactory
 from tests.onboarding.factories import TrackFactory, step
-from tests.surveys.factories import make_survey, open_wave, people_in, respond
+from tests.surveys.factories import close, make_survey, open_wave, people_in, respond
 
 # One Likert, one eNPS and one knowledge question: a unit's favourable share and eNPS on the
 # dashboard are then exactly the API's numbers for the one question of that kind.
@@ -49,6 +49,7 @@ def answered_survey(org, audience, *, title: str = "Pulsmåling", extra_in_team_
     respond(wave, direct, value=5)
     respond(wave, small, value=3)
     respond(wave, kitchen, value=4, correct=False)
+    close(wave)  # results are shown once the wave has closed
     return survey, wave
 
 

@@ -388,7 +388,7 @@ def test_core_narrative_tells_too_few_answers_from_not_measured(dash_org, result
 def test_core_narrative_shows_too_few_answers_where_my_scope_is_suppressed(dash_org, web):
     # Given 6 answers in the leader's afdeling and 3 in the other: the organisation's 9 are
     # shown, so the afdeling's 6 are not (9 − 6 would be the other's 3)
-    from tests.surveys.factories import everyone, make_survey, open_wave, people_in, respond
+    from tests.surveys.factories import close, everyone, make_survey, open_wave, people_in, respond
 
     from .factories import QUESTIONS
 
@@ -396,6 +396,7 @@ def test_core_narrative_shows_too_few_answers_where_my_scope_is_suppressed(dash_
     west, kitchen = people_in(dash_org.team_a, 6), people_in(dash_org.team_b, 3)
     wave = open_wave(survey)
     respond(wave, west + kitchen)
+    close(wave)
 
     # When the leader opens Kernefortællingen
     html = web(dash_org.leader).get("/dashboard/kernefortaellingen/").content.decode()

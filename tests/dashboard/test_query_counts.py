@@ -8,7 +8,7 @@ from content import services as content_services
 from org.models import OrgUnit
 from surveys.models import Wave
 from tests.factories import OrgUnitFactory
-from tests.surveys.factories import open_wave, people_in, respond
+from tests.surveys.factories import close, open_wave, people_in, respond
 
 from .factories import hires_with_journeys, must_read
 
@@ -23,7 +23,7 @@ def _queries(client, url: str) -> int:
 
 
 def _grow_results(org, survey) -> None:
-    """Three more teams in the leader's afdeling, and a second wave answered by everyone."""
+    """Three more teams in the leader's afdeling, and a second wave answered by everyone, closed."""
     teams = [
         OrgUnitFactory(name=f"Team {n}", kind=OrgUnit.Kind.TEAM, parent=org.unit_a)
         for n in ("Skælskør", "Dalmose", "Boeslunde")
@@ -32,6 +32,7 @@ def _grow_results(org, survey) -> None:
         people_in(team, 5, prefix=team.name)
     wave = open_wave(survey, number=2)
     respond(wave, [i.user for i in wave.invitations.select_related("user")], value=4)
+    close(wave)
     assert Wave.objects.filter(survey=survey).count() == 2
 
 

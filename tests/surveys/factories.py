@@ -85,6 +85,12 @@ def people_in(unit, count: int, *, prefix: str = "Svarer") -> list:
     return [UserFactory(name=f"{prefix} {unit.name} {i}", unit=unit) for i in range(count)]
 
 
+def close(wave: Wave) -> Wave:
+    """Close the wave (counting it), as beat does when its window ends: only then are its
+    results shown (surveys.disclosure)."""
+    return services.wave_close(wave=wave)
+
+
 def respond(wave: Wave, users, *, value: int = 4, text: str = "", correct: bool = True) -> None:
     """Each of `users` answers the wave through the service."""
     answers = answers_for(wave.survey, value=value, text=text, correct=correct)

@@ -12,7 +12,7 @@ from org import services as org_services
 from surveys import services
 from surveys.models import Answer, AnswerChoice, Participation, Response
 
-from .factories import answers_for, open_wave, people_in, respond
+from .factories import answers_for, close, open_wave, people_in, respond
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +60,7 @@ def test_after_erasure_the_response_remains_and_counts(org, survey, api):
     people = people_in(org.team_a, 5)
     wave = open_wave(survey)
     respond(wave, people, value=5)
+    close(wave)
 
     # When one of them is erased: deactivated and anonymised
     gone = people[0]

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from surveys.models import Indicator, Pillar, QuestionKind
 
-from .factories import make_survey, open_wave, people_in, respond
+from .factories import close, make_survey, open_wave, people_in, respond
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +40,8 @@ def test_scorecard_per_wave_for_communications_and_a_leaders_scope(org, audience
     respond(second, west[:5], value=5)
     respond(second, west[5:], value=4, correct=False)
     respond(second, kitchen, value=4)
+    close(first)
+    close(second)
 
     # When communications and the leader of Hjemmeplejen Vest read the scorecard
     comms = api(org.comms).get("/api/v1/surveys/indicators/").json()
@@ -77,6 +79,7 @@ def test_complementary_suppression_reaches_the_scorecard(org, audience, api):
     west, kitchen = people_in(org.team_a, 6), people_in(org.team_b, 3)
     wave = open_wave(survey)
     respond(wave, west + kitchen)
+    close(wave)
 
     comms = api(org.comms).get("/api/v1/surveys/indicators/").json()
     leader = api(org.leader).get("/api/v1/surveys/indicators/").json()
@@ -91,6 +94,7 @@ def test_scorecard_suppresses_small_groups_and_filters(org, audience, api):
     west = people_in(org.team_a, 4)
     wave = open_wave(survey)
     respond(wave, west)
+    close(wave)
     client = api(org.leader)
 
     body = client.get(f"/api/v1/surveys/indicators/?unit={org.team_a.pk}").json()

@@ -19,6 +19,7 @@ from backend.errors import NotFoundError
 from org import services as org_services
 from org.models import Role
 from surveys import services
+from surveys.models import Wave
 from surveys.results import (
     WaveView,
     indicator_scorecard,
@@ -29,7 +30,7 @@ from surveys.results import (
 from surveys.suppression import ROOT
 from tests.factories import UserFactory
 
-from .factories import make_survey, open_wave, people_in, respond
+from .factories import close, make_survey, open_wave, people_in, respond
 from .test_indicators import QUESTIONS
 from .test_suppression_property import _assert_no_small_group, _subtree, org_and_answers
 
@@ -104,8 +105,10 @@ def _wave_layouts(org, survey):
             # Some know the core narrative and agree, some do not: numbers differ per group
             respond(wave, members[: n // 2], value=5)
             respond(wave, members[n // 2 : n], value=2, correct=False)
-        if number % 2 == 0:  # every other wave closed: read from its tallies, not live
+        if number % 2 == 0:  # every other wave counted at closing: read from its tallies
             services.wave_close(wave=wave)
+        else:  # the others closed uncounted (as by an older release): read from the answers
+            Wave.objects.filter(pk=wave.pk).update(status=Wave.Status.CLOSED)
         waves.append(wave)
     assert [w.tallied for w in waves] == [False, True] * (len(LAYOUTS) // 2)
     return units, waves
@@ -214,6 +217,7 @@ def test_a_suppressed_sibling_stays_hidden_behind_the_organisation_line(org, aud
     respond(wave, west[:4], value=5)  # 4 of Vest know the core narrative
     respond(wave, west[4:], value=2, correct=False)
     respond(wave, kitchen, value=2, correct=False)  # none of Madservice does
+    close(wave)
 
     # When Vest's leader reads the organisation's line and its own scorecard and results
     client = api(org.leader)
@@ -241,6 +245,8 @@ def test_the_organisation_line_is_the_same_for_every_reader(org, audience, api):
     respond(first, people[:7], value=5)
     second = open_wave(survey, number=2, opens_at=timezone.now() - timedelta(days=1))
     respond(second, people, value=4, correct=False)
+    close(first)
+    close(second)
 
     # When communications reads its scorecard and two leaders the organisation's line
     comms = api(org.comms).get("/api/v1/surveys/indicators/").json()

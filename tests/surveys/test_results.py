@@ -15,7 +15,7 @@ from org.models import OrgUnit
 from surveys.models import QuestionKind
 from tests.factories import OrgUnitFactory
 
-from .factories import make_survey, open_wave, people_in, respond
+from .factories import close, make_survey, open_wave, people_in, respond
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +41,7 @@ def test_scores_are_shown_from_exactly_the_minimum_group(org, audience, api, res
     people = people_in(org.team_a, respondents)
     wave = open_wave(survey)
     respond(wave, people, value=4)
+    close(wave)
 
     # When communications reads the team's results
     response = api(org.comms).get(f"/api/v1/surveys/{survey.pk}/results/?unit={org.team_a.pk}")
@@ -77,6 +78,7 @@ def test_free_text_is_shown_from_exactly_the_free_text_minimum(
     wave = open_wave(survey)
     for number, person in enumerate(people):
         respond(wave, [person], text=f"Forslag {number}")
+    close(wave)
 
     # When communications reads the team's results
     body = api(org.comms).get(f"/api/v1/surveys/{survey.pk}/results/?unit={org.team_a.pk}").json()
@@ -102,6 +104,7 @@ def test_complementary_suppression_hides_a_sibling_so_subtraction_recovers_nothi
     wave = open_wave(survey)
     for group, value in zip(groups, (5, 4, 1), strict=True):
         respond(wave, group, value=value)
+    close(wave)
 
     # When communications reads the results
     body = api(org.comms).get(f"/api/v1/surveys/{survey.pk}/results/?unit={org.unit_b.pk}").json()
@@ -121,6 +124,7 @@ def test_a_leader_sees_only_its_scope_and_out_of_scope_answers_404(org, audience
     wave = open_wave(survey)
     respond(wave, west)
     respond(wave, kitchen)
+    close(wave)
     client = api(org.leader)
 
     # When the leader of Hjemmeplejen Vest reads the results
@@ -161,6 +165,7 @@ def test_a_reorganisation_after_opening_does_not_recut_the_wave(org, audience, a
     people = people_in(org.team_a, 5)
     wave = open_wave(survey)
     respond(wave, people)
+    close(wave)
 
     # When the team moves to Madservice afterwards
     org_services.unit_move(unit=org.team_a, new_parent=org.unit_b)
@@ -180,6 +185,7 @@ def test_exports_hold_the_same_suppressed_numbers(org, audience, api):
     wave = open_wave(survey)
     respond(wave, west, value=5, text='=HYPERLINK("x")')
     respond(wave, kitchen + office, value=1)
+    close(wave)
     client = api(org.comms)
 
     # When it is exported as CSV and as XLSX
@@ -224,7 +230,9 @@ def _results_queries(client, survey) -> int:
     return len(queries)
 
 
-def _build(org, audience, *, waves: int, units: int):
+def _build(org, audience, *, waves: int, units: int, closed: bool = True):
+    """A survey of `waves` waves answered by 3 in each of `units` teams; all closed, or all
+    left open (`closed=False`)."""
     survey = make_survey(
         audience=audience, questions=LIKERT_AND_TEXT, min_group_size=3, min_free_text_group_size=5
     )
@@ -236,6 +244,8 @@ def _build(org, audience, *, waves: int, units: int):
     for number in range(1, waves + 1):
         wave = open_wave(survey, number=number, opens_at=timezone.now() - timedelta(hours=number))
         respond(wave, people, value=number % 5 + 1, text="Mere tid")
+        if closed:
+            close(wave)
     return survey
 
 

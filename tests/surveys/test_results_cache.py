@@ -40,7 +40,8 @@ def test_a_counted_wave_is_built_once_and_read_the_same_by_everyone(org, audienc
 
 
 def test_an_open_wave_is_counted_afresh_on_every_read(org, audience, api):
-    # Given an open wave that six people were invited to and three have answered, read once
+    # Given an open wave that Team Korsør's seven (Mette and six more) were invited to and
+    # three have answered, read once
     survey = make_survey(audience=audience, questions=LIKERT_AND_TEXT, min_group_size=3)
     early, late = people_in(org.team_a, 3, prefix="Tidlig"), people_in(org.team_a, 3)
     wave = open_wave(survey)
@@ -51,9 +52,9 @@ def test_an_open_wave_is_counted_afresh_on_every_read(org, audience, api):
     # When the other three answer
     respond(wave, late, value=1)
 
-    # Then the next read counts them
+    # Then the next read counts them: the team's rate, rounded down, went from 3 of 7 to 6 of 7
     after, after_sql = _read(client, survey)
     assert _reads_the_tree(after_sql)
-    root = next(u for u in after["units"] if u["unit"]["id"] is None)
-    root_before = next(u for u in before["units"] if u["unit"]["id"] is None)
-    assert root["respondents"] == root_before["respondents"] + 3
+    team = next(u for u in after["units"] if u["unit"]["id"] == org.team_a.pk)
+    team_before = next(u for u in before["units"] if u["unit"]["id"] == org.team_a.pk)
+    assert (team_before["response_rate"], team["response_rate"]) == (0.4, 0.8)

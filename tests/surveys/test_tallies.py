@@ -60,7 +60,7 @@ def _close(wave) -> None:
     services.wave_close(wave=wave)
 
 
-def test_results_of_a_closed_wave_are_the_numbers_its_answers_gave_open(org, audience):
+def test_results_of_a_closed_wave_are_the_numbers_its_answers_gave_read_live(org, audience):
     # Given a survey of every kind of question, with two waves answered across the tree
     survey = make_survey(audience=audience)
     people = {
@@ -77,9 +77,11 @@ def test_results_of_a_closed_wave_are_the_numbers_its_answers_gave_open(org, aud
         respond(wave, people["kitchen"], value=1, correct=False)
         respond(wave, people["office"], value=4, text="Flere tavlemøder")
         respond(wave, people["unplaced"], value=3)
+    # (closed uncounted, as by an older release: results count the answers on each read)
+    Wave.objects.filter(pk__in=[first.pk, second.pk]).update(status=Wave.Status.CLOSED)
     live = _everything(org, survey)
 
-    # When the first wave closes, and then the second
+    # When the first wave is counted, and then the second
     _close(first)
     half = _everything(org, survey)
     _close(second)
@@ -192,8 +194,6 @@ def test_the_migration_counts_the_waves_closed_before_it(org, audience):
 def test_closed_waves_are_read_from_the_tallies_not_the_answers(org, audience, api):
     # Given two closed waves with answers, free text included
     survey = _build(org, audience, waves=2, units=3)
-    for wave in Wave.objects.filter(survey=survey):
-        _close(wave)
 
     # When communications reads the results and the scorecard
     with CaptureQueriesContext(connection) as queries:
@@ -211,15 +211,18 @@ def test_closed_waves_are_read_from_the_tallies_not_the_answers(org, audience, a
 
 @pytest.mark.parametrize(("waves", "units"), [(1, 5), (12, 5), (1, 40)])
 def test_results_query_count_is_the_same_for_closed_waves(org, audience, api, waves, units):
-    survey = _build(org, audience, waves=waves, units=units)
+    survey = _build(org, audience, waves=waves, units=units, closed=False)
     for wave in Wave.objects.filter(survey=survey):
         _close(wave)
     assert _results_queries(api(org.comms), survey) == RESULTS_QUERIES
 
 
-def test_a_mix_of_open_and_closed_waves_takes_the_same_number_of_queries(org, audience, api):
-    survey = _build(org, audience, waves=3, units=5)
-    _close(Wave.objects.get(survey=survey, number=2))
+def test_a_mix_of_counted_and_uncounted_waves_takes_the_same_number_of_queries(org, audience, api):
+    # Waves 1 and 3 counted at closing, wave 2 closed uncounted (read from its answers)
+    survey = _build(org, audience, waves=3, units=5, closed=False)
+    Wave.objects.filter(survey=survey, number=2).update(status=Wave.Status.CLOSED)
+    for number in (1, 3):
+        _close(Wave.objects.get(survey=survey, number=number))
     assert _results_queries(api(org.comms), survey) == RESULTS_QUERIES
 
 
