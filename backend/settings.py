@@ -290,6 +290,10 @@ SPECTACULAR_SETTINGS = {
         }
     },
     "SECURITY": [{"sessionToken": []}],
+    # Ids in paths (api.routing's <id:…>): 1 … 2^63 − 1, like api.serializers.IdField.
+    "PATH_CONVERTER_OVERRIDES": {
+        "id": {"type": "integer", "format": "int64", "minimum": 1, "maximum": 2**63 - 1}
+    },
     # Several models have a "kind", "status" or "answer" choice: give each enum a stable name.
     "ENUM_NAME_OVERRIDES": {
         "UnitKindEnum": "org.models.OrgUnit.Kind",

@@ -101,7 +101,6 @@ class PostViewSet(viewsets.GenericViewSet):
     """Reading for addressees; writing for communications, HR (pages) and leaders (own scope)."""
 
     queryset = Post.objects.none()  # every action narrows through a selector
-    lookup_value_regex = r"\d{1,18}"
     serializer_class = PostDetailSerializer
 
     def get_permissions(self):
@@ -335,7 +334,7 @@ class PostViewSet(viewsets.GenericViewSet):
     @action(
         detail=True,
         methods=["get"],
-        url_path=r"attachments/(?P<attachment_id>\d{1,18})",
+        url_path="attachments/<id:attachment_id>",
         url_name="attachment",
     )
     def attachment(self, request, pk=None, attachment_id=None):
