@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.csp import CSP
 from django.utils.decorators import method_decorator
 from django.views.decorators.csp import csp_override, csp_report_only_override
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 DOCS_CSP = {
@@ -51,6 +52,7 @@ class SchemaView(SpectacularAPIView):
 
     _rendered: ClassVar[dict[tuple, tuple[bytes, str, str]]] = {}
 
+    @extend_schema(exclude=True)
     def get(self, request, *args, **kwargs):
         lang = request.GET.get("lang")
         if lang and lang not in dict(settings.LANGUAGES):
