@@ -44,6 +44,27 @@ class StrictInputSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
+class QuerySerializer(serializers.Serializer):
+    """Query-string parameters: an empty value (`?kind=`) is refused, not taken as absent.
+
+    DRF treats `?x=` like no `x` at all; the schema says a date-time, an id or a choice, and
+    an empty string is none of those, so the server refuses it as the schema does.
+    """
+
+    def to_internal_value(self, data):
+        empty = {
+            name: [_("Må ikke være tom.")]
+            for name, field in self.fields.items()
+            if hasattr(data, "getlist")
+            and name in data
+            and "" in data.getlist(name)
+            and not getattr(field, "allow_blank", False)
+        }
+        if empty:
+            raise serializers.ValidationError(empty)
+        return super().to_internal_value(data)
+
+
 # --- ids --------------------------------------------------------------------------------------
 
 

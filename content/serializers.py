@@ -4,7 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.serializers import DateField, DateTimeField, IdField, IdRelatedField, StrictInputSerializer
+from api.serializers import (
+    DateField,
+    DateTimeField,
+    IdField,
+    IdRelatedField,
+    QuerySerializer,
+    StrictInputSerializer,
+)
 from org.models import Language, OrgUnit, Role, User
 
 from .models import PostKind, PostStatus, RsvpAnswer
@@ -113,19 +120,19 @@ class RsvpInput(StrictInputSerializer):
     answer = serializers.ChoiceField(choices=RsvpAnswer.choices)
 
 
-class FeedQuery(serializers.Serializer):
+class FeedQuery(QuerySerializer):
     kind = serializers.ChoiceField(choices=PostKind.choices, required=False)
     unit = IdField(required=False)
     q = serializers.CharField(required=False, allow_blank=True, max_length=200)
     updated_since = DateTimeField(required=False)
 
 
-class ManageListQuery(serializers.Serializer):
+class ManageListQuery(QuerySerializer):
     status = serializers.ChoiceField(choices=PostStatus.choices, required=False)
     kind = serializers.ChoiceField(choices=PostKind.choices, required=False)
 
 
-class DecisionQuery(serializers.Serializer):
+class DecisionQuery(QuerySerializer):
     unit = IdField()
     include_subtree = serializers.BooleanField(required=False, default=False)
     open = serializers.BooleanField(required=False, default=False)

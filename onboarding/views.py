@@ -10,7 +10,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from api.permissions import role_permission
-from api.serializers import DateField, IdField
+from api.serializers import DateField, IdField, QuerySerializer
 from backend.errors import ApplicationError, NotFoundError
 from org.models import AccessLog, Audience, Role, User
 from org.services import access_log_record
@@ -162,7 +162,7 @@ class TrackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 # --- Journeys -----------------------------------------------------------------------------
 
 
-class JourneyQuery(serializers.Serializer):
+class JourneyQuery(QuerySerializer):
     unit = IdField(required=False)
     track = IdField(required=False)
     status = serializers.ChoiceField(choices=JourneyStatus.choices, required=False)

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from api.serializers import DateField, IdRelatedField, StrictInputSerializer
+from api.serializers import DateField, IdRelatedField, QuerySerializer, StrictInputSerializer
 
 from .models import Language, OrgUnit, Role, User
 
@@ -169,11 +169,11 @@ class PersonalDataExportSerializer(serializers.Serializer):
     )
 
 
-class RecordQuerySerializer(serializers.Serializer):
+class RecordQuerySerializer(QuerySerializer):
     purpose = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
 
-class ExportQuerySerializer(serializers.Serializer):
+class ExportQuerySerializer(QuerySerializer):
     purpose = serializers.CharField(min_length=3, max_length=300)
 
 

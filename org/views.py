@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from api.pagination import LargePageNumberPagination
 from api.permissions import role_permission
-from api.serializers import DateTimeField, IdField
+from api.serializers import DateTimeField, IdField, QuerySerializer
 
 from . import selectors, services
 from .models import AccessLog, LeaderScope, Role, User
@@ -31,7 +31,7 @@ from .serializers import (
 IsHR = role_permission(Role.HR, Role.ADMIN)
 
 
-class UpdatedSinceQuery(serializers.Serializer):
+class UpdatedSinceQuery(QuerySerializer):
     updated_since = DateTimeField(required=False)
 
 
@@ -105,7 +105,7 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return units
 
 
-class DirectoryQuery(serializers.Serializer):
+class DirectoryQuery(QuerySerializer):
     q = serializers.CharField(required=False, max_length=100, allow_blank=True)
     unit = IdField(required=False)
 

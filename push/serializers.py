@@ -4,7 +4,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.serializers import DateTimeField, IdField, IdListField, StrictInputSerializer
+from api.serializers import (
+    DateTimeField,
+    IdField,
+    IdListField,
+    QuerySerializer,
+    StrictInputSerializer,
+)
 
 from .delivery import render
 from .models import SWITCHABLE_CATEGORIES, AlertRecipient, Category, Device, Priority
@@ -121,7 +127,7 @@ class InboxItemSerializer(serializers.Serializer):
         return self._rendered(recipient)[1]
 
 
-class InboxQuerySerializer(serializers.Serializer):
+class InboxQuerySerializer(QuerySerializer):
     updated_since = DateTimeField(required=False)
 
 
@@ -196,7 +202,7 @@ class RollCallPersonSerializer(serializers.Serializer):
         return row.call_listed_at is not None and row.answered_at is None
 
 
-class RollCallQuerySerializer(serializers.Serializer):
+class RollCallQuerySerializer(QuerySerializer):
     status = serializers.ChoiceField(
         choices=["not_answered", "need_help", "ok", "acknowledged", "call_list"], required=False
     )

@@ -9,6 +9,7 @@ from api.serializers import (
     IdField,
     IdListField,
     IdRelatedField,
+    QuerySerializer,
     StrictInputSerializer,
 )
 from org.models import Audience
@@ -173,13 +174,13 @@ class ResponseReceiptSerializer(serializers.Serializer):
 # --- Results ------------------------------------------------------------------------------
 
 
-class ResultsQuerySerializer(serializers.Serializer):
+class ResultsQuerySerializer(QuerySerializer):
     wave = IdField(required=False)
     unit = IdField(required=False)
     format = serializers.ChoiceField(choices=["json", "csv", "xlsx"], required=False)
 
 
-class IndicatorsQuerySerializer(serializers.Serializer):
+class IndicatorsQuerySerializer(QuerySerializer):
     unit = IdField(required=False)
     scope = serializers.ChoiceField(choices=["mine", "organisation"], required=False)
     to = DateField(required=False)
