@@ -1,10 +1,12 @@
-"""Request-level guards that run before any view: the client's IP, and body size limits."""
+"""Request-level guards that run before any view: the client's IP, body size and nesting."""
 
 import contextlib
 import ipaddress
+import re
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 
 from .errors import error_body, too_large_body
 
@@ -60,3 +62,61 @@ class BodySizeLimitMiddleware:
         if length > limit:
             return JsonResponse(too_large_body(), status=413)
         return self.get_response(request)
+
+
+# A JSON string (escapes honoured, so an escaped quote does not end it) or one bracket.
+_JSON_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"?|[\[{]|[\]}]', re.DOTALL)
+
+
+# Real bodies nest at most 6 levels (a track's steps → quiz question → options); 32 is ample.
+MAX_JSON_DEPTH = 32
+
+
+def json_nests_deeper_than(body: bytes, limit: int) -> bool:
+    """Whether [ and { nest deeper than `limit` in `body`, counting outside JSON strings.
+
+    A linear scan of the raw bytes that stops at the first level past the limit: no parser
+    runs, so 10,000 levels cost one pass, not a RecursionError. Not a validator: malformed
+    JSON is the parser's business afterwards.
+    """
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return False  # too few brackets to nest that deep: the common case, at C speed
+    depth = 0
+    for match in _JSON_TOKEN.finditer(body):
+        token = match.group()
+        if token in (b"[", b"{"):
+            depth += 1
+            if depth > limit:
+                return True
+        elif token in (b"]", b"}"):
+            depth = max(depth - 1, 0)
+    return False
+
+
+class JsonNestingLimitMiddleware:
+    """Refuse a body nested deeper than MAX_JSON_DEPTH (32) levels before any parser reads it.
+
+    Python's json module and DRF's serializers recurse once per level: ~10,000 levels (20 KB)
+    raised RecursionError, a 500, on every JSON endpoint including allauth's anonymous login
+    views. Every body but an upload's is scanned whatever its declared type, and allauth's
+    always, because allauth parses any body as JSON. allauth's endpoints get allauth's error
+    shape, the rest ours.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        upload = request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data")
+        scan = not upload or request.path.startswith("/_allauth/")
+        if scan and json_nests_deeper_than(request.body, MAX_JSON_DEPTH):
+            return _too_deep(request, MAX_JSON_DEPTH)
+        return self.get_response(request)
+
+
+def _too_deep(request, limit: int) -> JsonResponse:
+    message = _("JSON-data må højst være indlejret %(limit)d niveauer dybt.") % {"limit": limit}
+    if request.path.startswith("/_allauth/"):
+        body = {"status": 400, "errors": [{"message": message, "code": "too_deeply_nested"}]}
+        return JsonResponse(body, status=400)
+    return JsonResponse(error_body("too_deeply_nested", message), status=400)

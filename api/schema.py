@@ -1,4 +1,13 @@
-"""OpenAPI post-processing: document the error responses every endpoint can give."""
+"""OpenAPI: the error responses every endpoint can give, strict inputs, and id bounds.
+
+The schema must promise exactly what the server does (a generated client and schemathesis
+hold it to that): unknown fields refused → `additionalProperties: false`; ids 1 … 2^63 − 1;
+every write that can conflict with an object's state documents 409.
+"""
+
+from drf_spectacular.extensions import OpenApiSerializerExtension
+
+from .serializers import ID_SCHEMA
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -21,12 +30,19 @@ _DESCRIPTIONS = {
     "403": "Signed in, but the role does not allow this (permission_denied).",
     "404": "No such object, or outside the caller's scope (not_found).",
     "405": "Method not allowed here.",
+    "409": "Conflicts with the object's current state (e.g. already_published, wave_closed,"
+    " already_answered, draft_not_archivable); `code` says which.",
     "413": "Body too large (request_too_large).",
     "415": "Unsupported content type.",
     "429": "Rate limited (rate_limited); see Retry-After.",
 }
 _ALWAYS = ("400", "404", "405", "429")
 _WITH_BODY = ("413", "415")
+# Every ConflictError is raised by a service that a write calls (test_schema_truth checks the
+# source for any raised elsewhere), so each write documents 409 and no read does.
+_WRITES = ("post", "put", "patch", "delete")
+# Query parameters that carry an object's id (api.serializers.IdField on the server).
+_ID_PARAMETERS = {"unit", "wave", "track", "id", "pk"}
 
 
 def add_error_responses(result, generator, request, public):
@@ -45,6 +61,9 @@ def add_error_responses(result, generator, request, public):
                 statuses += ["401", "403"]
             if method in {"post", "put", "patch"}:
                 statuses += list(_WITH_BODY)
+            if method in _WRITES:
+                statuses.append("409")
+            _bound_id_parameters(operation)
             responses = operation.setdefault("responses", {})
             for status in statuses:
                 responses.setdefault(
@@ -55,3 +74,23 @@ def add_error_responses(result, generator, request, public):
                     },
                 )
     return result
+
+
+def _bound_id_parameters(operation: dict) -> None:
+    for parameter in operation.get("parameters", []):
+        name, schema = parameter.get("name", ""), parameter.get("schema", {})
+        is_id = name in _ID_PARAMETERS or name.endswith("_id")
+        if is_id and schema.get("type") == "integer":
+            parameter["schema"] = {**schema, **ID_SCHEMA}
+
+
+class StrictInputSerializerExtension(OpenApiSerializerExtension):
+    """api.serializers.StrictInputSerializer refuses unknown fields: say so in the schema."""
+
+    target_class = "api.serializers.StrictInputSerializer"
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_basic_serializer(self.target, direction)
+        schema["additionalProperties"] = False
+        return schema

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "api.middleware.BodySizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "api.middleware.JsonNestingLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -181,6 +182,11 @@ HEADLESS_ONLY = True
 HEADLESS_CLIENTS = ("app",)
 HEADLESS_TOKEN_STRATEGY = "api.tokens.SessionTokenStrategy"
 HEADLESS_FRONTEND_URLS = {}
+# The login API's own OpenAPI specification at /_allauth/openapi.{json,yaml}, linked from
+# /api/docs/. No HTML page: allauth's loads its viewer from a CDN, which our CSP and the
+# offline docs rule out.
+HEADLESS_SERVE_SPECIFICATION = True
+HEADLESS_SPECIFICATION_TEMPLATE_NAME = None
 # One client-IP rule for the whole app: api.middleware.ClientIPMiddleware rewrites REMOTE_ADDR
 # from X-Forwarded-For using TRUSTED_PROXY_COUNT, so allauth and DRF read REMOTE_ADDR only.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
@@ -275,7 +281,15 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Bro API",
-    "DESCRIPTION": "Employee app backend: organisation, content, push, onboarding, surveys.",
+    "DESCRIPTION": (
+        "Employee app backend: organisation, content, push, onboarding, surveys.\n\n"
+        "**Logging in** (getting the `X-Session-Token` every call here needs) is "
+        "django-allauth's headless API for app clients, documented in its own OpenAPI "
+        "specification: [/_allauth/openapi.json](/_allauth/openapi.json) "
+        "([YAML](/_allauth/openapi.yaml)). In short: `POST /_allauth/app/v1/auth/code/request` "
+        "with an e-mail or phone, then `POST /_allauth/app/v1/auth/code/confirm` with the code "
+        "and the pending token; use the session token from that answer."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -289,6 +303,10 @@ SPECTACULAR_SETTINGS = {
         }
     },
     "SECURITY": [{"sessionToken": []}],
+    # Ids in paths (api.routing's <id:…>): 1 … 2^63 − 1, like api.serializers.IdField.
+    "PATH_CONVERTER_OVERRIDES": {
+        "id": {"type": "integer", "format": "int64", "minimum": 1, "maximum": 2**63 - 1}
+    },
     # Several models have a "kind", "status" or "answer" choice: give each enum a stable name.
     "ENUM_NAME_OVERRIDES": {
         "UnitKindEnum": "org.models.OrgUnit.Kind",

@@ -246,9 +246,14 @@ class BasePostAdmin(ServiceSaveMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Arkivér"))
     def archive(self, request, queryset):
+        done = 0
         for post in queryset:
-            services.post_archive(post=post)
-        self.message_user(request, _("%(n)s opslag arkiveret.") % {"n": queryset.count()})
+            try:
+                services.post_archive(post=post)
+                done += 1
+            except ApplicationError as exc:  # a draft: never published, so not archived
+                self.message_user(request, f"{post}: {exc.message}", level=messages.ERROR)
+        self.message_user(request, _("%(n)s opslag arkiveret.") % {"n": done})
 
 
 @admin.register(Post)

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.utils.urls import replace_query_param
 
+from api.pagination import parse_page_size
+
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
@@ -50,16 +52,9 @@ def _after(pinned: bool, published_at: datetime, post_id: int) -> Q:
 
 
 def page_size_from(request) -> int:
-    raw = request.query_params.get("page_size")
-    if raw is None:
-        return DEFAULT_PAGE_SIZE
-    try:
-        size = int(raw)
-    except ValueError as exc:
-        raise ValidationError({"page_size": [_("Skal være et tal.")]}) from exc
-    if size < 1:
-        raise ValidationError({"page_size": [_("Skal være mindst 1.")]})
-    return min(size, MAX_PAGE_SIZE)
+    return parse_page_size(
+        request.query_params.get("page_size"), default=DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE
+    )
 
 
 def feed_page(*, rows: QuerySet, request) -> tuple[list[dict], str | None]:

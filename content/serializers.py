@@ -4,7 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.serializers import StrictInputSerializer
+from api.serializers import (
+    DateField,
+    DateTimeField,
+    IdField,
+    IdRelatedField,
+    QuerySerializer,
+    StrictInputSerializer,
+)
 from org.models import Language, OrgUnit, Role, User
 
 from .models import PostKind, PostStatus, RsvpAnswer
@@ -14,7 +21,7 @@ from .services import AudienceSpec, DecisionSpec
 
 
 class AudienceUnitInput(StrictInputSerializer):
-    id = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
+    id = IdRelatedField(queryset=OrgUnit.objects.all())
     include_subtree = serializers.BooleanField(default=True)
 
 
@@ -29,9 +36,7 @@ class AudienceInput(StrictInputSerializer):
     job_titles = serializers.ListField(
         child=serializers.CharField(max_length=120), required=False, max_length=100
     )
-    people = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True), many=True, required=False
-    )
+    people = IdRelatedField(queryset=User.objects.filter(is_active=True), many=True, required=False)
 
     def validate(self, attrs):
         if not (
@@ -58,10 +63,10 @@ class AudienceInput(StrictInputSerializer):
 
 class DecisionInput(StrictInputSerializer):
     text = serializers.CharField(max_length=2000)
-    owner = serializers.PrimaryKeyRelatedField(
+    owner = IdRelatedField(
         queryset=User.objects.filter(is_active=True), required=False, allow_null=True
     )
-    deadline = serializers.DateField(required=False, allow_null=True)
+    deadline = DateField(near=True, required=False, allow_null=True)
 
 
 class _PostFieldsInput(StrictInputSerializer):
@@ -70,17 +75,15 @@ class _PostFieldsInput(StrictInputSerializer):
     summary = serializers.CharField(required=False, allow_blank=True, max_length=500)
     language = serializers.ChoiceField(choices=Language.choices, required=False)
     audience = AudienceInput(required=False)
-    unit = serializers.PrimaryKeyRelatedField(
-        queryset=OrgUnit.objects.all(), required=False, allow_null=True
-    )
+    unit = IdRelatedField(queryset=OrgUnit.objects.all(), required=False, allow_null=True)
     pinned = serializers.BooleanField(required=False)
     requires_acknowledgement = serializers.BooleanField(required=False)
-    expires_at = serializers.DateTimeField(required=False, allow_null=True)
+    expires_at = DateTimeField(near=True, required=False, allow_null=True)
     meeting_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    meeting_date = serializers.DateField(required=False, allow_null=True)
+    meeting_date = DateField(near=True, required=False, allow_null=True)
     decisions = DecisionInput(many=True, required=False, max_length=200)
-    starts_at = serializers.DateTimeField(required=False, allow_null=True)
-    ends_at = serializers.DateTimeField(required=False, allow_null=True)
+    starts_at = DateTimeField(near=True, required=False, allow_null=True)
+    ends_at = DateTimeField(near=True, required=False, allow_null=True)
     place = serializers.CharField(required=False, allow_blank=True, max_length=200)
     capacity = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=100_000
@@ -105,7 +108,8 @@ class PostUpdateInput(_PostFieldsInput):
 
 
 class PublishInput(StrictInputSerializer):
-    publish_at = serializers.DateTimeField(
+    publish_at = DateTimeField(
+        near=True,
         required=False,
         allow_null=True,
         help_text=_("Tom eller i fortiden: udgiv nu. I fremtiden: planlæg."),
@@ -116,20 +120,20 @@ class RsvpInput(StrictInputSerializer):
     answer = serializers.ChoiceField(choices=RsvpAnswer.choices)
 
 
-class FeedQuery(serializers.Serializer):
+class FeedQuery(QuerySerializer):
     kind = serializers.ChoiceField(choices=PostKind.choices, required=False)
-    unit = serializers.IntegerField(required=False, min_value=1, max_value=2**62)
+    unit = IdField(required=False)
     q = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    updated_since = serializers.DateTimeField(required=False)
+    updated_since = DateTimeField(required=False)
 
 
-class ManageListQuery(serializers.Serializer):
+class ManageListQuery(QuerySerializer):
     status = serializers.ChoiceField(choices=PostStatus.choices, required=False)
     kind = serializers.ChoiceField(choices=PostKind.choices, required=False)
 
 
-class DecisionQuery(serializers.Serializer):
-    unit = serializers.IntegerField(min_value=1, max_value=2**62)
+class DecisionQuery(QuerySerializer):
+    unit = IdField()
     include_subtree = serializers.BooleanField(required=False, default=False)
     open = serializers.BooleanField(required=False, default=False)
 

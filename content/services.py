@@ -419,10 +419,19 @@ def posts_publish_due(*, now: datetime | None = None) -> list[int]:
 
 @transaction.atomic
 def post_archive(*, post: Post) -> Post:
-    """Take a post out of every feed; receipts and reach stay."""
+    """Take a post out of every feed; receipts and reach stay.
+
+    A draft is refused (409 draft_not_archivable): it was never in a feed, may have no
+    audience yet (which an archived post must have), and archiving would stamp a publish time
+    on something nobody saw. It stays among the author's drafts.
+    """
     post = Post.objects.select_for_update().get(pk=post.pk)
     if post.status == PostStatus.ARCHIVED:
         return post
+    if post.status == PostStatus.DRAFT:
+        raise ConflictError(
+            _("En kladde kan ikke arkiveres: den er aldrig udgivet."), code="draft_not_archivable"
+        )
     if post.published_at is None:
         post.published_at = timezone.now()
     post.status = PostStatus.ARCHIVED

@@ -1,9 +1,10 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from api.routing import IdRouter
 
 from .views import DecisionListView, FeedView, PostViewSet
 
-router = SimpleRouter()
+router = IdRouter()
 router.register("posts", PostViewSet, basename="post")
 
 urlpatterns = [

@@ -42,6 +42,8 @@ from .serializers import (
 )
 
 IsWriter = role_permission(*selectors.WRITER_ROLES)
+# What content.files lets through, so a generated client reads each download as bytes.
+ATTACHMENT_MEDIA_TYPES = ("application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp")
 
 
 def _not_found() -> NotFoundError:
@@ -67,7 +69,7 @@ class FeedView(GenericAPIView):
             OpenApiParameter("cursor", str, description="From the previous page's `next`."),
             OpenApiParameter(
                 "page_size",
-                int,
+                {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
                 description=f"Items per page (default {DEFAULT_PAGE_SIZE}, max {MAX_PAGE_SIZE}).",
             ),
         ],
@@ -101,7 +103,6 @@ class PostViewSet(viewsets.GenericViewSet):
     """Reading for addressees; writing for communications, HR (pages) and leaders (own scope)."""
 
     queryset = Post.objects.none()  # every action narrows through a selector
-    lookup_value_regex = r"\d{1,18}"
     serializer_class = PostDetailSerializer
 
     def get_permissions(self):
@@ -330,12 +331,12 @@ class PostViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         summary="Download an attachment (addressees and writers)",
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        responses={(200, media_type): OpenApiTypes.BINARY for media_type in ATTACHMENT_MEDIA_TYPES},
     )
     @action(
         detail=True,
         methods=["get"],
-        url_path=r"attachments/(?P<attachment_id>\d{1,18})",
+        url_path="attachments/<id:attachment_id>",
         url_name="attachment",
     )
     def attachment(self, request, pk=None, attachment_id=None):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.serializers import StrictInputSerializer
+from api.serializers import DateField, IdField, IdListField, StrictInputSerializer
 
 from . import schedule
 from .models import (
@@ -73,9 +73,7 @@ class TrackQuizQuestionInputSerializer(StrictInputSerializer):
 class StepInputSerializer(StrictInputSerializer):
     """One step; `requires` is the 0-based index of an earlier step in the same list."""
 
-    id = serializers.IntegerField(
-        required=False, help_text=_("Et eksisterende trin i forløbet, der skal beholdes.")
-    )
+    id = IdField(required=False, help_text=_("Et eksisterende trin i forløbet, der skal beholdes."))
     title = serializers.CharField(max_length=200)
     body = serializers.CharField(required=False, allow_blank=True, default="")
     kind = serializers.ChoiceField(choices=StepKind.choices)
@@ -86,8 +84,8 @@ class StepInputSerializer(StrictInputSerializer):
     meet_with = serializers.ChoiceField(
         choices=MeetWith.choices, required=False, allow_blank=True, default=""
     )
-    meet_person = serializers.IntegerField(required=False, allow_null=True, default=None)
-    post_id = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+    meet_person = IdField(required=False, allow_null=True, default=None)
+    post_id = IdField(required=False, allow_null=True, default=None)
     pass_mark = serializers.IntegerField(min_value=0, max_value=100, default=DEFAULT_PASS_MARK)
     requires = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0)
     questions = TrackQuizQuestionInputSerializer(many=True, required=False, default=list)
@@ -104,7 +102,7 @@ class TrackInputSerializer(StrictInputSerializer):
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     kind = serializers.ChoiceField(choices=TrackKind.choices, default=TrackKind.ONBOARDING)
-    audience = serializers.IntegerField(required=False, allow_null=True, default=None)
+    audience = IdField(required=False, allow_null=True, default=None)
     auto_assign = serializers.BooleanField(default=False)
     is_active = serializers.BooleanField(default=True)
     steps = StepInputSerializer(many=True, required=False, default=list)
@@ -114,7 +112,7 @@ class TrackUpdateSerializer(StrictInputSerializer):
     name = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
     kind = serializers.ChoiceField(choices=TrackKind.choices, required=False)
-    audience = serializers.IntegerField(required=False, allow_null=True)
+    audience = IdField(required=False, allow_null=True)
     auto_assign = serializers.BooleanField(required=False)
     is_active = serializers.BooleanField(required=False)
 
@@ -281,7 +279,7 @@ class OwedStepSerializer(JourneyStepSerializer):
 
 class StepCompleteInputSerializer(StrictInputSerializer):
     answers = serializers.DictField(
-        child=serializers.ListField(child=serializers.IntegerField(), allow_empty=False),
+        child=IdListField(allow_empty=False, max_length=100),
         required=False,
         allow_null=True,
         default=None,
@@ -309,24 +307,27 @@ class StepCompleteResultSerializer(serializers.Serializer):
 
 
 class JourneyAssignSerializer(StrictInputSerializer):
-    user = serializers.IntegerField(help_text=_("Den nyansatte."))
-    track = serializers.IntegerField()
-    start_date = serializers.DateField(
+    user = IdField(help_text=_("Den nyansatte."))
+    track = IdField()
+    start_date = DateField(
+        near=True,
         required=False,
         allow_null=True,
         default=None,
         help_text=_("Standard: personens startdato (slutdato ved offboarding)."),
     )
-    buddy = serializers.IntegerField(required=False, allow_null=True, default=None)
+    buddy = IdField(required=False, allow_null=True, default=None)
 
 
 class JourneyUpdateSerializer(StrictInputSerializer):
-    start_date = serializers.DateField(
-        required=False, help_text=_("Flytter de åbne trin; gennemførte trin bliver stående.")
+    start_date = DateField(
+        near=True,
+        required=False,
+        help_text=_("Flytter de åbne trin; gennemførte trin bliver stående."),
     )
-    buddy = serializers.IntegerField(required=False, allow_null=True)
-    leader = serializers.IntegerField(required=False, allow_null=True)
-    hr_contact = serializers.IntegerField(required=False, allow_null=True)
+    buddy = IdField(required=False, allow_null=True)
+    leader = IdField(required=False, allow_null=True)
+    hr_contact = IdField(required=False, allow_null=True)
 
 
 class JourneyProgressSerializer(serializers.Serializer):

@@ -1,9 +1,10 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from api.routing import IdRouter
 
 from .views import JourneyViewSet, MyJourneyView, StepViewSet, TrackViewSet
 
-router = SimpleRouter()
+router = IdRouter()
 router.register("onboarding/tracks", TrackViewSet, basename="onboarding-track")
 router.register("onboarding/journeys", JourneyViewSet, basename="onboarding-journey")
 router.register("onboarding/steps", StepViewSet, basename="onboarding-step")

@@ -10,6 +10,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from api.permissions import role_permission
+from api.serializers import DateField, IdField, QuerySerializer
 from backend.errors import ApplicationError, NotFoundError
 from org.models import AccessLog, Audience, Role, User
 from org.services import access_log_record
@@ -161,12 +162,12 @@ class TrackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 # --- Journeys -----------------------------------------------------------------------------
 
 
-class JourneyQuery(serializers.Serializer):
-    unit = serializers.IntegerField(required=False, min_value=1)
-    track = serializers.IntegerField(required=False, min_value=1)
+class JourneyQuery(QuerySerializer):
+    unit = IdField(required=False)
+    track = IdField(required=False)
     status = serializers.ChoiceField(choices=JourneyStatus.choices, required=False)
-    started_from = serializers.DateField(required=False)
-    started_to = serializers.DateField(required=False)
+    started_from = DateField(required=False)
+    started_to = DateField(required=False)
     overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from api.serializers import StrictInputSerializer
+from api.serializers import DateField, IdRelatedField, QuerySerializer, StrictInputSerializer
 
 from .models import Language, OrgUnit, Role, User
 
@@ -118,11 +118,10 @@ class PersonInviteSerializer(StrictInputSerializer):
         required=False, allow_null=True, allow_blank=True, max_length=32
     )
     job_title = serializers.CharField(required=False, allow_blank=True, max_length=120, default="")
-    unit = serializers.PrimaryKeyRelatedField(
-        queryset=OrgUnit.objects.all(), required=False, allow_null=True
-    )
-    start_date = serializers.DateField(required=False, allow_null=True)
-    end_date = serializers.DateField(required=False, allow_null=True)
+    unit = IdRelatedField(queryset=OrgUnit.objects.all(), required=False, allow_null=True)
+    # Employment dates reach back decades (long-serving staff): from 1900, not near today.
+    start_date = DateField(required=False, allow_null=True)
+    end_date = DateField(required=False, allow_null=True)
     language = serializers.ChoiceField(choices=Language.choices, default=Language.DA)
     roles = serializers.ListField(
         child=serializers.ChoiceField(choices=Role.choices),
@@ -146,11 +145,10 @@ class PersonUpdateSerializer(StrictInputSerializer):
         required=False, allow_null=True, allow_blank=True, max_length=32
     )
     job_title = serializers.CharField(required=False, allow_blank=True, max_length=120)
-    unit = serializers.PrimaryKeyRelatedField(
-        queryset=OrgUnit.objects.all(), required=False, allow_null=True
-    )
-    start_date = serializers.DateField(required=False, allow_null=True)
-    end_date = serializers.DateField(required=False, allow_null=True)
+    unit = IdRelatedField(queryset=OrgUnit.objects.all(), required=False, allow_null=True)
+    # Employment dates reach back decades (long-serving staff): from 1900, not near today.
+    start_date = DateField(required=False, allow_null=True)
+    end_date = DateField(required=False, allow_null=True)
     language = serializers.ChoiceField(choices=Language.choices, required=False)
 
 
@@ -171,11 +169,11 @@ class PersonalDataExportSerializer(serializers.Serializer):
     )
 
 
-class RecordQuerySerializer(serializers.Serializer):
+class RecordQuerySerializer(QuerySerializer):
     purpose = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
 
-class ExportQuerySerializer(serializers.Serializer):
+class ExportQuerySerializer(QuerySerializer):
     purpose = serializers.CharField(min_length=3, max_length=300)
 
 

@@ -1,9 +1,10 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from api.routing import IdRouter
 
 from .views import MeExportView, MeView, PeopleViewSet, UnitViewSet
 
-router = SimpleRouter()
+router = IdRouter()
 router.register("org/units", UnitViewSet, basename="unit")
 router.register("org/people", PeopleViewSet, basename="person")
 

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from api.pagination import LargePageNumberPagination
 from api.permissions import role_permission
+from api.serializers import DateTimeField, IdField, QuerySerializer
 
 from . import selectors, services
 from .models import AccessLog, LeaderScope, Role, User
@@ -30,8 +31,8 @@ from .serializers import (
 IsHR = role_permission(Role.HR, Role.ADMIN)
 
 
-class UpdatedSinceQuery(serializers.Serializer):
-    updated_since = serializers.DateTimeField(required=False)
+class UpdatedSinceQuery(QuerySerializer):
+    updated_since = DateTimeField(required=False)
 
 
 UPDATED_SINCE = OpenApiParameter(
@@ -92,7 +93,6 @@ class MeExportView(GenericAPIView):
 class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = UnitSerializer
     pagination_class = LargePageNumberPagination
-    lookup_value_regex = r"\d{1,18}"
 
     def get_queryset(self):
         units = selectors.unit_list().annotate(
@@ -105,9 +105,9 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return units
 
 
-class DirectoryQuery(serializers.Serializer):
+class DirectoryQuery(QuerySerializer):
     q = serializers.CharField(required=False, max_length=100, allow_blank=True)
-    unit = serializers.IntegerField(required=False, min_value=1)
+    unit = IdField(required=False)
 
 
 @extend_schema_view(
@@ -125,7 +125,6 @@ class PeopleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     """The directory for everyone signed in; invitations and HR records for HR."""
 
     serializer_class = PersonSerializer
-    lookup_value_regex = r"\d{1,18}"
 
     def get_permissions(self):
         if self.action in {

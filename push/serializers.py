@@ -1,9 +1,16 @@
 """Input and output shapes of the push API: plain serializers over prepared rows."""
 
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.serializers import StrictInputSerializer
+from api.serializers import (
+    DateTimeField,
+    IdField,
+    IdListField,
+    QuerySerializer,
+    StrictInputSerializer,
+)
 
 from .delivery import render
 from .models import SWITCHABLE_CATEGORIES, AlertRecipient, Category, Device, Priority
@@ -61,6 +68,15 @@ class QuietHoursSerializer(StrictInputSerializer):
     )
 
 
+class QuietHoursOutSerializer(serializers.Serializer):
+    start = serializers.CharField(help_text="HH:MM, Europe/Copenhagen wall time.")
+    end = serializers.CharField(help_text="HH:MM; before start = across midnight.")
+    weekdays = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=7),
+        help_text="ISO weekdays (1 = Monday) on which a quiet window starts.",
+    )
+
+
 class PreferenceUpdateSerializer(StrictInputSerializer):
     categories = CategoriesSerializer(required=False)
     quiet_hours = QuietHoursSerializer(required=False, allow_null=True)
@@ -75,6 +91,7 @@ class PreferenceSerializer(serializers.Serializer):
         values = {name: getattr(preference, name) for name in SWITCHABLE_CATEGORIES}
         return {**values, Category.ALERTS: True}
 
+    @extend_schema_field(QuietHoursOutSerializer(allow_null=True))
     def get_quiet_hours(self, preference) -> dict | None:
         if preference.quiet_start is None:
             return None
@@ -110,22 +127,27 @@ class InboxItemSerializer(serializers.Serializer):
         return self._rendered(recipient)[1]
 
 
-class InboxQuerySerializer(serializers.Serializer):
-    updated_since = serializers.DateTimeField(required=False)
+class InboxQuerySerializer(QuerySerializer):
+    updated_since = DateTimeField(required=False)
+
+
+def _EscalationMinutes() -> serializers.IntegerField:
+    # A step of the escalation ladder: at most a week after the alert.
+    return serializers.IntegerField(
+        required=False, min_value=0, max_value=7 * 24 * 60, allow_null=True
+    )
 
 
 class AlertCreateSerializer(StrictInputSerializer):
     title = serializers.CharField(max_length=200)
     body = serializers.CharField(max_length=4000)
-    units = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, max_length=500, default=list
-    )
-    audience = serializers.IntegerField(required=False, min_value=1, allow_null=True)
-    post_id = serializers.IntegerField(required=False, min_value=1, allow_null=True)
-    repush_after_minutes = serializers.IntegerField(required=False, min_value=0, allow_null=True)
-    sms_after_minutes = serializers.IntegerField(required=False, min_value=0, allow_null=True)
-    email_after_minutes = serializers.IntegerField(required=False, min_value=0, allow_null=True)
-    call_list_after_minutes = serializers.IntegerField(required=False, min_value=0, allow_null=True)
+    units = IdListField(required=False, max_length=500, default=list)
+    audience = IdField(required=False, allow_null=True)
+    post_id = IdField(required=False, allow_null=True)
+    repush_after_minutes = _EscalationMinutes()
+    sms_after_minutes = _EscalationMinutes()
+    email_after_minutes = _EscalationMinutes()
+    call_list_after_minutes = _EscalationMinutes()
 
 
 class AlertSerializer(serializers.Serializer):
@@ -180,7 +202,7 @@ class RollCallPersonSerializer(serializers.Serializer):
         return row.call_listed_at is not None and row.answered_at is None
 
 
-class RollCallQuerySerializer(serializers.Serializer):
+class RollCallQuerySerializer(QuerySerializer):
     status = serializers.ChoiceField(
         choices=["not_answered", "need_help", "ok", "acknowledged", "call_list"], required=False
     )

@@ -3,7 +3,15 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from api.serializers import StrictInputSerializer
+from api.serializers import (
+    DateField,
+    DateTimeField,
+    IdField,
+    IdListField,
+    IdRelatedField,
+    QuerySerializer,
+    StrictInputSerializer,
+)
 from org.models import Audience
 
 from .models import (
@@ -36,9 +44,7 @@ class SurveyInputSerializer(StrictInputSerializer):
     title = serializers.CharField(max_length=200)
     intro = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     anonymous = serializers.BooleanField(required=False)
-    audience = serializers.PrimaryKeyRelatedField(
-        queryset=Audience.objects.all(), required=False, allow_null=True
-    )
+    audience = IdRelatedField(queryset=Audience.objects.all(), required=False, allow_null=True)
     min_group_size = serializers.IntegerField(
         required=False, min_value=MIN_GROUP_FLOOR, max_value=1000
     )
@@ -46,9 +52,9 @@ class SurveyInputSerializer(StrictInputSerializer):
         required=False, min_value=MIN_FREE_TEXT_FLOOR, max_value=1000
     )
     recurrence = serializers.ChoiceField(choices=Recurrence.choices, required=False)
-    first_opens_at = serializers.DateTimeField(required=False, allow_null=True)
+    first_opens_at = DateTimeField(near=True, required=False, allow_null=True)
     open_days = serializers.IntegerField(required=False, min_value=1, max_value=90)
-    ends_on = serializers.DateField(required=False, allow_null=True)
+    ends_on = DateField(near=True, required=False, allow_null=True)
     is_active = serializers.BooleanField(required=False)
     questions = QuestionInputSerializer(many=True, required=False, max_length=100)
 
@@ -59,10 +65,8 @@ class SurveyUpdateSerializer(SurveyInputSerializer):
 
 class FromTemplateSerializer(StrictInputSerializer):
     template = serializers.ChoiceField(choices=sorted(TEMPLATES))
-    audience = serializers.PrimaryKeyRelatedField(
-        queryset=Audience.objects.all(), required=False, allow_null=True
-    )
-    first_opens_at = serializers.DateTimeField(required=False, allow_null=True)
+    audience = IdRelatedField(queryset=Audience.objects.all(), required=False, allow_null=True)
+    first_opens_at = DateTimeField(near=True, required=False, allow_null=True)
 
 
 class OptionSerializer(serializers.Serializer):
@@ -142,11 +146,9 @@ class OpenWaveSerializer(serializers.Serializer):
 
 
 class AnswerInputSerializer(StrictInputSerializer):
-    question = serializers.IntegerField()
+    question = IdField()
     value = serializers.IntegerField(required=False, allow_null=True)
-    options = serializers.ListField(
-        child=serializers.IntegerField(), required=False, allow_null=True, max_length=50
-    )
+    options = IdListField(required=False, allow_null=True, max_length=50)
     text = serializers.CharField(
         required=False, allow_null=True, allow_blank=True, trim_whitespace=False
     )
@@ -173,16 +175,16 @@ class ResponseReceiptSerializer(serializers.Serializer):
 # --- Results ------------------------------------------------------------------------------
 
 
-class ResultsQuerySerializer(serializers.Serializer):
-    wave = serializers.IntegerField(required=False, min_value=1)
-    unit = serializers.IntegerField(required=False, min_value=1)
+class ResultsQuerySerializer(QuerySerializer):
+    wave = IdField(required=False)
+    unit = IdField(required=False)
     format = serializers.ChoiceField(choices=["json", "csv", "xlsx"], required=False)
 
 
-class IndicatorsQuerySerializer(serializers.Serializer):
-    unit = serializers.IntegerField(required=False, min_value=1)
+class IndicatorsQuerySerializer(QuerySerializer):
+    unit = IdField(required=False)
     scope = serializers.ChoiceField(choices=["mine", "organisation"], required=False)
-    to = serializers.DateField(required=False)
+    to = DateField(required=False)
 
     def validate(self, attrs):
         if attrs.get("scope") == "organisation" and attrs.get("unit") is not None:
@@ -193,7 +195,7 @@ class IndicatorsQuerySerializer(serializers.Serializer):
 
     def get_fields(self):
         fields = super().get_fields()
-        fields["from"] = serializers.DateField(required=False)  # a keyword in Python
+        fields["from"] = DateField(required=False)  # a keyword in Python
         return fields
 
 

@@ -1,16 +1,17 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from api.routing import IdRouter
 
 from .views import IndicatorsView, OpenWavesView, ResponseCreateView, SurveyViewSet
 
-router = SimpleRouter()
+router = IdRouter()
 router.register("surveys", SurveyViewSet, basename="survey")
 
 urlpatterns = [
     path("surveys/open/", OpenWavesView.as_view(), name="survey-open"),
     path("surveys/indicators/", IndicatorsView.as_view(), name="survey-indicators"),
     path(
-        "surveys/waves/<int:wave_id>/responses/",
+        "surveys/waves/<id:wave_id>/responses/",
         ResponseCreateView.as_view(),
         name="survey-wave-responses",
     ),

