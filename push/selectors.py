@@ -1,5 +1,7 @@
 """Reads of the push app, narrowed to what the caller may see."""
 
+import jwt
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from org.models import Role, User
@@ -83,3 +85,15 @@ def roll_call_by_unit(*, alert: Alert, viewer: User):
         )
         .order_by("unit__name", "unit_id")
     )
+
+
+def sms_report_claims(signature: str) -> dict | None:
+    """The claims of a delivery report's X-Gwapi-Signature JWT, if SMS_CALLBACK_SECRET signed it."""
+    secret = settings.SMS_CALLBACK_SECRET
+    if not secret or not signature:
+        return None
+    try:
+        claims = jwt.decode(signature, secret, algorithms=["HS256"])
+    except jwt.PyJWTError:
+        return None
+    return claims if isinstance(claims, dict) else None

@@ -439,3 +439,43 @@ def notification_open(*, user: User, notification_id: int) -> Recipient:
         recipient.opened_at = timezone.now()
         recipient.save(update_fields=["opened_at"])
     return recipient
+
+
+# --- SMS delivery reports ------------------------------------------------------------------
+
+# GatewayAPI's final states; anything else (BUFFERED, ENROUTE, SCHEDULED) is on its way.
+_REPORT_DELIVERED = {"DELIVERED", "ACCEPTED"}
+_REPORT_FAILED = {"UNDELIVERABLE", "REJECTED", "EXPIRED", "DELETED", "SKIPPED"}
+
+
+@transaction.atomic
+def sms_report_record(*, delivery_id: int, status: str, reported_at: Any) -> Delivery | None:
+    """Record the gateway's delivery report on an SMS delivery; None when there is no such row.
+
+    Reports may come out of order or twice: once a final state is recorded, later ones change
+    nothing. A failure report fails the row (the gateway accepted it, the phone never got it).
+    """
+    row = (
+        Delivery.objects.select_for_update()
+        .filter(pk=delivery_id, channel=Channel.SMS)
+        .exclude(status__in=[Delivery.Status.HELD, Delivery.Status.SKIPPED])
+        .first()
+    )
+    if row is None:
+        return None
+    status = status.upper()[:20]
+    final = _REPORT_DELIVERED | _REPORT_FAILED
+    if row.report_status in final or status not in final | {"BUFFERED", "ENROUTE", "SCHEDULED"}:
+        return row
+    row.report_status = status
+    if status in _REPORT_DELIVERED:
+        row.delivered_at = reported_at
+        if row.status != Delivery.Status.SENT:
+            # The report beat the worker's own record (a worker killed after the gateway took it).
+            row.status, row.sent_at, row.claim = Delivery.Status.SENT, reported_at, None
+    elif status in _REPORT_FAILED:
+        row.status, row.error_code, row.claim = Delivery.Status.FAILED, f"DSN_{status}", None
+    row.updated_at = timezone.now()
+    validate_model(row, validate_unique=False)
+    row.save()
+    return row
