@@ -224,12 +224,11 @@ def test_the_monthly_sms_budget_stops_a_category_but_not_alerts(
 ):
     settings.SMS_BUDGET_SEGMENTS = {**settings.SMS_BUDGET_SEGMENTS, "news": 2}
     _phone(org.employee)
-    with time_machine.travel(T0, tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            first = _sms(org, title="Første")
-            second = _sms(org, title="Anden")
-            third = _sms(org, title="Tredje")
-            alert = _sms(org, category="alerts", title="Brand")
+    with time_machine.travel(T0, tick=False), django_capture_on_commit_callbacks(execute=True):
+        first = _sms(org, title="Første")
+        second = _sms(org, title="Anden")
+        third = _sms(org, title="Tredje")
+        alert = _sms(org, category="alerts", title="Brand")
 
     statuses = {
         n.title: Delivery.objects.get(notification=n).status for n in (first, second, third, alert)
@@ -245,14 +244,13 @@ def test_communications_is_warned_once_at_80_percent(
     _phone(org.employee)
     org.comms.email = "karin@example.dk"
     org.comms.save(update_fields=["email"])
-    with time_machine.travel(T0, tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            for i in range(3):
-                _sms(org, title=f"Nyhed {i}")
-            assert services.sms_budget_warn() == []
-            _sms(org, title="Nyhed 4")
-            assert services.sms_budget_warn() == ["news"]
-            services.sms_budget_warn()
+    with time_machine.travel(T0, tick=False), django_capture_on_commit_callbacks(execute=True):
+        for i in range(3):
+            _sms(org, title=f"Nyhed {i}")
+        assert services.sms_budget_warn() == []
+        _sms(org, title="Nyhed 4")
+        assert services.sms_budget_warn() == ["news"]
+        services.sms_budget_warn()
 
     assert [m.to for m in mailoutbox] == [["karin@example.dk"]]
     assert "4 af 5" in mailoutbox[0].body
