@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from backend.errors import ApplicationError, ConflictError, PermissionDeniedError, validate_model
 
-from . import hooks, notify, personal_data
+from . import messaging, personal_data
 from .models import (
     PATH_SEPARATOR,
     STAFF_ROLES,
@@ -176,8 +176,8 @@ def user_invite(
     UserRole.objects.bulk_create([UserRole(user=user, role=role) for role in sorted(roles)])
     _sync_staff_flags(user=user, roles=roles)
     if send_invitation:
-        transaction.on_commit(lambda: notify.send_invitation(user_id=user.pk))
-    transaction.on_commit(lambda: hooks.person_invited(user_id=user.pk))
+        messaging.queue_invitation(user_id=user.pk)
+    messaging.queue_person_hooks(event="invited", user_id=user.pk)
     return user
 
 
@@ -222,7 +222,7 @@ def user_update(*, actor: User, user: User, **fields) -> User:
         _end_sessions(user=user)
     _save_user(user)
     if (user.start_date, user.end_date) != dates_before:
-        transaction.on_commit(lambda: hooks.person_dates_changed(user_id=user.pk))
+        messaging.queue_person_hooks(event="dates_changed", user_id=user.pk)
     return user
 
 
