@@ -68,7 +68,21 @@ def _send_text(*, to: str, body: str) -> None:
         logger.warning("SMS refused for good (%s)", result.code)
 
 
+# Embedded mode (tasks run in the request, no worker to come back later): a few immediate
+# attempts, then give up with a log line rather than fail the request.
+EAGER_ATTEMPTS = 3
+
+
 def _retrying(task, send) -> None:
+    if task.request.is_eager:
+        for attempt in range(1, EAGER_ATTEMPTS + 1):
+            try:
+                send()
+                return
+            except TransientSendError as error:
+                if attempt == EAGER_ATTEMPTS:
+                    logger.error("%s: gave up after %d attempts (%s)", task.name, attempt, error)
+        return
     try:
         send()
     except TransientSendError as error:
