@@ -327,6 +327,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Longer than any retry countdown, so a task held by a worker is not handed out twice.
     "visibility_timeout": 2 * 60 * 60,
 }
+CELERY_BEAT_SCHEDULER = "backend.heartbeat.Scheduler"
 # Periodic work. Each task is idempotent and checks state first, so beat firing twice is safe.
 CELERY_BEAT_SCHEDULE = {
     "content-publish-due-posts": {"task": "content.tasks.publish_due_posts", "schedule": 30.0},
@@ -338,6 +339,8 @@ CELERY_BEAT_SCHEDULE = {
     "push-release-held": {"task": "push.tasks.release_held_notifications", "schedule": 60.0},
     "push-escalate-alerts": {"task": "push.tasks.escalate_alerts", "schedule": 60.0},
     "push-warn-sms-budget": {"task": "push.tasks.warn_sms_budget", "schedule": 3600.0},
+    # A worker's heartbeat for /health/ (beat writes its own from backend.heartbeat.Scheduler).
+    "heartbeat": {"task": "backend.heartbeat.beat", "schedule": 60.0},
     "surveys-open-close-waves": {"task": "surveys.tasks.open_and_close_waves", "schedule": 300.0},
     "surveys-send-reminders": {"task": "surveys.tasks.send_reminders", "schedule": 3600.0},
     "onboarding-send-step-reminders": {
@@ -437,6 +440,26 @@ SMS_BUDGET_SEGMENTS = {
     "surveys": env.int("SMS_BUDGET_SURVEYS", default=5000),
 }
 SMS_BUDGET_WARNING_PERCENT = 80
+# Production refuses toys: a log SMS sender, console or in-memory mail, the push log backend,
+# tasks run in the web process (no broker) or a cache per process (no Redis) would each lose
+# messages or limits silently, so the server does not start with any of them.
+if PRODUCTION:
+    _toys = {
+        "SMS_SENDER is the log sender": SMS_SENDER == "org.sms.LogSmsSender",
+        "SMS_GATEWAYAPI_TOKEN is empty": SMS_SENDER == "org.sms.GatewayApiSmsSender"
+        and not SMS_GATEWAYAPI_TOKEN,
+        "SMS_CALLBACK_SECRET is empty (delivery reports could be forged)": not SMS_CALLBACK_SECRET,
+        "e-mail goes to the console or memory": any(
+            mailer["BACKEND"].rsplit(".", 2)[-2] in {"console", "locmem", "dummy"}
+            for mailer in MAILERS.values()
+        ),
+        "push goes to the log (no FCM_CREDENTIALS_FILE)": not FCM_CREDENTIALS_FILE,
+        "Celery runs tasks in the web process (no CELERY_BROKER_URL)": not CELERY_BROKER_URL,
+        "no REDIS_URL (rate limits and heartbeats per process)": not REDIS_URL,
+    }
+    if refused := [reason for reason, toy in _toys.items() if toy]:
+        raise ImproperlyConfigured("Production refuses: " + "; ".join(refused))
+
 # Links in SMS and e-mail that open one post or survey wave without the app: the public base
 # URL they start with, and how long they work (a forwarded link works for whoever holds it).
 BRO_PUBLIC_URL = env.str("BRO_PUBLIC_URL", default="http://127.0.0.1:8000")
