@@ -6,6 +6,7 @@ expire after NOTIFY_LINK_MAX_AGE_DAYS. Whoever holds the link acts as that perso
 object until it expires: a forwarded link works for the one it was forwarded to.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -16,6 +17,20 @@ from .models import Notification
 
 _SALT = "bro.notifications.link"
 KINDS = ("post", "wave")
+
+# The apps above register the page of each kind: handler(request, user=, object_id=) returns
+# the response, or None when the object is not (or no longer) the person's to see.
+_pages: dict[str, Callable] = {}
+
+
+def register_link_page(kind: str, handler: Callable) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"unknown link kind {kind!r}")
+    _pages[kind] = handler
+
+
+def link_page_for(kind: str) -> Callable | None:
+    return _pages.get(kind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +70,6 @@ def link_for_notification(*, notification: Notification, user_id: int) -> str:
     """The person's own link to what the notification is about, or "" when it has none."""
     data = notification.data or {}
     for kind, key in (("post", "post_id"), ("wave", "wave_id")):
-        if data.get("link") == kind and data.get(key, "").isdigit():
+        if data.get("link") == kind and data.get(key, "").isdigit() and kind in _pages:
             return link_url(kind=kind, object_id=int(data[key]), user_id=user_id)
     return ""
