@@ -102,3 +102,21 @@ def test_the_link_page_is_rate_limited_per_address(org, client, django_capture_o
     with time_machine.travel(timezone.now().replace(second=0), tick=False):
         statuses = [client.get(path).status_code for _ in range(31)]
     assert statuses == [200] * 30 + [429]
+
+
+def test_reach_shows_the_sms_reader_under_sms(org, api, client, django_capture_on_commit_callbacks):
+    post, _sms, url = _must_read_sms_link(org, django_capture_on_commit_callbacks)
+    path = url.removeprefix("http://127.0.0.1:8000")
+    client.get(path)
+    client.post(path)
+
+    body = api(org.comms).get(f"/api/v1/posts/{post.pk}/reach/").json()
+    [team_a] = [row for row in body["per_unit"] if row["unit_id"] == org.team_a.pk]
+    assert {k: team_a[k] for k in ("notified_push", "notified_sms", "read", "acknowledged")} == {
+        "notified_push": 0,
+        "notified_sms": 1,
+        "read": 1,
+        "acknowledged": 1,
+    }
+    # the log sender gets no delivery report: sent, not (yet) delivered to the phone
+    assert team_a["delivered"] == 0
