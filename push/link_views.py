@@ -43,5 +43,7 @@ def link_page(request, token: str):
     if response is None:
         return render(request, "push/link_invalid.html", {"too_many": False}, status=404)
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in the URL: never send it to another site (same-origin keeps the form's
+    # Origin header, which CSRF checks; no-referrer would make it "null").
+    response["Referrer-Policy"] = "same-origin"
     return response
