@@ -8,6 +8,7 @@ from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 from kombu.exceptions import OperationalError as BrokerError
 
+from backend import heartbeat
 from backend.celery import app as celery_app
 
 logger = logging.getLogger("bro.health")
@@ -35,13 +36,39 @@ def _broker_status() -> str:
     return "ok"
 
 
+def _heartbeat(key: str) -> dict:
+    """{"status": ok | silent | in_process, "age_seconds": …}; silent after two periods."""
+    if not settings.CELERY_BROKER_URL:
+        return {"status": "in_process", "age_seconds": None}
+    seconds = heartbeat.age(key)
+    silent = seconds is None or seconds > 2 * heartbeat.HEARTBEAT_SECONDS
+    return {
+        "status": "silent" if silent else "ok",
+        "age_seconds": None if seconds is None else round(seconds),
+    }
+
+
 @require_GET
 def health(request):
-    """200 when the database (and the broker, when configured) answer; 503 otherwise."""
+    """200 when the database and the broker answer and beat and a worker have been heard from
+    within two heartbeat periods (when there is a broker); 503 otherwise."""
     database = "ok" if _database_ok() else "unreachable"
     broker = _broker_status()
-    healthy = database == "ok" and broker in {"ok", "in_process"}
+    beat = _heartbeat(heartbeat.BEAT_KEY)
+    worker = _heartbeat(heartbeat.WORKER_KEY)
+    healthy = (
+        database == "ok"
+        and broker in {"ok", "in_process"}
+        and beat["status"] != "silent"
+        and worker["status"] != "silent"
+    )
     return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "database": database, "broker": broker},
+        {
+            "status": "ok" if healthy else "unavailable",
+            "database": database,
+            "broker": broker,
+            "beat": beat,
+            "worker": worker,
+        },
         status=200 if healthy else 503,
     )

@@ -5,6 +5,7 @@ push to the log). Setting BRO_PRODUCTION=true demands a secret key, allowed host
 database, and turns on the HTTPS hardening that `manage.py check --deploy` asks for.
 """
 
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -193,8 +194,7 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = 0
 USERSESSIONS_TRACK_ACTIVITY = False
 
-# --- SMS ----------------------------------------------------------------------------------
-SMS_SENDER = env.str("SMS_SENDER", default="org.sms.LogSmsSender")
+# --- SMS: see the "Notifications: channels" block below ---------------------------------
 
 # --- E-mail -------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Bro <bro@localhost>")
@@ -345,6 +345,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Longer than any retry countdown, so a task held by a worker is not handed out twice.
     "visibility_timeout": 2 * 60 * 60,
 }
+CELERY_BEAT_SCHEDULER = "backend.heartbeat.Scheduler"
 # Periodic work. Each task is idempotent and checks state first, so beat firing twice is safe.
 CELERY_BEAT_SCHEDULE = {
     "content-publish-due-posts": {"task": "content.tasks.publish_due_posts", "schedule": 30.0},
@@ -355,6 +356,9 @@ CELERY_BEAT_SCHEDULE = {
     "push-reconcile-deliveries": {"task": "push.tasks.reconcile_deliveries", "schedule": 60.0},
     "push-release-held": {"task": "push.tasks.release_held_notifications", "schedule": 60.0},
     "push-escalate-alerts": {"task": "push.tasks.escalate_alerts", "schedule": 60.0},
+    "push-warn-sms-budget": {"task": "push.tasks.warn_sms_budget", "schedule": 3600.0},
+    # A worker's heartbeat for /health/ (beat writes its own from backend.heartbeat.Scheduler).
+    "heartbeat": {"task": "backend.heartbeat.beat", "schedule": 60.0},
     "surveys-open-close-waves": {"task": "surveys.tasks.open_and_close_waves", "schedule": 300.0},
     "surveys-send-reminders": {"task": "surveys.tasks.send_reminders", "schedule": 3600.0},
     "onboarding-send-step-reminders": {
@@ -407,6 +411,77 @@ PUSH_ALERT_REPUSH_MINUTES = env.int("PUSH_ALERT_REPUSH_MINUTES", default=10)
 PUSH_ALERT_SMS_MINUTES = env.int("PUSH_ALERT_SMS_MINUTES", default=20)
 PUSH_ALERT_EMAIL_MINUTES = env.int("PUSH_ALERT_EMAIL_MINUTES", default=30)
 PUSH_ALERT_CALL_LIST_MINUTES = env.int("PUSH_ALERT_CALL_LIST_MINUTES", default=45)
+
+# --- Notifications: channels (push, SMS, e-mail), the SMS gateway, fallbacks, budgets -------
+# SMS_SENDER names the gateway adapter: org.sms.LogSmsSender writes to the log (the embedded
+# default; production refuses it), org.sms.GatewayApiSmsSender sends through GatewayAPI.
+SMS_SENDER = env.str("SMS_SENDER", default="org.sms.LogSmsSender")
+SMS_SENDER_NAME = env.str("SMS_SENDER_NAME", default="Bro")  # ≤ 11 characters, shown as sender
+SMS_GATEWAYAPI_URL = env.str("SMS_GATEWAYAPI_URL", default="https://gatewayapi.com")
+SMS_GATEWAYAPI_TOKEN = env.str("SMS_GATEWAYAPI_TOKEN", default="")
+# The public URL of /notifications/sms/callback/ that the gateway calls with delivery reports,
+# and the secret it signs them with (a JWT, HS256, in X-Gwapi-Signature). Empty URL: the
+# account's default webhook; empty secret: every callback is refused.
+SMS_CALLBACK_URL = env.str("SMS_CALLBACK_URL", default="")
+SMS_CALLBACK_SECRET = env.str("SMS_CALLBACK_SECRET", default="")
+SMS_HTTP_TIMEOUT_SECONDS = env.float("SMS_HTTP_TIMEOUT_SECONDS", default=10.0)
+# Estimated price of one SMS segment in the account currency (GatewayAPI, Denmark, 2026).
+SMS_COST_PER_SEGMENT = Decimal(env.str("SMS_COST_PER_SEGMENT", default="0.25"))
+# Messages per worker process on the wire at once, per channel (see PUSH_SEND_CONCURRENCY).
+SMS_SEND_CONCURRENCY = env.int("SMS_SEND_CONCURRENCY", default=16)
+EMAIL_SEND_CONCURRENCY = env.int("EMAIL_SEND_CONCURRENCY", default=4)
+# Which channels each category may use at all; a person's own switches narrow it further.
+# SMS and e-mail go only where a fallback rule or the crisis ladder asks for them.
+NOTIFY_CHANNEL_POLICY = {
+    "news": ("push", "sms"),
+    "minutes": ("push", "sms"),
+    "events": ("push", "sms"),
+    "onboarding": ("push", "sms", "email"),
+    "surveys": ("push", "sms"),
+    "alerts": ("push", "sms", "email"),
+    "system": ("push", "email"),
+}
+# Fallback rules (shown read-only in the admin under Notifikationer → Kanalregler):
+# must-read: after the first reminder, people with no active device get an SMS with a link.
+NOTIFY_MUST_READ_SMS_FALLBACK = env.bool("NOTIFY_MUST_READ_SMS_FALLBACK", default=True)
+# Survey invitations: people with no active device get an SMS link.
+NOTIFY_SURVEY_SMS_FALLBACK = env.bool("NOTIFY_SURVEY_SMS_FALLBACK", default=True)
+# Onboarding: pre-boarders with no app yet get their due steps by SMS, else e-mail.
+NOTIFY_ONBOARDING_FALLBACK = env.bool("NOTIFY_ONBOARDING_FALLBACK", default=True)
+# SMS segments per calendar month and category; warning to communications at 80 %, nothing more
+# sent at 100 % (crisis alerts are exempt). 0 = no limit.
+SMS_BUDGET_SEGMENTS = {
+    "news": env.int("SMS_BUDGET_NEWS", default=3000),
+    "minutes": env.int("SMS_BUDGET_MINUTES", default=1000),
+    "events": env.int("SMS_BUDGET_EVENTS", default=1000),
+    "onboarding": env.int("SMS_BUDGET_ONBOARDING", default=2000),
+    "surveys": env.int("SMS_BUDGET_SURVEYS", default=5000),
+}
+SMS_BUDGET_WARNING_PERCENT = 80
+# Production refuses toys: a log SMS sender, console or in-memory mail, the push log backend,
+# tasks run in the web process (no broker) or a cache per process (no Redis) would each lose
+# messages or limits silently, so the server does not start with any of them.
+if PRODUCTION:
+    _toys = {
+        "SMS_SENDER is the log sender": SMS_SENDER == "org.sms.LogSmsSender",
+        "SMS_GATEWAYAPI_TOKEN is empty": SMS_SENDER == "org.sms.GatewayApiSmsSender"
+        and not SMS_GATEWAYAPI_TOKEN,
+        "SMS_CALLBACK_SECRET is empty (delivery reports could be forged)": not SMS_CALLBACK_SECRET,
+        "e-mail goes to the console or memory": any(
+            mailer["BACKEND"].rsplit(".", 2)[-2] in {"console", "locmem", "dummy"}
+            for mailer in MAILERS.values()
+        ),
+        "push goes to the log (no FCM_CREDENTIALS_FILE)": not FCM_CREDENTIALS_FILE,
+        "Celery runs tasks in the web process (no CELERY_BROKER_URL)": not CELERY_BROKER_URL,
+        "no REDIS_URL (rate limits and heartbeats per process)": not REDIS_URL,
+    }
+    if refused := [reason for reason, toy in _toys.items() if toy]:
+        raise ImproperlyConfigured("Production refuses: " + "; ".join(refused))
+
+# Links in SMS and e-mail that open one post or survey wave without the app: the public base
+# URL they start with, and how long they work (a forwarded link works for whoever holds it).
+BRO_PUBLIC_URL = env.str("BRO_PUBLIC_URL", default="http://127.0.0.1:8000")
+NOTIFY_LINK_MAX_AGE_DAYS = env.int("NOTIFY_LINK_MAX_AGE_DAYS", default=14)
 
 # --- Surveys ------------------------------------------------------------------------------
 # Defaults for new surveys: results need this many respondents per group, free text more.

@@ -12,6 +12,8 @@ urlpatterns = [
     path("api/docs/", DocsView.as_view(url_name="schema"), name="docs"),
     path("dashboard/", include("dashboard.urls")),
     path("health/", health, name="health"),
+    # Links sent by SMS and e-mail that open one post or survey wave without the app.
+    path("l/", include("push.link_urls")),
 ]
 
 handler400 = "api.errors.bad_request"

@@ -11,6 +11,7 @@ is back.
 
 import logging
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_noop
 
@@ -89,12 +90,16 @@ def remind_unacknowledged_readers(*, post_id: int, user_ids: list[int]) -> None:
     if post.kind == "alert":
         logger.info("must-read reminder for alert post %s left to the alert ladder", post_id)
         return
+    # From the first reminder on, people with no active device get an SMS with their own link
+    # to the post's page (push.links), where they read it and acknowledge it without the app.
+    sms_fallback = settings.NOTIFY_MUST_READ_SMS_FALLBACK and post.requires_acknowledgement
     services.notification_send(
         category=_CATEGORY[post.kind],
         recipients=User.objects.filter(pk__in=user_ids),
         title=gettext_noop("Husk at læse: %(title)s"),
         body=gettext_noop("Bekræft med »Læst og forstået« i appen."),
         params={"title": post.title},
-        data=_data(post),
+        data={**_data(post), "link": "post"},
         collapse_key=f"post-{post.pk}",
+        fallback=("sms",) if sms_fallback else (),
     )

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from org import selectors as org_selectors
 from org.models import OrgUnit, Role, User
+from push import selectors as push_selectors
 
 from . import hooks
 from .models import (
@@ -348,9 +349,13 @@ def post_reach(*, post: Post, viewer: User) -> dict | None:
     if members is None:
         return None
     receipts = ReadReceipt.objects.filter(post=post, user_id=OuterRef("pk"))
+    # Per channel, from the notifications app: notified by push / SMS / e-mail, delivered (real
+    # outcomes), opened in the app's inbox.
+    channels = push_selectors.reach_conditions(data_key="post_id", object_id=post.pk)
     members = members.annotate(
         has_read=Exists(receipts),
         has_acknowledged=Exists(receipts.filter(acknowledged_at__isnull=False)),
+        **{f"has_{name}": condition for name, condition in channels.items()},
     )
     per_unit = list(
         members.values("unit_id", "unit__name")
@@ -358,6 +363,7 @@ def post_reach(*, post: Post, viewer: User) -> dict | None:
             audience=Count("pk"),
             read=Count("pk", filter=Q(has_read=True)),
             acknowledged=Count("pk", filter=Q(has_acknowledged=True)),
+            **{name: Count("pk", filter=Q(**{f"has_{name}": True})) for name in channels},
         )
         .order_by("unit__name", "unit_id")
     )
@@ -373,6 +379,7 @@ def post_reach(*, post: Post, viewer: User) -> dict | None:
         "audience": sum(row["audience"] for row in per_unit),
         "read": sum(row["read"] for row in per_unit),
         "acknowledged": sum(row["acknowledged"] for row in per_unit),
+        **{name: sum(row[name] for row in per_unit) for name in channels},
         "per_unit": [
             {
                 "unit_id": row["unit_id"],
@@ -380,6 +387,7 @@ def post_reach(*, post: Post, viewer: User) -> dict | None:
                 "audience": row["audience"],
                 "read": row["read"],
                 "acknowledged": row["acknowledged"],
+                **{name: row[name] for name in channels},
             }
             for row in per_unit
         ],

@@ -353,7 +353,22 @@ class AttendeeSerializer(serializers.Serializer):
     answered_at = serializers.DateTimeField()
 
 
-class ReachUnitSerializer(serializers.Serializer):
+class _ChannelReach(serializers.Serializer):
+    """Per channel (the notifications app): who was notified how, and what really arrived."""
+
+    notified_push = serializers.IntegerField(help_text=_("Fik en push-besked om opslaget."))
+    notified_sms = serializers.IntegerField(help_text=_("Fik en SMS om opslaget."))
+    notified_email = serializers.IntegerField(help_text=_("Fik en e-mail om opslaget."))
+    delivered = serializers.IntegerField(
+        help_text=_(
+            "Mindst én besked nåede frem: push og e-mail modtaget af FCM eller mailserveren, "
+            "SMS meldt leveret af SMS-gatewayen."
+        )
+    )
+    opened = serializers.IntegerField(help_text=_("Åbnede beskeden i appens indbakke."))
+
+
+class ReachUnitSerializer(_ChannelReach):
     unit_id = serializers.IntegerField(allow_null=True)
     unit_name = serializers.CharField()
     audience = serializers.IntegerField()
@@ -369,7 +384,7 @@ class ReachPersonSerializer(serializers.Serializer):
     has_read = serializers.BooleanField()
 
 
-class ReachSerializer(serializers.Serializer):
+class ReachSerializer(_ChannelReach):
     post_id = serializers.IntegerField()
     audience = serializers.IntegerField(help_text=_("Aktive personer i målgruppen."))
     read = serializers.IntegerField()

@@ -8,6 +8,7 @@ out people who switched the "onboarding" category off.
 import logging
 from datetime import datetime
 
+from django.conf import settings
 from django.utils.translation import gettext_noop
 
 from org.models import User
@@ -27,6 +28,8 @@ def step_due(*, step_id: int, title: str, due_at: datetime, user_ids: list[int])
         title=gettext_noop("Nyt trin i dit forløb: %(title)s"),
         body=gettext_noop("Det er tid til at gøre det. Åbn appen for at se, hvad du skal."),
         params={"title": title},
+        # Pre-boarders with no app yet get the due step by SMS, else e-mail.
+        fallback=("sms", "email") if settings.NOTIFY_ONBOARDING_FALLBACK else (),
     )
 
 
@@ -56,6 +59,7 @@ def _send(
     title: str,
     body: str,
     params: dict,
+    fallback: tuple[str, ...] = (),
 ) -> None:
     if not user_ids:
         return
@@ -69,5 +73,6 @@ def _send(
         collapse_key=f"onboarding-step-{step_id}",
         # Once per step and due time: a step re-dated by a moved start date is reminded again.
         dedup_key=f"onboarding:{kind}:{step_id}:{due_at.timestamp():.0f}",
+        fallback=fallback,
     )
     logger.info("onboarding %s: step %s to %s people", kind, step_id, len(set(user_ids)))

@@ -1,19 +1,21 @@
 """django-allauth glue: no open sign-up, login by code to an e-mail or a mobile number.
 
 allauth stores no phone numbers and sends no SMS itself; these methods map its phone calls
-onto User.phone and org.sms.
+onto User.phone and org.sms. Codes are never sent inside the request: each send queues a
+Celery task after commit (org.messaging), for a known and an unknown address alike.
 """
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
-from django.utils import translation
-from django.utils.translation import gettext as _
 
 from backend.errors import ApplicationError
 
+from . import messaging
 from .models import User
 from .services import normalise_phone
-from .sms import send_sms
+
+# allauth's mail template that carries a login code.
+_LOGIN_CODE = "account/email/login_code"
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -27,14 +29,22 @@ class AccountAdapter(DefaultAccountAdapter):
         except ApplicationError as exc:
             raise forms.ValidationError(exc.message) from exc
 
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        if template_prefix == _LOGIN_CODE:
+            user = context.get("user") or User.objects.filter(email=email).only("language").first()
+            language = getattr(user, "language", None) or "da"
+            messaging.queue_login_code(email=email, code=context["code"], language=language)
+        else:
+            super().send_mail(template_prefix, email, context)
+
     def send_verification_code_sms(self, user, phone: str, code: str, **kwargs) -> None:
-        with translation.override(getattr(user, "language", None) or "da"):
-            send_sms(to=phone, body=_("Din kode til Bro: %(code)s") % {"code": code})
+        language = getattr(user, "language", None) or "da"
+        messaging.queue_login_code(phone=phone, code=code, language=language)
 
     def send_unknown_account_sms(self, phone: str, **kwargs) -> None:
-        # Same answer as for a known number (no enumeration), but no text: an SMS to any
-        # number anyone types would cost money and annoy strangers.
-        return None
+        # Same path as a known number, but no text: an SMS to any number anyone types would
+        # cost money and annoy strangers.
+        messaging.queue_login_code(phone=phone)
 
     def set_phone(self, user, phone: str, verified: bool) -> None:
         User.objects.filter(pk=user.pk).update(phone=phone)

@@ -1,10 +1,10 @@
 """Writes to the organisation. Every change that matters goes through a function here."""
 
 import logging
-import re
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
+import phonenumbers
 from allauth.account.models import EmailAddress
 from allauth.usersessions.models import UserSession
 from django.conf import settings
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from backend.errors import ApplicationError, ConflictError, PermissionDeniedError, validate_model
 
-from . import hooks, notify, personal_data
+from . import messaging, personal_data
 from .models import (
     PATH_SEPARATOR,
     STAFF_ROLES,
@@ -38,8 +38,6 @@ from .models import (
 logger = logging.getLogger("bro.org")
 
 # Danish mobile numbers are 8 digits; anything else must come in international form.
-_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
-_DANISH_LOCAL = re.compile(r"^\d{8}$")
 
 # Who may hand out which role. HR onboards staff and leaders; only an admin makes HR,
 # communications or other admins, so no one can raise themselves.
@@ -50,22 +48,31 @@ _GRANTABLE_BY = {
 
 
 def normalise_phone(phone: str | None) -> str | None:
-    """Return the number in E.164 (+4512345678), None for blank; refuse what is not a number."""
+    """Return the number in E.164 (+4512345678), None for blank; refuse what is not a number.
+
+    Parsed with `phonenumbers` (Google's libphonenumber metadata), Denmark as the default
+    region, so "12 34 56 78", "0045 12345678" and "+45 12345678" are the same person, and
+    a number no country assigns is refused instead of stored.
+    """
     if phone is None:
         return None
-    cleaned = re.sub(r"[\s\-().]", "", phone)
+    cleaned = phone.strip()
     if not cleaned:
         return None
     if cleaned.startswith("00"):
         cleaned = "+" + cleaned[2:]
-    if _DANISH_LOCAL.match(cleaned):
-        cleaned = "+45" + cleaned
-    if not _E164.match(cleaned):
+    try:
+        parsed = phonenumbers.parse(cleaned, "DK")
+    except phonenumbers.NumberParseException:
+        parsed = None
+    # Possible (a length the region uses), not "valid" (a range assigned today): metadata moves
+    # faster than HR records, and a new number range must not lock its holders out.
+    if parsed is None or not phonenumbers.is_possible_number(parsed):
         raise ApplicationError(
             _("Mobilnummeret er ugyldigt."),
             fields={"phone": [_("Skriv et mobilnummer, fx 12345678 eller +4512345678.")]},
         )
-    return cleaned
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 def normalise_email(email: str | None) -> str | None:
@@ -169,8 +176,8 @@ def user_invite(
     UserRole.objects.bulk_create([UserRole(user=user, role=role) for role in sorted(roles)])
     _sync_staff_flags(user=user, roles=roles)
     if send_invitation:
-        transaction.on_commit(lambda: notify.send_invitation(user_id=user.pk))
-    transaction.on_commit(lambda: hooks.person_invited(user_id=user.pk))
+        messaging.queue_invitation(user_id=user.pk)
+    messaging.queue_person_hooks(event="invited", user_id=user.pk)
     return user
 
 
@@ -215,7 +222,7 @@ def user_update(*, actor: User, user: User, **fields) -> User:
         _end_sessions(user=user)
     _save_user(user)
     if (user.start_date, user.end_date) != dates_before:
-        transaction.on_commit(lambda: hooks.person_dates_changed(user_id=user.pk))
+        messaging.queue_person_hooks(event="dates_changed", user_id=user.pk)
     return user
 
 

@@ -5,19 +5,17 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from backend.errors import ApplicationError, NotFoundError, PermissionDeniedError, validate_model
 from org.models import Audience, OrgUnit, Role, User
 from org.selectors import audience_member_condition, units_in_scope, users_in_scope
-from org.sms import send_sms
 
-from .models import Alert, AlertRecipient, Category
+from .models import Alert, AlertRecipient, Category, Channel
 from .services import notification_send
 
 logger = logging.getLogger("bro.push")
@@ -183,26 +181,33 @@ def _repush(alert: Alert, targets: list[AlertRecipient]) -> None:
 
 
 def _sms(alert: Alert, targets: list[AlertRecipient]) -> None:
-    for target in targets:
-        if not target.user.phone:
-            continue
-        with translation.override(target.user.language):
-            text = _("Krisebesked: %(title)s. Svar venligst i appen Bro, om du er OK.") % {
-                "title": alert.title
-            }
-        send_sms(to=target.user.phone, body=text)
+    # Through the pipeline: rows written here, sent after commit with retries, so a gateway
+    # error never undoes the step for the people before it, nor holds up the next alert.
+    notification_send(
+        category=Category.ALERTS,
+        recipients=User.objects.filter(pk__in=[t.user_id for t in targets]),
+        title=gettext_noop("Krisebesked: %(title)s."),
+        body=gettext_noop("Svar venligst i appen Bro, om du er OK."),
+        params={"title": alert.title},
+        data=_alert_data(alert),
+        channels=(Channel.SMS,),
+        dedup_key=f"alert:{alert.pk}:sms",
+    )
 
 
 def _email(alert: Alert, targets: list[AlertRecipient]) -> None:
-    for target in targets:
-        if not target.user.email:
-            continue
-        with translation.override(target.user.language):
-            subject = _("Krisebesked: %(title)s") % {"title": alert.title}
-            text = _(
-                "%(body)s\n\nDu har ikke svaret endnu. Åbn appen Bro og svar, om du er OK."
-            ) % {"body": alert.body}
-        send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [target.user.email])
+    notification_send(
+        category=Category.ALERTS,
+        recipients=User.objects.filter(pk__in=[t.user_id for t in targets]),
+        title=gettext_noop("Krisebesked: %(title)s"),
+        body=gettext_noop(
+            "%(body)s\n\nDu har ikke svaret endnu. Åbn appen Bro og svar, om du er OK."
+        ),
+        params={"title": alert.title, "body": alert.body},
+        data=_alert_data(alert),
+        channels=(Channel.EMAIL,),
+        dedup_key=f"alert:{alert.pk}:email",
+    )
 
 
 def _call_list(alert: Alert, targets: list[AlertRecipient]) -> None:
@@ -227,20 +232,25 @@ LADDER = (
 
 
 def alerts_escalate(*, now: datetime | None = None) -> None:
-    """Take every due ladder step for every alert still escalating."""
+    """Take every due ladder step for every alert still escalating; one failing alert (its
+    transaction rolled back, tried again on the next beat) never stops the others."""
     now = now or timezone.now()
     for alert_id in Alert.objects.filter(escalation_done_at__isnull=True).values_list(
         "pk", flat=True
     ):
-        alert_escalate(alert_id=alert_id, now=now)
+        try:
+            alert_escalate(alert_id=alert_id, now=now)
+        except (DatabaseError, ApplicationError, ValueError):
+            logger.exception("alert %s: escalation failed, tried again on the next beat", alert_id)
 
 
 @transaction.atomic
 def alert_escalate(*, alert_id: int, now: datetime) -> None:
     """Due steps for the people of one alert who have not answered; each step once per person.
 
-    The alert row is locked, so two beat runs cannot take the same step twice. A step whose
-    sender fails (SMS gateway down) rolls the whole run back and is tried on the next beat.
+    The alert row is locked, so two beat runs cannot take the same step twice. Each step only
+    writes notification rows (sent after commit by the pipeline, with retries), so no gateway
+    or SMTP call happens while the lock is held and none can roll a step back.
     """
     alert = Alert.objects.select_for_update().filter(pk=alert_id).first()
     if alert is None or alert.escalation_done_at is not None:

@@ -1,4 +1,5 @@
-"""Delivery bookkeeping: claim, send, record, retry, release held, reconcile.
+"""Delivery bookkeeping on every channel: claim, send, record, retry (outbox.py queues,
+releases held rows and reconciles).
 
 The database is the truth about what has been sent, not the broker (a Redis without AOF
 loses its queue on a crash; an unacked task comes back only after the visibility timeout):
@@ -9,9 +10,14 @@ loses its queue on a crash; an unacked task comes back only after the visibility
 * the reconciler re-queues rows whose task was lost: queued or due for retry too long, or
   claimed by a worker that died before recording a result (after PUSH_CLAIM_LEASE_SECONDS).
 
-A worker killed between FCM accepting a message and the result being written leaves rows
-whose fate is unknown; they are sent again (a crisis alert must not be lost). The message
-carries the notification as Android tag / APNs collapse id, so the phone shows it once.
+A worker killed between FCM (or the SMS gateway, or the SMTP server) accepting a message and
+the result being written leaves rows whose fate is unknown; they are sent again (a crisis
+alert must not be lost). A push message carries the notification as Android tag / APNs
+collapse id, so the phone shows it once; an SMS or e-mail resent is seen twice, which is why
+their channels keep fewer on the wire (SMS_SEND_CONCURRENCY, EMAIL_SEND_CONCURRENCY).
+
+Every channel takes the same path: a chunk task claims the rows of one channel at a time
+and hands them to that channel's `Sending` (push: fcm.py; SMS and e-mail: channels.py).
 """
 
 import logging
@@ -28,10 +34,9 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
-from kombu.exceptions import OperationalError as BrokerError
 
-from . import fcm
-from .models import Delivery, Device, Notification
+from . import channels, fcm
+from .models import Channel, Delivery, Device, Notification
 
 logger = logging.getLogger("bro.push")
 
@@ -47,26 +52,6 @@ SEND_BUDGET_SECONDS = 30.0
 
 def chunks(ids: list[int], size: int = CHUNK) -> list[list[int]]:
     return [ids[i : i + size] for i in range(0, len(ids), size)]
-
-
-def publish(delivery_ids: list[int], *, countdown: float | None = None) -> None:
-    """Queue chunk tasks now; if the broker is down, log it and leave it to the reconciler."""
-    from .tasks import send_deliveries
-
-    for chunk in chunks(sorted(delivery_ids)):
-        try:
-            # No publish retries: a request must not hang on a dead broker; the rows are safe.
-            send_deliveries.apply_async((chunk,), countdown=countdown, retry=False)
-        except (BrokerError, OSError):
-            logger.warning(
-                "push: broker unreachable, %d deliveries wait for the reconciler", len(chunk)
-            )
-            return
-
-
-def enqueue_on_commit(delivery_ids: list[int]) -> None:
-    if delivery_ids:
-        transaction.on_commit(lambda: publish(delivery_ids))
 
 
 def render(notification: Notification, language: str) -> tuple[str, str]:
@@ -100,22 +85,35 @@ def deliveries_send(*, delivery_ids: list[int]) -> dict[float, list[int]]:
 
     Not one transaction: each claim commits before its messages go out, and no lock is held
     while they are on the wire. Outcomes are written as their responses arrive, together at
-    most RECORD_INTERVAL apart, and a message goes on the wire only while fewer than
-    PUSH_SEND_CONCURRENCY are sent and not yet written: a worker killed at any moment leaves
-    at most that many messages that FCM may have accepted without a record, which the
-    reconciler sends again (the only duplicates; the phone shows them once, see above).
+    most RECORD_INTERVAL apart, and a message goes on the wire only while fewer than the
+    channel's limit are sent and not yet written: a worker killed at any moment leaves at most
+    that many messages that were accepted without a record, which the reconciler sends again
+    (the only duplicates). The channels of a chunk are sent one after the other.
     """
     Delivery.objects.filter(
         id__in=delivery_ids,
         status__in=[Delivery.Status.QUEUED, Delivery.Status.RETRYING],
         device__retired_at__isnull=False,
     ).update(status=Delivery.Status.SKIPPED, updated_at=timezone.now())
+    by_channel: dict[str, list[int]] = defaultdict(list)
+    for id_, channel in Delivery.objects.filter(id__in=delivery_ids).values_list("id", "channel"):
+        by_channel[channel].append(id_)
+    started = time.monotonic()
+    schedule: dict[float, list[int]] = defaultdict(list)
+    for channel in sorted(by_channel):
+        for seconds, ids in _send_channel(
+            channel=channel, delivery_ids=by_channel[channel], started=started
+        ).items():
+            schedule[seconds] += ids
+    return dict(schedule)
+
+
+def _send_channel(*, channel: str, delivery_ids: list[int], started: float) -> dict:
     claim = uuid.uuid4()
     batch_size = settings.PUSH_SEND_BATCH_SIZE
     batches = deque(chunks(sorted(delivery_ids), batch_size))
-    started = time.monotonic()
-    sending = fcm.get_backend().open()
-    waiting: deque[tuple[tuple, fcm.OutgoingMessage]] = deque()  # claimed, not yet sent
+    sending = channels.open_sending(channel)
+    waiting: deque[tuple[tuple, Any]] = deque()  # claimed, not yet sent
     on_the_wire: dict[int, tuple] = {}  # sent, outcome not yet written
     arrived: list[tuple[int, fcm.Outcome]] = []
     recorded_at = started
@@ -127,7 +125,9 @@ def deliveries_send(*, delivery_ids: list[int]) -> dict[float, list[int]]:
                 if time.monotonic() - started > SEND_BUDGET_SECONDS and (batches or waiting):
                     schedule[0.0] += _hand_back(claim=claim, batches=batches, waiting=waiting)
                 if batches and len(waiting) < batch_size:
-                    waiting += _claim(claim=claim, delivery_ids=batches.popleft(), cache=cache)
+                    waiting += _claim(
+                        claim=claim, channel=channel, delivery_ids=batches.popleft(), cache=cache
+                    )
                 while waiting and len(on_the_wire) < sending.limit:
                     row, message = waiting.popleft()
                     on_the_wire[row[0]] = row
@@ -192,7 +192,7 @@ def _commits_unflushed():
             connection.close()
 
 
-def _claim(*, claim: uuid.UUID, delivery_ids: list[int], cache: dict) -> list[tuple]:
+def _claim(*, claim: uuid.UUID, channel: str, delivery_ids: list[int], cache: dict) -> list:
     """Claim the claimable ones of these rows; return (row, message) for each claimed."""
     now = timezone.now()
     # The state test is on this table's own columns, so PostgreSQL re-checks it on a row a
@@ -201,6 +201,7 @@ def _claim(*, claim: uuid.UUID, delivery_ids: list[int], cache: dict) -> list[tu
         Q(status=Delivery.Status.QUEUED)
         | Q(status=Delivery.Status.RETRYING, next_attempt_at__lte=now),
         id__in=delivery_ids,
+        channel=channel,
     ).update(
         status=Delivery.Status.SENDING,
         claim=claim,
@@ -220,6 +221,8 @@ def _claim(*, claim: uuid.UUID, delivery_ids: list[int], cache: dict) -> list[tu
             "device__identifier",
             "device__kind",
             "user__language",
+            "address",
+            "user_id",
             "attempts",
         )
     )
@@ -229,28 +232,43 @@ def _claim(*, claim: uuid.UUID, delivery_ids: list[int], cache: dict) -> list[tu
     rendered = cache.setdefault("rendered", {})
     claimed_messages = []
     for row in rows:
-        _id, notification_id, _device, identifier, kind, language, _attempts = row
+        id_, notification_id, _device, identifier, kind, language, address, user_id, _a = row
         notification = notifications[notification_id]
         key = (notification_id, language)
         if key not in rendered:
             rendered[key] = render(notification, language)
         title, body = rendered[key]
-        claimed_messages.append(
-            (
-                row,
-                fcm.OutgoingMessage(
-                    identifier=identifier,
-                    kind=kind,
-                    title=title,
-                    body=body,
-                    data=notification.data,
-                    priority=notification.priority,
-                    collapse_key=notification.collapse_key,
-                    notification_id=notification_id,
-                ),
+        if channel == Channel.PUSH:
+            message = fcm.OutgoingMessage(
+                identifier=identifier,
+                kind=kind,
+                title=title,
+                body=body,
+                data=notification.data,
+                priority=notification.priority,
+                collapse_key=notification.collapse_key,
+                notification_id=notification_id,
             )
-        )
+        else:
+            message = channels.AddressedMessage(
+                address=address,
+                subject=title,
+                text=message_text(
+                    notification=notification, title=title, body=body, user_id=user_id
+                ),
+                reference=str(id_),
+            )
+        claimed_messages.append((row, message))
     return claimed_messages
+
+
+def message_text(*, notification: Notification, title: str, body: str, user_id: int) -> str:
+    """The text of an SMS or e-mail: title, body, and the person's own link when there is one."""
+    from . import links
+
+    text = f"{title}\n{body}" if body else title
+    link = links.link_for_notification(notification=notification, user_id=user_id)
+    return f"{text}\n{link}" if link else text
 
 
 def _record(*, claim: uuid.UUID, outcomes: list[tuple[tuple, fcm.Outcome]]) -> dict:
@@ -329,58 +347,3 @@ def _write_outcomes(
             sum(len(v) for v in later.values()),
         )
     return dict(schedule)
-
-
-def deliveries_release_held(*, now: Any = None) -> int:
-    """Queue deliveries held for quiet hours that have now ended."""
-    now = now or timezone.now()
-    ids = list(
-        Delivery.objects.filter(status=Delivery.Status.HELD, next_attempt_at__lte=now).values_list(
-            "id", flat=True
-        )
-    )
-    released = 0
-    for chunk in chunks(ids):
-        with transaction.atomic():
-            released += Delivery.objects.filter(id__in=chunk, status=Delivery.Status.HELD).update(
-                status=Delivery.Status.QUEUED, next_attempt_at=None, updated_at=now
-            )
-            enqueue_on_commit(chunk)
-    return released
-
-
-def deliveries_reconcile(*, now: Any = None) -> int:
-    """Queue again what no task will send: stale queued, overdue retries, expired claims."""
-    now = now or timezone.now()
-    stale = now - timedelta(seconds=settings.PUSH_STALE_QUEUED_SECONDS)
-    lease_expired = now - timedelta(seconds=settings.PUSH_CLAIM_LEASE_SECONDS)
-    with transaction.atomic():
-        orphaned = list(
-            Delivery.objects.filter(
-                status=Delivery.Status.SENDING, claimed_at__lt=lease_expired
-            ).values_list("id", flat=True)
-        )
-        for chunk in chunks(orphaned):
-            Delivery.objects.filter(
-                id__in=chunk, status=Delivery.Status.SENDING, claimed_at__lt=lease_expired
-            ).update(status=Delivery.Status.QUEUED, claim=None, updated_at=now)
-        lost = list(
-            Delivery.objects.filter(
-                Q(status=Delivery.Status.QUEUED, updated_at__lt=stale)
-                | Q(status=Delivery.Status.RETRYING, next_attempt_at__lt=stale)
-            ).values_list("id", flat=True)
-        )
-        for chunk in chunks(lost):
-            # Touch them, so the next run waits another PUSH_STALE_QUEUED_SECONDS for this task.
-            Delivery.objects.filter(
-                id__in=chunk, status__in=[Delivery.Status.QUEUED, Delivery.Status.RETRYING]
-            ).update(status=Delivery.Status.QUEUED, updated_at=now)
-        ids = sorted(set(orphaned) | set(lost))
-        if ids:
-            logger.warning(
-                "push: reconciler re-queues %d deliveries (%d from dead workers)",
-                len(ids),
-                len(orphaned),
-            )
-        enqueue_on_commit(ids)
-    return len(ids)

@@ -1,4 +1,8 @@
-"""Push: devices, preferences and quiet hours, the notification outbox, deliveries, crisis alerts."""
+"""Notifications with channels: devices, preferences and quiet hours, the notification outbox,
+deliveries by push, SMS and e-mail, crisis alerts.
+
+The Django app keeps its label `push` (tables, imports); it is the notifications app.
+"""
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +17,8 @@ class Category(models.TextChoices):
     ONBOARDING = "onboarding", _("Onboarding")
     SURVEYS = "surveys", _("Undersøgelser")
     ALERTS = "alerts", _("Krisebeskeder")
+    # Messages to staff about Bro itself (an SMS budget running out); cannot be switched off.
+    SYSTEM = "system", _("Driftsbeskeder")
 
 
 # The categories a person may switch off; alerts always come through.
@@ -23,6 +29,14 @@ SWITCHABLE_CATEGORIES = (
     Category.ONBOARDING,
     Category.SURVEYS,
 )
+
+
+class Channel(models.TextChoices):
+    """How a delivery reaches a person: their app (FCM), their mobile number, their e-mail."""
+
+    PUSH = "push", _("Push")
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("E-mail")
 
 
 class Priority(models.TextChoices):
@@ -108,6 +122,9 @@ class Preference(models.Model):
     events = models.BooleanField(_("arrangementer"), default=True)
     onboarding = models.BooleanField(_("onboarding"), default=True)
     surveys = models.BooleanField(_("undersøgelser"), default=True)
+    # Channels a person accepts besides push; crisis alerts use every channel regardless.
+    sms = models.BooleanField(_("sms"), default=True)
+    email = models.BooleanField(_("e-mail"), default=True)
     quiet_start = models.TimeField(_("stille fra"), null=True, blank=True)
     quiet_end = models.TimeField(_("stille til"), null=True, blank=True)
     quiet_weekdays = models.PositiveSmallIntegerField(_("stille på ugedage"), default=0b1111111)
@@ -183,11 +200,13 @@ class Recipient(models.Model):
 
 
 class Delivery(models.Model):
-    """One notification to one device, with every attempt recorded.
+    """One notification to one person on one channel (a push device, a number, an address).
 
     queued → sending (claimed by one task, attempts + 1) → sent | retrying | failed.
     held waits for the end of the person's quiet hours (`next_attempt_at`); skipped means the
-    device was retired before its turn. A task delivered twice finds nothing to claim.
+    device was retired before its turn, or the SMS budget was spent. A task delivered twice
+    finds nothing to claim. For SMS, the gateway's delivery report later sets `delivered_at`
+    (or fails the row) through the signed callback.
     """
 
     class Status(models.TextChoices):
@@ -202,7 +221,12 @@ class Delivery(models.Model):
     notification = models.ForeignKey(
         Notification, on_delete=models.CASCADE, related_name="deliveries"
     )
-    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PUSH)
+    device = models.ForeignKey(
+        Device, on_delete=models.CASCADE, related_name="deliveries", null=True, blank=True
+    )
+    # The number (E.164) or e-mail address used, as it was when the row was written.
+    address = models.CharField(max_length=254, blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -211,13 +235,33 @@ class Delivery(models.Model):
     claim = models.UUIDField(null=True, blank=True, db_index=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # SMS: segments of the rendered text and their estimated price, known when it is written.
+    segments = models.PositiveSmallIntegerField(null=True, blank=True)
+    cost = models.DecimalField(max_digits=9, decimal_places=4, null=True, blank=True)
+    # SMS: the gateway's delivery report (DELIVERED, UNDELIVERABLE, ...) and when it came.
+    report_status = models.CharField(max_length=20, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField()
 
     class Meta:
         verbose_name = _("levering")
         verbose_name_plural = _("leveringer")
         constraints = [
-            models.UniqueConstraint(fields=["notification", "device"], name="push_delivery_unique"),
+            models.UniqueConstraint(
+                fields=["notification", "device"],
+                condition=Q(device__isnull=False),
+                name="push_delivery_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["notification", "user", "channel"],
+                condition=~Q(channel="push"),
+                name="push_delivery_unique_per_channel",
+            ),
+            models.CheckConstraint(
+                condition=Q(channel="push", device__isnull=False)
+                | ~Q(channel="push") & Q(device__isnull=True) & ~Q(address=""),
+                name="push_delivery_channel_has_address",
+            ),
             models.CheckConstraint(
                 condition=~Q(status="sent") | Q(sent_at__isnull=False),
                 name="push_delivery_sent_has_time",
@@ -233,7 +277,7 @@ class Delivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.notification_id} → {self.device_id}: {self.status}"
+        return f"{self.notification_id} → {self.channel} {self.device_id or self.user_id}: {self.status}"
 
 
 class Alert(models.Model):

@@ -1,11 +1,13 @@
 """Reads of the push app, narrowed to what the caller may see."""
 
+import jwt
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from org.models import Role, User
 from org.selectors import units_in_scope
 
-from .models import Alert, AlertRecipient, Preference, Recipient
+from .models import Alert, AlertRecipient, Channel, Delivery, Preference, Recipient
 
 
 def preference_for(*, user: User) -> Preference:
@@ -83,3 +85,39 @@ def roll_call_by_unit(*, alert: Alert, viewer: User):
         )
         .order_by("unit__name", "unit_id")
     )
+
+
+def sms_report_claims(signature: str) -> dict | None:
+    """The claims of a delivery report's X-Gwapi-Signature JWT, if SMS_CALLBACK_SECRET signed it."""
+    secret = settings.SMS_CALLBACK_SECRET
+    if not secret or not signature:
+        return None
+    try:
+        claims = jwt.decode(signature, secret, algorithms=["HS256"])
+    except jwt.PyJWTError:
+        return None
+    return claims if isinstance(claims, dict) else None
+
+
+def reach_conditions(*, data_key: str, object_id: int) -> dict:
+    """Per-person conditions (on User, via OuterRef("pk")) for what announced one object.
+
+    `data_key`/`object_id` name the object as the notifications carry it (post_id, wave_id).
+    notified_<channel>: a delivery on that channel was written for the person; delivered: a
+    real outcome — FCM or the SMTP server accepted it, or the SMS gateway reported it
+    delivered to the phone; opened: the person opened the notification in the app's inbox.
+    """
+    about = {f"notification__data__{data_key}": str(object_id), "user_id": OuterRef("pk")}
+    deliveries = Delivery.objects.filter(**about)
+    conditions = {
+        f"notified_{channel}": Exists(deliveries.filter(channel=channel))
+        for channel in (Channel.PUSH, Channel.SMS, Channel.EMAIL)
+    }
+    conditions["delivered"] = Exists(
+        deliveries.filter(
+            Q(channel__in=[Channel.PUSH, Channel.EMAIL], status=Delivery.Status.SENT)
+            | Q(channel=Channel.SMS, report_status__in=["DELIVERED", "ACCEPTED"])
+        )
+    )
+    conditions["opened"] = Exists(Recipient.objects.filter(**about, opened_at__isnull=False))
+    return conditions

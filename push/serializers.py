@@ -206,3 +206,15 @@ class RollCallQuerySerializer(QuerySerializer):
     status = serializers.ChoiceField(
         choices=["not_answered", "need_help", "ok", "acknowledged", "call_list"], required=False
     )
+
+
+class SmsReportSerializer(serializers.Serializer):
+    """GatewayAPI's delivery status notification (the signed claims)."""
+
+    id = serializers.IntegerField(min_value=0)
+    msisdn = serializers.IntegerField(min_value=0)
+    time = serializers.IntegerField(min_value=0, max_value=253402300799)
+    status = serializers.CharField(max_length=20)
+    userref = serializers.CharField(max_length=40, allow_blank=True, required=False, default="")
+    error = serializers.CharField(allow_blank=True, required=False)
+    code = serializers.CharField(allow_blank=True, required=False)

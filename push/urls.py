@@ -21,4 +21,5 @@ urlpatterns = [
         name="push-roll-call",
     ),
     path("push/alerts/<id:alert_id>/people/", views.AlertPeopleView.as_view(), name="push-people"),
+    path("push/sms/reports/", views.SmsReportView.as_view(), name="push-sms-report"),
 ]

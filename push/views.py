@@ -1,11 +1,15 @@
 """The push API: devices, preferences, the inbox, crisis alerts and their roll-call."""
 
+from datetime import UTC, datetime
+
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -28,6 +32,7 @@ from .serializers import (
     RollCallPersonSerializer,
     RollCallQuerySerializer,
     RollCallSerializer,
+    SmsReportSerializer,
 )
 
 
@@ -248,3 +253,41 @@ class AlertPeopleView(GenericAPIView):
             people = people.filter(**_PEOPLE_FILTERS[wanted])
         page = self.paginate_queryset(people.order_by("unit__name", "user__name", "pk"))
         return self.get_paginated_response(RollCallPersonSerializer(page, many=True).data)
+
+
+class SmsReportView(APIView):
+    """GatewayAPI's delivery-status callback: signed by the gateway, not by a person."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes: list = []
+
+    @extend_schema(
+        summary="SMS delivery report (webhook for the SMS gateway)",
+        description=(
+            "GatewayAPI calls this with a delivery status notification. The request must carry "
+            "`X-Gwapi-Signature`: a JWT (HS256) signed with SMS_CALLBACK_SECRET whose claims "
+            "are the report itself; anything else answers 401 and changes nothing."
+        ),
+        request=SmsReportSerializer,
+        responses={
+            204: OpenApiResponse(description="Recorded (or already known)."),
+            400: OpenApiResponse(description="The report is not one."),
+            401: OpenApiResponse(description="Missing or wrong signature."),
+        },
+        auth=[],
+    )
+    def post(self, request):
+        claims = selectors.sms_report_claims(request.headers.get("X-Gwapi-Signature", ""))
+        if claims is None:
+            raise NotAuthenticated(_("Ugyldig signatur."))
+        serializer = SmsReportSerializer(data=claims)
+        serializer.is_valid(raise_exception=True)
+        report = serializer.validated_data
+        if report["userref"].isdigit():
+            services.sms_report_record(
+                delivery_id=int(report["userref"]),
+                status=report["status"],
+                reported_at=datetime.fromtimestamp(report["time"], tz=UTC),
+            )
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -7,6 +7,7 @@ in their quiet hours and leaving out people who switched the "surveys" category 
 
 import logging
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -19,7 +20,9 @@ from .models import Wave
 logger = logging.getLogger("bro.surveys.announce")
 
 
-def _send(*, wave_id: int, user_ids: list[int], title: str, body: str, kind: str) -> None:
+def _send(
+    *, wave_id: int, user_ids: list[int], title: str, body: str, kind: str, fallback=()
+) -> None:
     if not user_ids:
         return
     wave = Wave.objects.select_related("survey").get(pk=wave_id)
@@ -32,8 +35,9 @@ def _send(*, wave_id: int, user_ids: list[int], title: str, body: str, kind: str
             "title": wave.survey.title,
             "closes": timezone.localtime(wave.closes_at).strftime("%d.%m.%Y"),
         },
-        data={"type": f"survey_{kind}", "wave_id": str(wave_id)},
+        data={"type": f"survey_{kind}", "wave_id": str(wave_id), "link": "wave"},
         collapse_key=f"survey-wave-{wave_id}",
+        fallback=fallback,
         # One invitation and one reminder per wave, however often beat fires.
         dedup_key=f"survey:{wave_id}:{kind}",
     )
@@ -48,6 +52,9 @@ def invite_to_wave(*, wave_id: int, user_ids: list[int]) -> None:
         title=gettext_noop("Ny undersøgelse: %(title)s"),
         body=gettext_noop("Du kan svare frem til %(closes)s. Det tager kun få minutter."),
         kind="invitation",
+        # People with no active device get the invitation by SMS (with a link once the wave
+        # has a link page registered in push.links).
+        fallback=("sms",) if settings.NOTIFY_SURVEY_SMS_FALLBACK else (),
     )
 
 

@@ -28,6 +28,9 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     config.addinivalue_line(
+        "markers", "after_commit: org.messaging queues its tasks only after a real commit"
+    )
+    config.addinivalue_line(
         "markers", "postgresql: needs PostgreSQL (row locks, other processes); deselected on SQLite"
     )
 
@@ -66,6 +69,17 @@ def _clock_ahead(request):
         return
     with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=days), tick=True):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _account_messages_at_once(request, monkeypatch):
+    """Login codes, invitations and org hooks are queued after commit (org.messaging); a test
+    runs inside one transaction that never commits, so queue them at once instead. Tests about
+    the after-commit path itself carry @pytest.mark.after_commit and keep it."""
+    if request.node.get_closest_marker("after_commit") is None:
+        from org import messaging
+
+        monkeypatch.setattr(messaging, "after_commit", lambda callback: callback())
 
 
 @pytest.fixture(autouse=True)

@@ -46,6 +46,12 @@ PRODUCTION = {
     "DJANGO_ALLOWED_HOSTS": "bro.example.dk",
     "DATABASE_URL": "postgres://bro@127.0.0.1:5432/bro",
     "SMTP_HOST": "smtp.example.dk",
+    "SMS_SENDER": "org.sms.GatewayApiSmsSender",
+    "SMS_GATEWAYAPI_TOKEN": "token",
+    "SMS_CALLBACK_SECRET": "s" * 32,
+    "FCM_CREDENTIALS_FILE": "/etc/bro/fcm.json",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/11",
+    "REDIS_URL": "redis://127.0.0.1:6379/11",
 }
 
 
@@ -60,3 +66,25 @@ def test_production_refuses_sqlite():
     result = _boot(PRODUCTION | {"DATABASE_URL": "sqlite:///prod.sqlite3"})
     assert result.returncode != 0
     assert "PostgreSQL" in result.stderr
+
+
+def test_production_boots_with_every_real_part():
+    result = _boot(PRODUCTION)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("toy", "reason"),
+    [
+        ({"SMS_SENDER": "org.sms.LogSmsSender"}, "SMS_SENDER is the log sender"),
+        ({"SMS_GATEWAYAPI_TOKEN": ""}, "SMS_GATEWAYAPI_TOKEN is empty"),
+        ({"SMS_CALLBACK_SECRET": ""}, "SMS_CALLBACK_SECRET is empty"),
+        ({"FCM_CREDENTIALS_FILE": ""}, "push goes to the log"),
+        ({"CELERY_BROKER_URL": ""}, "Celery runs tasks in the web process"),
+        ({"REDIS_URL": ""}, "no REDIS_URL"),
+    ],
+)
+def test_production_refuses_toys(toy, reason):
+    result = _boot(PRODUCTION | toy)
+    assert result.returncode != 0
+    assert f"Production refuses: {reason}" in result.stderr

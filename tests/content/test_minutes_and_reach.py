@@ -72,15 +72,23 @@ def must_read(org):
 def test_reach_counts_per_unit_and_lists_who_has_not_acknowledged(org, api, must_read):
     body = api(org.comms).get(f"/api/v1/posts/{must_read.pk}/reach/").json()
     assert (body["audience"], body["read"], body["acknowledged"]) == (4, 2, 1)
+    # nobody has a device, phone or inbox entry here: notified on no channel, nothing delivered
+    silent = {
+        "notified_push": 0,
+        "notified_sms": 0,
+        "notified_email": 0,
+        "delivered": 0,
+        "opened": 0,
+    }
     assert body["per_unit"] == [
         {"unit_id": org.unit_a.pk, "unit_name": "Hjemmeplejen Vest", "audience": 1, "read": 0,
-         "acknowledged": 0},
+         "acknowledged": 0, **silent},
         {"unit_id": org.team_b.pk, "unit_name": "Køkkenet", "audience": 1, "read": 1,
-         "acknowledged": 0},
+         "acknowledged": 0, **silent},
         {"unit_id": org.unit_b.pk, "unit_name": "Madservice", "audience": 1, "read": 0,
-         "acknowledged": 0},
+         "acknowledged": 0, **silent},
         {"unit_id": org.team_a.pk, "unit_name": "Team Korsør", "audience": 1, "read": 1,
-         "acknowledged": 1},
+         "acknowledged": 1, **silent},
     ]  # fmt: skip
     assert [(p["name"], p["has_read"]) for p in body["not_acknowledged"]] == [
         ("Lone Jensen", False), ("Jens Nielsen", True), ("Per Larsen", False),

@@ -34,3 +34,16 @@ def fake_fcm(settings):
         fcm.reset_firebase_app()
         yield fake
         fcm.reset_firebase_app()
+
+
+@pytest.fixture
+def fake_gateway(settings):
+    """A fake GatewayAPI on loopback, with the real adapter of this process pointed at it."""
+    from tests.fakes.gatewayapi import FakeGatewayApi
+
+    with FakeGatewayApi(hang_seconds=3) as fake:
+        settings.SMS_SENDER = "org.sms.GatewayApiSmsSender"
+        settings.SMS_GATEWAYAPI_URL = fake.base_url
+        settings.SMS_GATEWAYAPI_TOKEN = fake.token
+        settings.SMS_HTTP_TIMEOUT_SECONDS = 0.5
+        yield fake

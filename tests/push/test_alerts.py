@@ -194,12 +194,15 @@ def test_escalation_ladder_steps_in_time_and_stops_on_answer(
         # the leader answers; at 10 minutes only the employee gets an SMS
         alerts.alert_answer(user=org.leader, alert_id=alert.pk, answer="acknowledged")
         run(10)
+        sms = Delivery.objects.get(notification__dedup_key=f"alert:{alert.pk}:sms")
         assert LogSmsSender.outbox == [
             {
                 "to": "+4512345678",
-                "body": "Krisebesked: Brand. Svar venligst i appen Bro, om du er OK.",
+                "body": "Krisebesked: Brand.\nSvar venligst i appen Bro, om du er OK.",
+                "reference": str(sms.pk),
             }
         ]
+        assert (sms.channel, sms.status, sms.segments) == ("sms", "sent", 1)
 
         # a second beat at the same minute repeats nothing
         run(10)
@@ -268,4 +271,5 @@ def test_switched_off_steps_are_skipped(org, mailoutbox, django_capture_on_commi
             alerts.alerts_escalate()
 
     assert [m.to for m in mailoutbox] == [[org.employee.email]]
-    assert not Notification.objects.filter(dedup_key__startswith=f"alert:{alert.pk}:").exists()
+    steps = Notification.objects.filter(dedup_key__startswith=f"alert:{alert.pk}:")
+    assert list(steps.values_list("dedup_key", flat=True)) == [f"alert:{alert.pk}:email"]

@@ -6,7 +6,7 @@ import time_machine
 from django.utils.translation import gettext_noop
 
 from org.models import User
-from push import delivery, fcm, services, tasks
+from push import fcm, outbox, services, tasks
 from push.models import Delivery, Device
 
 T0 = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
@@ -107,7 +107,7 @@ def test_invalid_argument_is_recorded_device_retired_and_never_retried(
         row = _send(org.employee, django_capture_on_commit_callbacks)
         clock.shift(timedelta(hours=3))
         with django_capture_on_commit_callbacks(execute=True):
-            delivery.deliveries_reconcile()
+            outbox.deliveries_reconcile()
         row = _resend_when_due(row, django_capture_on_commit_callbacks)
 
     assert (row.status, row.error_code, row.attempts) == ("failed", "INVALID_ARGUMENT", 1)

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 
 from org.models import User
-from push import delivery, services
+from push import outbox, services
 from push.models import Delivery
 from push.quiet_hours import quiet_until, weekdays_to_mask
 
@@ -103,11 +103,11 @@ def test_notification_in_quiet_hours_is_held_and_released_when_they_end(
         # a release run before the end leaves it held
         clock.move_to(local(2026, 6, 11, 6, 59))
         with django_capture_on_commit_callbacks(execute=True):
-            assert delivery.deliveries_release_held() == 0
+            assert outbox.deliveries_release_held() == 0
 
         clock.move_to(local(2026, 6, 11, 7, 0))
         with django_capture_on_commit_callbacks(execute=True):
-            assert delivery.deliveries_release_held() == 1
+            assert outbox.deliveries_release_held() == 1
 
     row.refresh_from_db()
     assert row.status == "sent"

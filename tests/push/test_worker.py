@@ -11,7 +11,7 @@ import pytest
 from django.db.models import Count
 
 from org.models import OrgUnit, User
-from push import delivery, services
+from push import outbox, services
 from push.models import Delivery, Device
 from tests.factories import OrgUnitFactory, UserFactory
 from tests.fakes.fcm import FakeFCM
@@ -106,7 +106,7 @@ def test_worker_killed_mid_fan_out_every_device_gets_it_once(settings, queue, fa
                 lambda: _statuses(notification)["sent"] == DEVICES,
                 timeout=45,
                 interval=0.5,
-                on_tick=delivery.deliveries_reconcile,
+                on_tick=outbox.deliveries_reconcile,
             )
     finally:
         worker.stop()
@@ -155,7 +155,7 @@ def test_broker_down_at_publish_api_succeeds_and_reconciler_sends_once(settings,
     worker = Worker(queue=queue, fcm_url=fake.base_url, concurrency=1).start()
     try:
         with celery_via(broker_url(), queue):
-            assert delivery.deliveries_reconcile() == 1
+            assert outbox.deliveries_reconcile() == 1
             wait_for(
                 lambda: Delivery.objects.get(pk=row.pk).status == "sent", timeout=30, worker=worker
             )
