@@ -13,6 +13,8 @@ urlpatterns = [
     path("api/docs/", DocsView.as_view(url_name="schema"), name="docs"),
     path("dashboard/", include("dashboard.urls")),
     path("health/", health, name="health"),
+    # SCIM 2.0 for provisioning clients (hrsync): bearer tokens, SCIM's own error shape.
+    path("scim/v2/", include("hrsync.scim.urls")),
 ]
 
 handler400 = "api.errors.bad_request"

@@ -94,6 +94,11 @@ class ScimUser(models.Model):
     )
     user_name = models.CharField(max_length=255, unique=True)
     external_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    # The resource as the client last wrote it (only the attributes Bro's schema declares), so
+    # it reads back as sent; Bro's own fields win where HR changed them since (hrsync.scim).
+    attributes = models.JSONField(default=dict)
+    # DELETE over SCIM: the person is offboarded and the resource is gone for the client.
+    deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("SCIM-identitet")

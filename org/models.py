@@ -37,9 +37,7 @@ class OrgUnit(models.Model):
         related_name="children",
     )
     # The HR system's unit code (LOS/OPUS "enhedskode"): the key HR sync matches units on.
-    code = models.CharField(
-        _("enhedskode"), max_length=64, unique=True, null=True, blank=True
-    )
+    code = models.CharField(_("enhedskode"), max_length=64, unique=True, null=True, blank=True)
     # Set when HR closes the unit: it keeps its history (posts, survey groups) but takes no
     # new members and is hidden from HR sync's lists.
     closed_at = models.DateTimeField(_("lukket"), null=True, blank=True)
