@@ -37,15 +37,24 @@ from ..models import ScimClient, ScimGroup, ScimUser
 from ..services import token_hash
 from . import mapping
 from .resources import (
+    ENTERPRISE_SCHEMA,
+    GROUP_SCHEMA,
     MAX_RESULTS,
     RESOURCE_TYPES,
     SCHEMAS,
     SERVICE_PROVIDER_CONFIG,
+    USER_SCHEMA,
     EnterpriseUser,
     Group,
 )
 
 logger = logging.getLogger("bro.hrsync")
+OUR_SCHEMAS = {USER_SCHEMA, ENTERPRISE_SCHEMA, GROUP_SCHEMA}
+ENTERPRISE_ATTRIBUTES = {
+    "manager": "manager",
+    "employeenumber": "employeeNumber",
+    "department": "department",
+}
 SCIM_MEDIA_TYPE = "application/scim+json"
 
 
@@ -92,11 +101,39 @@ def _body(request) -> dict:
     return body
 
 
+def _known_attributes(model, body: dict) -> dict:
+    """The body without attributes Bro's schema does not declare, and without nulls.
+
+    RFC 7643 §2: a service provider may ignore attributes it does not support; Entra ID sends
+    its whole mapping (`roles: []`, `addresses: null`, a top-level `department`), and Bro
+    keeps no more personal data than it uses.
+    """
+    if model is None or not issubclass(model, (EnterpriseUser, Group)):
+        return body
+    names = {
+        (field.serialization_alias or name).lower(): field.serialization_alias or name
+        for name, field in model.model_fields.items()
+    }
+    known = {
+        names[key.lower()]: value
+        for key, value in body.items()
+        if key.lower() in names and value is not None
+    }
+    if isinstance(known.get("schemas"), list):
+        # Entra ID adds its own (".../ADSCIM/2.0/Group"): Bro's schemas are the ones it serves.
+        known["schemas"] = [s for s in known["schemas"] if s in OUR_SCHEMAS]
+    return known
+
+
 def _validated(model, body: dict, context: Context):
     try:
-        return model.model_validate(body, scim_ctx=context)
+        return model.model_validate(_known_attributes(model, body), scim_ctx=context)
     except ValidationError as exc:
-        raise InvalidValueException(detail=str(exc).splitlines()[0:3]) from exc
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}"
+            for error in exc.errors()
+        )
+        raise InvalidValueException(detail=problems) from exc
 
 
 @method_decorator(csrf_exempt, name="dispatch")
@@ -362,6 +399,10 @@ def _entra_patch(body: dict) -> dict:
             continue
         path = str(operation.get("path") or "")
         value = operation.get("value")
+        if path.lower() in ENTERPRISE_ATTRIBUTES:
+            # Entra ID names enterprise attributes without their schema: "manager".
+            path = f"{ENTERPRISE_SCHEMA}:{ENTERPRISE_ATTRIBUTES[path.lower()]}"
+            operation["path"] = path
         if path.lower().endswith("manager"):
             if isinstance(value, list):
                 value = value[0] if value else None
@@ -374,6 +415,22 @@ def _entra_patch(body: dict) -> dict:
         if isinstance(value, dict) and isinstance(value.get("active"), str):
             value["active"] = value["active"].lower() == "true"
     return body
+
+
+def _entra_members_patch(body: dict) -> dict:
+    """Entra ID removes members with a value list (`{"op": "Remove", "path": "members",
+    "value": [{"value": id}]}`); RFC 7644 §3.5.2.2 says it with a filter per member."""
+    operations = []
+    for operation in body.get("Operations") or []:
+        is_remove = isinstance(operation, dict) and str(operation.get("op")).lower() == "remove"
+        value = operation.get("value") if isinstance(operation, dict) else None
+        if is_remove and str(operation.get("path")).lower() == "members" and value:
+            for member in value if isinstance(value, list) else [value]:
+                member_id = str(member.get("value") if isinstance(member, dict) else member)
+                operations.append({"op": "remove", "path": f'members[value eq "{member_id}"]'})
+            continue
+        operations.append(operation)
+    return {**body, "Operations": operations}
 
 
 # --- Groups (units) -------------------------------------------------------------------------
@@ -462,16 +519,25 @@ class GroupView(ScimView):
     def patch(self, request, pk):
         unit = _unit(pk)
         current = Group.model_validate(_group_resource(request, unit))
-        patch = _validated(PatchOp[Group], _body(request), Context.RESOURCE_PATCH_REQUEST)
+        patch = _validated(
+            PatchOp[Group], _entra_members_patch(_body(request)), Context.RESOURCE_PATCH_REQUEST
+        )
         patch.patch(current)
         payload = current.model_dump(scim_ctx=Context.RESOURCE_REPLACEMENT_REQUEST)
-        return self._write(request, unit, payload, Context.RESOURCE_PATCH_RESPONSE)
+        provisioning.scim_group_replace(client=self.client, unit=unit, data=payload)
+        # Entra ID expects 204 to a group PATCH and no member list back (RFC 7644 §3.5.2
+        # allows 204 when no attributes were asked for).
+        if "attributes" in request.GET or "excludedAttributes" in request.GET:
+            return self._read(request, unit.pk, Context.RESOURCE_PATCH_RESPONSE)
+        return scim_response(None, status=204)
 
     def _write(self, request, unit, payload, context):
         provisioning.scim_group_replace(client=self.client, unit=unit, data=payload)
+        return self._read(request, unit.pk, context)
+
+    def _read(self, request, pk, context):
         parameters = self.response_parameters(request, Group)
-        resource = _group_resource(request, _unit(unit.pk))
-        return scim_response(_dump(resource, Group, parameters, context))
+        return scim_response(_dump(_group_resource(request, _unit(pk)), Group, parameters, context))
 
     def delete(self, request, pk):
         provisioning.scim_group_delete(client=self.client, unit=_unit(pk))
