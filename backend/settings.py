@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "onboarding",
     "surveys",
     "dashboard",
+    "hrsync",
     "api",
 ]
 

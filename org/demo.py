@@ -104,9 +104,10 @@ PHONE_ONLY_JOBS = {
 }
 
 
-def _unit(name: str, kind: str, parent: OrgUnit | None) -> OrgUnit:
+def _unit(name: str, kind: str, parent: OrgUnit | None, code: str) -> OrgUnit:
+    """The unit, with its HR unit code (hrsync/examples/medarbejdere.csv uses the same)."""
     existing = OrgUnit.objects.filter(name=name, parent=parent).first()
-    return existing or services.unit_create(name=name, kind=kind, parent=parent)
+    return existing or services.unit_create(name=name, kind=kind, parent=parent, code=code)
 
 
 class _People:
@@ -153,17 +154,17 @@ class _People:
 def build_demo(*, stdout) -> dict[str, User]:
     """Build the organisation and return one demo login per kind of user."""
     people = _People()
-    top = _unit("Slagelse Kommune – Direktionen", OrgUnit.Kind.DIREKTION, None)
+    top = _unit("Slagelse Kommune – Direktionen", OrgUnit.Kind.DIREKTION, None, "1000")
     director = people.make(unit=top, job_title="Kommunaldirektør", name="Birgitte Vestergaard")
     services.leader_scope_set(leader=director, units=[top])
 
     logins: dict[str, User] = {"direktør (leder for alle)": director}
-    for area_name, departments in STRUCTURE:
-        area = _unit(area_name, OrgUnit.Kind.OMRAADE, top)
+    for area_number, (area_name, departments) in enumerate(STRUCTURE, start=1):
+        area = _unit(area_name, OrgUnit.Kind.OMRAADE, top, f"1{area_number}00")
         chief = people.make(unit=area, job_title="Områdechef")
         services.leader_scope_set(leader=chief, units=[area])
-        for dept_name, kind, jobs in departments:
-            dept = _unit(dept_name, kind, area)
+        for dept_number, (dept_name, kind, jobs) in enumerate(departments, start=1):
+            dept = _unit(dept_name, kind, area, f"1{area_number}{dept_number:02d}")
             leader = people.make(unit=dept, job_title="Leder")
             services.leader_scope_set(leader=leader, units=[dept])
             logins.setdefault("leder (afdeling)", leader)

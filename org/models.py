@@ -36,6 +36,11 @@ class OrgUnit(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
+    # The HR system's unit code (LOS/OPUS "enhedskode"): the key HR sync matches units on.
+    code = models.CharField(_("enhedskode"), max_length=64, unique=True, null=True, blank=True)
+    # Set when HR closes the unit: it keeps its history (posts, survey groups) but takes no
+    # new members and is hidden from HR sync's lists.
+    closed_at = models.DateTimeField(_("lukket"), null=True, blank=True)
     path = models.CharField(max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -320,6 +325,7 @@ class AccessLog(models.Model):
         JOURNEY = "journey", _("Onboardingforløb")
         EXPORT = "export", _("Udtræk af persondata")
         ERASURE = "erasure", _("Sletning af persondata")
+        PROVISIONING = "provisioning", _("Ændret af HR-synkronisering")
 
     actor = models.ForeignKey(
         User,

@@ -325,17 +325,35 @@ def leader_scope_set(*, leader: User, units: Iterable[OrgUnit]) -> User:
     return leader
 
 
+def _check_unit_code_free(*, code: str | None, unit_id: int | None) -> None:
+    if code and OrgUnit.objects.filter(code=code).exclude(pk=unit_id).exists():
+        raise ConflictError(
+            _("Enhedskoden er allerede i brug."),
+            fields={"code": [_("Enhedskoden er allerede i brug.")]},
+        )
+
+
 @transaction.atomic
-def unit_create(*, name: str, kind: str, parent: OrgUnit | None = None) -> OrgUnit:
-    """Add a unit under `parent` (or as a root)."""
+def unit_create(
+    *, name: str, kind: str, parent: OrgUnit | None = None, code: str | None = None
+) -> OrgUnit:
+    """Add a unit under `parent` (or as a root); `code` is the HR system's unit code."""
     if OrgUnit.objects.filter(parent=parent, name=name.strip()).exists():
         raise ConflictError(
             _("Der findes allerede en enhed med det navn her."),
             fields={"name": [_("Navnet er i brug under denne enhed.")]},
         )
+    code = (code or "").strip() or None
+    _check_unit_code_free(code=code, unit_id=None)
     # The path holds the unit's own id, known only after the insert: a unique placeholder
     # first, then the real path in the same transaction.
-    unit = OrgUnit(name=name.strip(), kind=kind, parent=parent, path=f"new:{_new_security_stamp()}")
+    unit = OrgUnit(
+        name=name.strip(),
+        kind=kind,
+        parent=parent,
+        code=code,
+        path=f"new:{_new_security_stamp()}",
+    )
     validate_model(unit, validate_unique=False, validate_constraints=False)
     unit.save()
     prefix = parent.path if parent else PATH_SEPARATOR
@@ -346,13 +364,42 @@ def unit_create(*, name: str, kind: str, parent: OrgUnit | None = None) -> OrgUn
 
 
 @transaction.atomic
-def unit_update(*, unit: OrgUnit, name: str | None = None, kind: str | None = None) -> OrgUnit:
+def unit_update(
+    *,
+    unit: OrgUnit,
+    name: str | None = None,
+    kind: str | None = None,
+    code: str | None = None,
+) -> OrgUnit:
     if name is not None:
         unit.name = name.strip()
     if kind is not None:
         unit.kind = kind
+    if code is not None:
+        unit.code = code.strip() or None
+        _check_unit_code_free(code=unit.code, unit_id=unit.pk)
     validate_model(unit, validate_constraints=False)
     unit.save()
+    return unit
+
+
+@transaction.atomic
+def unit_close(*, unit: OrgUnit, now: datetime | None = None) -> OrgUnit:
+    """Close a unit (HR closed it): it keeps its history; a second call does nothing."""
+    if unit.closed_at is None:
+        unit.closed_at = now or timezone.now()
+        OrgUnit.objects.filter(pk=unit.pk).update(
+            closed_at=unit.closed_at, updated_at=timezone.now()
+        )
+    return unit
+
+
+@transaction.atomic
+def unit_reopen(*, unit: OrgUnit) -> OrgUnit:
+    """Open a closed unit again (HR lists it again)."""
+    if unit.closed_at is not None:
+        unit.closed_at = None
+        OrgUnit.objects.filter(pk=unit.pk).update(closed_at=None, updated_at=timezone.now())
     return unit
 
 
