@@ -113,7 +113,7 @@ def _wait_ready(process: subprocess.Popen) -> int:
 
 
 @pytest.fixture(scope="session")
-def oidc_provider(tmp_path_factory):
+def oidc_provider(tmp_path_factory, pytestconfig):
     tmp = tmp_path_factory.mktemp("oidc-provider")
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = key.private_bytes(
@@ -124,7 +124,9 @@ def oidc_provider(tmp_path_factory):
     key_file = tmp / "idp-key.pem"
     key_file.write_bytes(pem)
     config_file = tmp / "idp.json"
-    config_file.write_text(json.dumps(_config(tmp, key_file)))
+    config = _config(tmp, key_file)
+    config["clock_ahead_days"] = pytestconfig.getoption("--clock-ahead-days")
+    config_file.write_text(json.dumps(config))
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.oidc_provider.serve", str(config_file)],
         cwd=REPO,

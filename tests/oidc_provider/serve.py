@@ -44,6 +44,14 @@ def _populate(config: dict) -> None:
 def main(config_path: str) -> None:
     with open(config_path) as f:
         config = json.load(f)
+    if days := config.get("clock_ahead_days"):
+        # The suite's --clock-ahead-days moves Bro's clock; the provider's must move with it,
+        # or every ID token it issues would look long expired to Bro.
+        import datetime as dt
+
+        import time_machine
+
+        time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=days), tick=True).start()
     server = make_server(
         "127.0.0.1", 0, None, server_class=ThreadingServer, handler_class=QuietHandler
     )
