@@ -78,7 +78,8 @@ class BroAdminSite(AdminSite):
     login_template = "org/admin_login.html"
 
     def get_urls(self):
-        return [path("sso/", self.sso_login, name="sso-login"), *super().get_urls()]
+        sso_login = never_cache(require_POST(self.sso_login))
+        return [path("sso/", sso_login, name="sso-login"), *super().get_urls()]
 
     def login(self, request, extra_context=None):
         mode = password_login(request)
@@ -103,11 +104,8 @@ class BroAdminSite(AdminSite):
             return TemplateResponse(request, "org/admin_login_blocked.html", context, status=429)
         return super().login(request, extra_context)
 
-    @never_cache
     def sso_login(self, request):
-        return require_POST(self._sso_login)(request)
-
-    def _sso_login(self, request):
+        """Log in with the work account: off to the provider, back to the admin page asked for."""
         home = reverse("admin:index", current_app=self.name)
         wanted = request.POST.get("next") or home
         if not (
