@@ -209,6 +209,8 @@ if SSO_MATCH not in {"email", "upn", "employee_number"}:
 # roles are set on every SSO login, roles not named in the mapping are left as Bro has them.
 SSO_GROUP_CLAIM = env.str("SSO_GROUP_CLAIM", default="groups")
 SSO_GROUP_ROLES = env.dict("SSO_GROUP_ROLES", default={})
+if set(SSO_GROUP_ROLES.values()) - {"employee", "leader", "hr", "communications", "admin"}:
+    raise ImproperlyConfigured("SSO_GROUP_ROLES maps groups to unknown roles.")
 # Seconds an ID token's exp/iat/nbf may be off from our clock; tokens outside are refused.
 SSO_CLOCK_SKEW_SECONDS = env.int("SSO_CLOCK_SKEW_SECONDS", default=60)
 if not 0 <= SSO_CLOCK_SKEW_SECONDS <= 300:
