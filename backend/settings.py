@@ -217,7 +217,11 @@ if not 0 <= SSO_CLOCK_SKEW_SECONDS <= 300:
     raise ImproperlyConfigured("SSO_CLOCK_SKEW_SECONDS must be between 0 and 300.")
 # The admin's password login: only a break-glass superuser once SSO is on; off in production
 # unless turned on here.
-ADMIN_PASSWORD_LOGIN = env.bool("ADMIN_PASSWORD_LOGIN", default=not PRODUCTION)
+ADMIN_PASSWORD_LOGIN = (
+    env.bool("ADMIN_PASSWORD_LOGIN")
+    if env.str("ADMIN_PASSWORD_LOGIN", default="")  # empty means the default, as elsewhere
+    else not PRODUCTION
+)
 
 SOCIALACCOUNT_ADAPTER = "org.social_adapter.SocialAccountAdapter"
 SOCIALACCOUNT_AUTO_SIGNUP = False

@@ -8,7 +8,7 @@ endpoint's 400 answer. Nobody signs up this way.
 """
 
 from allauth.core.exceptions import ImmediateHttpResponse
-from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter, _build_apps_from_settings
 from allauth.socialaccount.internal import statekit
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from django.core.exceptions import ValidationError
@@ -34,6 +34,15 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def is_auto_signup_allowed(self, request, sociallogin) -> bool:
         return False
+
+    def list_apps(self, request, provider=None, client_id=None):
+        """The provider apps from the environment (settings.py) only, never from the database.
+
+        The configuration has one source, an admin cannot add an identity provider, and a
+        page that shows the SSO button needs no query. (allauth 65.22.1's own settings reader.)
+        """
+        by_provider = _build_apps_from_settings(provider=provider, client_id=client_id)
+        return [app for apps in by_provider.values() for app in apps]
 
     def pre_social_login(self, request, sociallogin) -> None:
         try:
