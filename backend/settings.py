@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.headless",
     "allauth.usersessions",
+    # Single sign-on with work accounts (OpenID Connect); see the SSO block below.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "org",
     "push",
     "content",
@@ -194,6 +197,81 @@ HEADLESS_SPECIFICATION_TEMPLATE_NAME = None
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = 0
 USERSESSIONS_TRACK_ACTIVITY = False
+
+# --- Single sign-on with work accounts (OpenID Connect, issue 22) -------------------------
+# allauth's socialaccount with its openid_connect provider, configured from the environment;
+# org.oidc adds the nonce, a bounded clock skew, signature checks on every ID token and
+# replay refusal; org.social_adapter matches a login to an existing person (never creates
+# one). Off while SSO_OIDC_ISSUER is empty. README → "Single sign-on" has the Entra ID steps.
+SSO_OIDC_ISSUER = env.str("SSO_OIDC_ISSUER", default="")
+SSO_PROVIDER_ID = env.str("SSO_PROVIDER_ID", default="arbejdskonto")
+SSO_DISPLAY_NAME = env.str("SSO_DISPLAY_NAME", default="Log ind med arbejdskonto")
+# Which Bro field a login is matched on: email (the e-mail claim), upn (the user principal
+# name, matched against the e-mail address) or employee_number; SSO_MATCH_CLAIM_NAME names
+# the claim when the provider calls it something else (e.g. Entra's "employeeid").
+SSO_MATCH = env.str("SSO_MATCH", default="email")
+SSO_MATCH_CLAIM_NAME = env.str("SSO_MATCH_CLAIM_NAME", default="")
+if SSO_MATCH not in {"email", "upn", "employee_number"}:
+    raise ImproperlyConfigured("SSO_MATCH must be email, upn or employee_number.")
+# Optional, off by default: roles from a group claim ("<group id>=<role>,..."); the mapped
+# roles are set on every SSO login, roles not named in the mapping are left as Bro has them.
+SSO_GROUP_CLAIM = env.str("SSO_GROUP_CLAIM", default="groups")
+SSO_GROUP_ROLES = env.dict("SSO_GROUP_ROLES", default={})
+if set(SSO_GROUP_ROLES.values()) - {"employee", "leader", "hr", "communications", "admin"}:
+    raise ImproperlyConfigured("SSO_GROUP_ROLES maps groups to unknown roles.")
+# Seconds an ID token's exp/iat/nbf may be off from our clock; tokens outside are refused.
+SSO_CLOCK_SKEW_SECONDS = env.int("SSO_CLOCK_SKEW_SECONDS", default=60)
+if not 0 <= SSO_CLOCK_SKEW_SECONDS <= 300:
+    raise ImproperlyConfigured("SSO_CLOCK_SKEW_SECONDS must be between 0 and 300.")
+# The admin's password login: only a break-glass superuser once SSO is on; off in production
+# unless turned on here.
+ADMIN_PASSWORD_LOGIN = (
+    env.bool("ADMIN_PASSWORD_LOGIN")
+    if env.str("ADMIN_PASSWORD_LOGIN", default="")  # empty means the default, as elsewhere
+    else not PRODUCTION
+)
+
+SOCIALACCOUNT_ADAPTER = "org.social_adapter.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+_sso_apps = []
+if SSO_OIDC_ISSUER:
+    if PRODUCTION and not SSO_OIDC_ISSUER.startswith("https://"):
+        raise ImproperlyConfigured("SSO_OIDC_ISSUER must be an https:// URL in production.")
+    _sso_settings = {
+        "server_url": SSO_OIDC_ISSUER,
+        "oauth_pkce_enabled": True,
+        "scope": env.list("SSO_SCOPES", default=["openid", "profile", "email"]),
+    }
+    _sso_apps.append(
+        {
+            "provider_id": SSO_PROVIDER_ID,
+            "name": SSO_DISPLAY_NAME,
+            "client_id": env.str("SSO_OIDC_CLIENT_ID"),
+            "secret": env.str("SSO_OIDC_CLIENT_SECRET"),
+            "settings": _sso_settings,
+        }
+    )
+    # A native app registered as its own (public) client: its ID tokens carry its client id.
+    if _app_client_id := env.str("SSO_OIDC_APP_CLIENT_ID", default=""):
+        _sso_apps.append(
+            {
+                "provider_id": SSO_PROVIDER_ID,
+                "name": SSO_DISPLAY_NAME,
+                "client_id": _app_client_id,
+                "secret": "",
+                "settings": {**_sso_settings, "hidden": True},
+            }
+        )
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "provider_class": "org.oidc.OpenIDConnectProvider",
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": _sso_apps,
+    }
+}
 
 # --- SMS: see the "Notifications: channels" block below ---------------------------------
 

@@ -7,6 +7,8 @@ from api.views import health
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("_allauth/", include("allauth.headless.urls")),
+    # Headless-only allauth serves just the OpenID Connect provider's login/callback here.
+    path("accounts/", include("allauth.urls")),
     path("api/v1/", include("api.urls")),
     path("api/schema/", SchemaView.as_view(), name="schema"),
     path("api/docs/", DocsView.as_view(url_name="schema"), name="docs"),

@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from org import sso
+
 from .access import may_use_dashboard
 
 NEXT_SESSION_KEY = "dashboard_next"
@@ -49,7 +51,7 @@ def login_request(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if not (form.cleaned_data.get("email") or form.cleaned_data.get("phone")):
             form.add_error(None, _("Skriv din e-mail eller dit mobilnummer."))
-            return render(request, "dashboard/login.html", {"form": form}, status=400)
+            return render(request, "dashboard/login.html", _context(request, form), status=400)
         user = getattr(form, "_user", None)
         LoginCodeVerificationProcess.initiate(
             request=request,
@@ -59,7 +61,26 @@ def login_request(request: HttpRequest) -> HttpResponse:
         )
         request.session[NEXT_SESSION_KEY] = _next_url(request, request.GET.get("next"))
         return redirect("dashboard:login-confirm")
-    return render(request, "dashboard/login.html", {"form": form})
+    return render(request, "dashboard/login.html", _context(request, form))
+
+
+def _context(request: HttpRequest, form) -> dict:
+    return {
+        "form": form,
+        "sso_name": sso.display_name(request),
+        "next": _next_url(request, request.GET.get("next")),
+    }
+
+
+@never_cache
+@require_POST
+def login_sso(request: HttpRequest) -> HttpResponse:
+    """Log in with the work account: off to the provider, back on the page asked for."""
+    return sso.redirect_to_provider(
+        request,
+        next_url=_next_url(request, request.POST.get("next")),
+        back_url=reverse("dashboard:login"),
+    )
 
 
 @never_cache
@@ -98,5 +119,7 @@ def login_confirm(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout(request: HttpRequest) -> HttpResponse:
+    # A session started by SSO also ends at the provider, where it supports that.
+    at_provider = sso.provider_logout_url(request, then=reverse("dashboard:login"))
     django_logout(request)
-    return redirect("dashboard:login")
+    return redirect(at_provider or "dashboard:login")

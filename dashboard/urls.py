@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", login.login_request, name="login"),
     path("login/kode/", login.login_confirm, name="login-confirm"),
+    path("login/sso/", login.login_sso, name="login-sso"),
     path("logout/", login.logout, name="logout"),
     path("omraade/", views.area, name="area"),
     path("omraade/enhed/<id:unit_id>/", views.area, name="area-unit"),

@@ -1,5 +1,6 @@
 """Django admin for HR: units, people, roles and leader scopes — every save through services."""
 
+from allauth.socialaccount.models import SocialApp, SocialToken
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
@@ -222,3 +223,10 @@ class AccessLogAdmin(HRAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# Identity providers come from the environment (org.social_adapter.list_apps) and provider
+# tokens are not stored: only the work-account links stay, for IT to remove a stale one.
+for _model in (SocialApp, SocialToken):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

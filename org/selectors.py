@@ -202,3 +202,16 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
             category: export(user) for category, export in personal_data.exporters().items()
         },
     }
+
+
+def person_for_sso(*, field: str, value: str) -> User | None:
+    """The person a work-account login names: by e-mail (any case) or by employee number.
+
+    Deactivated people are returned too, so the caller can say why they are refused; erased
+    people have no e-mail or employee number left and are never found.
+    """
+    value = value.strip()
+    if not value:
+        return None
+    lookup = {"email__iexact": value} if field == "email" else {"employee_number": value}
+    return User.objects.select_related("unit").filter(erased_at__isnull=True, **lookup).first()

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 import phonenumbers
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
@@ -516,8 +517,9 @@ def access_log_record(
 
 
 def _erase_login_traces(*, user: User, name: str) -> None:
-    """allauth's address book and the admin's history name the person: clear both."""
+    """allauth's address book, work-account links and the admin's history name the person."""
     EmailAddress.objects.filter(user=user).delete()
+    SocialAccount.objects.filter(user=user).delete()
     history = LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)
     )
@@ -655,3 +657,28 @@ def retention_enforce(*, dry_run: bool = False, now: datetime | None = None) -> 
         "org: retention %s%s: %s", "dry run" if dry_run else "run", hold * " (hold)", counts
     )
     return counts
+
+
+@transaction.atomic
+def sso_account_link(*, user: User, provider_id: str, uid: str, claims: dict) -> SocialAccount:
+    """Tie a work account (the provider's subject id) to an existing, active person."""
+    if not user.is_active or user.erased_at is not None:
+        raise PermissionDeniedError(_("Personen er ikke aktiv."))
+    account = SocialAccount(user=user, provider=provider_id, uid=uid, extra_data=claims)
+    # `provider` holds the configured provider id, which allauth's own choices (the provider
+    # classes) do not list; allauth stores it the same way.
+    validate_model(account, exclude=["user", "provider"])
+    account.save()
+    logger.info("org: person %s linked to a work account of %s", user.pk, provider_id)
+    return account
+
+
+def sso_roles_sync(*, user: User, groups: Iterable[str], group_roles: dict[str, str]) -> User:
+    """Set the roles the group mapping manages from the person's groups; leave the others."""
+    managed = set(group_roles.values())
+    granted = {role for group, role in group_roles.items() if group in set(groups)}
+    current = set(user.role_set)
+    wanted = (current - managed) | granted
+    if wanted == current:
+        return user
+    return user_roles_set(actor=None, user=user, roles=wanted)
