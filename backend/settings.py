@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "onboarding",
     "surveys",
     "dashboard",
+    "pwa",
     "api",
 ]
 

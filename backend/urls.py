@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", DocsView.as_view(url_name="schema"), name="docs"),
     path("dashboard/", include("dashboard.urls")),
+    path("app/", include("pwa.urls")),
     path("health/", health, name="health"),
 ]
 
