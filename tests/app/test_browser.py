@@ -18,9 +18,11 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
+from content.demo import MUST_READ_TITLE
 from content.models import Post, ReadReceipt, Rsvp
 from onboarding.models import JourneyStep
 from org.models import Role, User
+from org.selectors import audience_members
 from push import alerts
 from push.models import AlertRecipient
 from surveys import services as survey_services
@@ -43,7 +45,6 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {"width": 360, "height": 740}
 TIMEOUT_MS = 20_000
-EMPLOYEE = "pia.mortensen.4@demo.bro.dk"
 NEW_HIRE = "sara.nyborg@privat.demo.bro.dk"
 
 pytestmark = pytest.mark.skipif(
@@ -113,7 +114,23 @@ def log_in(page, base: str, email: str, *, shots: bool = False) -> None:
     code = re.search(r"^\s*([A-Z0-9]{4}-?[A-Z0-9]{4})\s*$", mail.outbox[-1].body, re.M).group(1)
     page.fill("#code", code)
     page.click("button[type=submit]")
-    page.wait_for_selector("nav.tabs")
+    page.wait_for_selector("nav.tabs, .alert-screen")
+
+
+def must_read_reader() -> tuple[User, Post]:
+    """An employee with e-mail who has not yet acknowledged the demo's must-read, and that post."""
+    post = Post.objects.get(title=MUST_READ_TITLE)
+    done = ReadReceipt.objects.filter(post=post, acknowledged_at__isnull=False).values("user")
+    person = (
+        audience_members(audience=post.audience)
+        .filter(is_active=True, email__isnull=False, roles__role=Role.EMPLOYEE)
+        .exclude(pk__in=done)
+        .filter(unit__in=Post.objects.filter(kind="minutes").values("unit"))
+        .exclude(roles__role__in=[Role.LEADER, Role.HR, Role.COMMUNICATIONS, Role.ADMIN])
+        .order_by("pk")
+        .first()
+    )
+    return person, post
 
 
 def acknowledged(user: User, post_id: int) -> bool:
@@ -169,7 +186,7 @@ def test_a_new_hire_before_day_one_walks_the_journey_and_passes_the_quiz(demo, t
 
 def test_an_employee_reads_and_acknowledges_a_must_read_and_sees_every_screen(demo, api, tmp_path):
     # Given Pia and the must-read in her feed
-    pia = User.objects.get(email=EMPLOYEE)
+    pia, _post = must_read_reader()
     answer_open_alerts(pia)
     feed = api(pia).get("/api/v1/feed/?page_size=100").json()["results"]
     must_read = next(item for item in feed if item["must_read"])
@@ -177,7 +194,7 @@ def test_an_employee_reads_and_acknowledges_a_must_read_and_sees_every_screen(de
 
     with phone(tmp_path) as page:
         # When she logs in, the feed marks the must-read
-        log_in(page, demo.url, EMPLOYEE)
+        log_in(page, demo.url, pia.email)
         badge = page.wait_for_selector(f'[data-post="{must_read["id"]}"] .badge.must')
         assert badge.inner_text() == "Skal læses"
         check(page, "feed")
@@ -217,14 +234,14 @@ def test_an_employee_reads_and_acknowledges_a_must_read_and_sees_every_screen(de
 
 def test_an_employee_answers_an_event(demo, api, tmp_path):
     # Given an upcoming event in Pia's feed that she has not answered
-    pia = User.objects.get(email=EMPLOYEE)
+    pia, _post = must_read_reader()
     answer_open_alerts(pia)
     answered = set(Rsvp.objects.filter(user=pia).values_list("post_id", flat=True))
     feed = api(pia).get("/api/v1/feed/?kind=event&page_size=100").json()["results"]
     event = next(item for item in feed if item["id"] not in answered)
 
     with phone(tmp_path) as page:
-        log_in(page, demo.url, EMPLOYEE)
+        log_in(page, demo.url, pia.email)
         page.goto(f"{demo.url}/app/#/feed?kind=event")
         page.wait_for_selector(f'[data-post="{event["id"]}"]')
         check(page, "events")
@@ -245,7 +262,7 @@ def test_an_employee_answers_an_event(demo, api, tmp_path):
 
 def test_an_employee_answers_an_open_survey_and_it_leaves_the_list(demo, tmp_path):
     # Given a new wave of the pulse survey, opened as beat would open it
-    pia = User.objects.get(email=EMPLOYEE)
+    pia, _post = must_read_reader()
     answer_open_alerts(pia)
     survey = Survey.objects.get(title="Puls på Kernefortællingen")
     with transaction.atomic():
@@ -255,7 +272,7 @@ def test_an_employee_answers_an_open_survey_and_it_leaves_the_list(demo, tmp_pat
     kinds = sorted({q.kind for q in survey.questions.all()})
 
     with phone(tmp_path) as page:
-        log_in(page, demo.url, EMPLOYEE)
+        log_in(page, demo.url, pia.email)
         page.goto(f"{demo.url}/app/#/surveys")
         page.wait_for_selector(f'[data-wave="{wave.pk}"]')
         check(page, "surveys")
@@ -289,7 +306,7 @@ def test_an_employee_answers_an_open_survey_and_it_leaves_the_list(demo, tmp_pat
 
 def test_an_employee_answers_a_crisis_alert(demo, tmp_path):
     # Given a crisis alert to Pia's unit
-    pia = User.objects.get(email=EMPLOYEE)
+    pia, _post = must_read_reader()
     answer_open_alerts(pia)
     sender = User.objects.filter(roles__role=Role.COMMUNICATIONS).first()
     alert = alerts.alert_send(
@@ -299,7 +316,7 @@ def test_an_employee_answers_a_crisis_alert(demo, tmp_path):
 
     with phone(tmp_path) as page:
         # When she opens the app, the alert takes over the screen
-        log_in(page, demo.url, EMPLOYEE)
+        log_in(page, demo.url, pia.email)
         page.wait_for_selector("h1:text('Strømsvigt på plejecentret')")
         check(page, "alert")
         # And she answers that she needs help
@@ -318,14 +335,14 @@ def test_offline_a_must_read_opens_from_the_cache_and_its_acknowledgement_is_sen
     demo, api, tmp_path
 ):
     # Given Pia's must-read
-    pia = User.objects.get(email=EMPLOYEE)
+    pia, _post = must_read_reader()
     answer_open_alerts(pia)
     feed = api(pia).get("/api/v1/feed/?page_size=100").json()["results"]
     must_read = next(item for item in feed if item["must_read"])
 
     with phone(tmp_path) as page:
         # When she opens the feed and the must-read while online (the service worker keeps them)
-        log_in(page, demo.url, EMPLOYEE)
+        log_in(page, demo.url, pia.email)
         page.wait_for_function("navigator.serviceWorker.controller !== null")
         page.wait_for_selector(f'[data-post="{must_read["id"]}"]')
         page.click(f'[data-post="{must_read["id"]}"] a')
