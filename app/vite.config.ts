@@ -8,7 +8,7 @@ export default defineConfig({
   base: "/app/",
   plugins: [preact({ devToolsEnabled: false, prefreshEnabled: false })],
   build: {
-    outDir: "dist",
+    outDir: "../pwa/dist", // inside the Django app that serves it, so a pip install carries it
     emptyOutDir: true,
     target: "es2020",
     modulePreload: { polyfill: false },

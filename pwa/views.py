@@ -1,6 +1,6 @@
 """The staff app (app/, a PWA built by Vite) served from Bro's own origin at /app/.
 
-The built bundle is committed in app/dist, so a machine with only Python serves a working app.
+The bundle Vite builds from app/ is committed in pwa/dist, so a machine with only Python serves a working app.
 index.html, sw.js and the manifest are revalidated on every load (a new release reaches the
 phone at the next start); everything under assets/ carries a content hash and is cached for a
 year. The app gets its own Content-Security-Policy, stricter than the site's: no inline script
@@ -10,13 +10,12 @@ or style at all, API calls to our own origin only, and a service worker from our
 import mimetypes
 from pathlib import Path
 
-from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override, csp_report_only_override
 from django.views.decorators.http import require_safe
 
-APP_DIST = Path(settings.BASE_DIR) / "app" / "dist"
+APP_DIST = Path(__file__).resolve().parent / "dist"
 YEAR = 60 * 60 * 24 * 365
 
 APP_CSP = {
@@ -38,7 +37,7 @@ mimetypes.add_type("application/manifest+json", ".webmanifest")
 
 
 def _file(relative: str) -> Path:
-    """The file under app/dist, or 404; no path may leave that folder."""
+    """The file under pwa/dist, or 404; no path may leave that folder."""
     root = APP_DIST.resolve()
     path = (root / relative).resolve()
     if not path.is_relative_to(root) or not path.is_file():

@@ -53,7 +53,7 @@ def test_nothing_outside_the_built_files_is_served(client, path):
 
 
 def test_an_unbuilt_app_says_how_to_build_it(client, monkeypatch, tmp_path):
-    # Given a checkout without app/dist
+    # Given a checkout without the built app (pwa/dist)
     monkeypatch.setattr(views, "APP_DIST", tmp_path / "dist")
 
     # When the app is opened
