@@ -11,7 +11,7 @@ import { Inbox } from "./screens/inbox";
 import { Journey, StepScreen, sendComplete } from "./screens/journey";
 import { Login } from "./screens/login";
 import { PostScreen, sendAcknowledge } from "./screens/post";
-import { Profile, logOut } from "./screens/profile";
+import { Profile } from "./screens/profile";
 import { SurveyForm, Surveys } from "./screens/surveys";
 import { Loading } from "./ui";
 import "./style.css";
@@ -87,7 +87,14 @@ function App() {
     }
   }, []);
 
-  useEffect(() => session.onUnauthorized(() => setPhase("login")), []);
+  useEffect(
+    () =>
+      session.onUnauthorized(() => {
+        session.set(null); // expired or ended: log in again
+        setPhase("login");
+      }),
+    [],
+  );
   useEffect(() => {
     if (phase === "starting") void start();
     if (phase !== "ready") return;
@@ -170,9 +177,6 @@ function App() {
     </>
   );
 }
-
-// Logging out elsewhere (another tab) or an ended session: start over at the login screen.
-export { logOut };
 
 if ("serviceWorker" in navigator) {
   addEventListener("load", () => {
