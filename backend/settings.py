@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "surveys",
     "dashboard",
     "hrsync",
+    "pwa",
     "api",
 ]
 

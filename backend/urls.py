@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/schema/", SchemaView.as_view(), name="schema"),
     path("api/docs/", DocsView.as_view(url_name="schema"), name="docs"),
     path("dashboard/", include("dashboard.urls")),
+    path("app/", include("pwa.urls")),
     path("health/", health, name="health"),
     # Links sent by SMS and e-mail that open one post or survey wave without the app.
     path("l/", include("push.link_urls")),

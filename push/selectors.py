@@ -2,7 +2,7 @@
 
 import jwt
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from org.models import Role, User
 from org.selectors import units_in_scope
@@ -36,6 +36,9 @@ def alerts_visible(*, user: User) -> QuerySet[Alert]:
     mine = AlertRecipient.objects.filter(alert=OuterRef("pk"), user=user)
     alerts = Alert.objects.select_related("sender").annotate(
         addressed_to_me=Exists(mine),
+        # "" before I answer; the app's crisis screen shows until this is set.
+        my_answer=Subquery(mine.values("answer")[:1]),
+        my_answered_at=Subquery(mine.values("answered_at")[:1]),
     )
     if not _watches_everything(user):
         condition = Q(sender=user) | Q(addressed_to_me=True)

@@ -158,6 +158,8 @@ class AlertSerializer(serializers.Serializer):
     sender = serializers.CharField(source="sender.name")
     sent_at = serializers.DateTimeField()
     addressed_to_me = serializers.BooleanField()
+    my_answer = serializers.CharField(allow_null=True, allow_blank=True)
+    my_answered_at = serializers.DateTimeField(allow_null=True)
     repush_after_minutes = serializers.IntegerField(allow_null=True)
     sms_after_minutes = serializers.IntegerField(allow_null=True)
     email_after_minutes = serializers.IntegerField(allow_null=True)

@@ -273,3 +273,28 @@ def test_switched_off_steps_are_skipped(org, mailoutbox, django_capture_on_commi
     assert [m.to for m in mailoutbox] == [[org.employee.email]]
     steps = Notification.objects.filter(dedup_key__startswith=f"alert:{alert.pk}:")
     assert list(steps.values_list("dedup_key", flat=True)) == [f"alert:{alert.pk}:email"]
+
+
+def test_the_alert_list_tells_me_my_own_answer(org, api, django_capture_on_commit_callbacks):
+    # Given an alert to the employee's unit, not yet answered
+    employee, comms = api(org.employee), api(org.comms)
+    with django_capture_on_commit_callbacks(execute=True):
+        alert_id = _send(lambda _user: comms, org.comms, units=[org.unit_a.pk]).json()["id"]
+    before = employee.get("/api/v1/push/alerts/").json()["results"]
+
+    # When the employee answers that they need help
+    with django_capture_on_commit_callbacks(execute=True):
+        employee.post(f"/api/v1/push/alerts/{alert_id}/answer/", {"answer": "need_help"})
+
+    # Then the list (and the detail) say so, for them only; the sender has no answer of their own
+    after = employee.get("/api/v1/push/alerts/").json()["results"]
+    answered_at = AlertRecipient.objects.get(alert_id=alert_id, user=org.employee).answered_at
+    assert [(a["id"], a["my_answer"], a["my_answered_at"]) for a in before] == [
+        (alert_id, "", None)
+    ]
+    assert [(a["id"], a["my_answer"]) for a in after] == [(alert_id, "need_help")]
+    assert datetime.fromisoformat(after[0]["my_answered_at"]) == answered_at
+    detail = employee.get(f"/api/v1/push/alerts/{alert_id}/").json()
+    assert detail["my_answer"] == "need_help"
+    sender_view = comms.get(f"/api/v1/push/alerts/{alert_id}/").json()
+    assert (sender_view["my_answer"], sender_view["my_answered_at"]) == (None, None)

@@ -1,0 +1,189 @@
+import { render } from "preact";
+import { useCallback, useEffect, useState } from "preact/hooks";
+import { api, session, type Schemas } from "./api/client";
+import { setLanguage, t, type Key } from "./i18n";
+import type { QueuedAction, ReplayResult } from "./offline/queue";
+import { queue } from "./offline/store";
+import { navigate, useRoute } from "./router";
+import { AlertScreen, pendingAlert } from "./screens/alert";
+import { Feed } from "./screens/feed";
+import { Inbox } from "./screens/inbox";
+import { Journey, StepScreen, sendComplete } from "./screens/journey";
+import { Login } from "./screens/login";
+import { PostScreen, sendAcknowledge } from "./screens/post";
+import { Profile } from "./screens/profile";
+import { SurveyForm, Surveys } from "./screens/surveys";
+import { Loading } from "./ui";
+import "./style.css";
+
+type Me = Schemas["Me"];
+
+function send(action: QueuedAction) {
+  return action.kind === "acknowledge" ? sendAcknowledge(action.postId) : sendComplete(action.stepId);
+}
+
+function describe(result: ReplayResult): string {
+  const what = result.action.kind === "acknowledge" ? t("acknowledge") : t("complete");
+  const outcome = result.outcome === "done" ? t("queueSent") : t("queueRefused");
+  return `${outcome}: ${what} – ${result.action.title}`;
+}
+
+const NAV: { route: string; key: Key; preboarding: boolean }[] = [
+  { route: "feed", key: "navFeed", preboarding: false },
+  { route: "journey", key: "navJourney", preboarding: true },
+  { route: "surveys", key: "navSurveys", preboarding: false },
+  { route: "inbox", key: "navInbox", preboarding: true },
+  { route: "profile", key: "navProfile", preboarding: true },
+];
+
+function App() {
+  const route = useRoute();
+  const [me, setMe] = useState<Me | null>(null);
+  const [phase, setPhase] = useState<"starting" | "login" | "ready">(session.token() ? "starting" : "login");
+  const [preboarding, setPreboarding] = useState(false);
+  const [online, setOnline] = useState(navigator.onLine);
+  const [toasts, setToasts] = useState<string[]>([]);
+  const [alert, setAlert] = useState<Schemas["Alert"] | null>(null);
+
+  const useMe = useCallback((value: Me) => {
+    setMe(value);
+    setLanguage(value.language);
+    session.setLanguage(value.language);
+  }, []);
+
+  const start = useCallback(async () => {
+    try {
+      const { data, response } = await api.GET("/api/v1/me/");
+      if (data) {
+        localStorage.setItem("bro.me", JSON.stringify(data));
+        useMe(data);
+      } else if (response.status === 401) {
+        setPhase("login");
+        return;
+      }
+      const journey = await api.GET("/api/v1/onboarding/my-journey/");
+      setPreboarding(Boolean(journey.data?.preboarding));
+      if (journey.data?.preboarding && (route.name === "feed" || route.name === "surveys")) navigate("journey");
+    } catch {
+      // Offline start: the person we knew, and what the phone cached.
+      const cached = localStorage.getItem("bro.me");
+      if (cached) useMe(JSON.parse(cached) as Me);
+    }
+    setPhase("ready");
+  }, []);
+
+  const replay = useCallback(async () => {
+    if (!navigator.onLine || !session.token()) return;
+    const results = await queue.replay(send);
+    if (results.length) setToasts((current) => [...current, ...results.map(describe)]);
+  }, []);
+
+  const checkAlerts = useCallback(async () => {
+    if (!navigator.onLine || !session.token()) return;
+    try {
+      setAlert(await pendingAlert());
+    } catch {
+      /* offline */
+    }
+  }, []);
+
+  useEffect(
+    () =>
+      session.onUnauthorized(() => {
+        session.set(null); // expired or ended: log in again
+        setPhase("login");
+      }),
+    [],
+  );
+  useEffect(() => {
+    if (phase === "starting") void start();
+    if (phase !== "ready") return;
+    void replay();
+    void checkAlerts();
+    const goOnline = () => {
+      setOnline(true);
+      void replay();
+      void checkAlerts();
+    };
+    const goOffline = () => setOnline(false);
+    const onVisible = () => document.visibilityState === "visible" && void checkAlerts();
+    addEventListener("online", goOnline);
+    addEventListener("offline", goOffline);
+    document.addEventListener("visibilitychange", onVisible);
+    const timer = setInterval(checkAlerts, 60_000);
+    return () => {
+      removeEventListener("online", goOnline);
+      removeEventListener("offline", goOffline);
+      document.removeEventListener("visibilitychange", onVisible);
+      clearInterval(timer);
+    };
+  }, [phase]);
+
+  if (phase === "login") return <Login onLoggedIn={() => setPhase("starting")} />;
+  if (phase === "starting" || !me) return <main id="main"><Loading /></main>;
+  if (alert && (route.name !== "alert" || route.id === alert.id)) {
+    return <AlertScreen alert={alert} onAnswered={() => setAlert(null)} />;
+  }
+
+  let screen;
+  switch (route.name) {
+    case "post":
+      screen = <PostScreen id={route.id ?? 0} />;
+      break;
+    case "journey":
+      screen = <Journey onPreboarding={setPreboarding} />;
+      break;
+    case "step":
+      screen = <StepScreen id={route.id ?? 0} />;
+      break;
+    case "surveys":
+      screen = <Surveys />;
+      break;
+    case "survey":
+      screen = <SurveyForm waveId={route.id ?? 0} />;
+      break;
+    case "inbox":
+      screen = <Inbox />;
+      break;
+    case "profile":
+      screen = <Profile me={me} onMe={useMe} onLoggedOut={() => setPhase("login")} />;
+      break;
+    default:
+      screen = preboarding ? <Journey onPreboarding={setPreboarding} /> : <Feed kind={route.query.get("kind")} />;
+  }
+  const current = route.name === "post" ? "feed" : route.name === "step" ? "journey" : route.name === "survey" ? "surveys" : route.name;
+  return (
+    <>
+      <a class="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById("screen-title")?.focus(); }}>
+        {t("skip")}
+      </a>
+      {!online && <p class="offline-bar" role="status">{t("offline")}</p>}
+      {screen}
+      <div class="toasts" role="status" aria-live="polite">
+        {toasts.map((text, index) => (
+          <p key={index} class="toast">
+            {text}
+            <button type="button" class="close" aria-label="OK" onClick={() => setToasts(toasts.filter((_, i) => i !== index))}>×</button>
+          </p>
+        ))}
+      </div>
+      <nav class="tabs" aria-label="Bro">
+        {NAV.filter((item) => !preboarding || item.preboarding).map((item) => (
+          <a key={item.route} href={`#/${item.route}`} aria-current={current === item.route ? "page" : undefined}>
+            {t(item.key)}
+          </a>
+        ))}
+      </nav>
+    </>
+  );
+}
+
+if ("serviceWorker" in navigator) {
+  addEventListener("load", () => {
+    navigator.serviceWorker.register("/app/sw.js", { scope: "/app/" }).catch(() => {
+      /* the app works without offline support */
+    });
+  });
+}
+
+render(<App />, document.getElementById("app")!);
