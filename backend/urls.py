@@ -17,7 +17,6 @@ urlpatterns = [
     path("health/", health, name="health"),
     # Links sent by SMS and e-mail that open one post or survey wave without the app.
     path("l/", include("push.link_urls")),
-
     # SCIM 2.0 for provisioning clients (hrsync): bearer tokens, SCIM's own error shape.
     path("scim/v2/", include("hrsync.scim.urls")),
 ]
