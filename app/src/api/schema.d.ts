@@ -916,6 +916,26 @@ export interface paths {
         patch: operations["push_preferences_partial_update"];
         trace?: never;
     };
+    "/api/v1/push/sms/reports/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * SMS delivery report (webhook for the SMS gateway)
+         * @description GatewayAPI calls this with a delivery status notification. The request must carry `X-Gwapi-Signature`: a JWT (HS256) signed with SMS_CALLBACK_SECRET whose claims are the report itself; anything else answers 401 and changes nothing.
+         */
+        post: operations["push_sms_reports_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/surveys/": {
         parameters: {
             query?: never;
@@ -963,6 +983,8 @@ export interface paths {
         /**
          * Results per unit and wave, suppressed (leaders: own scope; communications)
          * @description Per question: distribution, mean, favourable share (4–5), eNPS, share correct; per unit in the caller's scope (`units`, each `shown` or suppressed), and the trend across waves for the top units. Groups under the wave's minimum are suppressed, including complementary suppression; small units are folded into their parent (`folded_units`). Free texts need the free-text minimum and come in random order. `format=csv|xlsx` exports the same.
+         *
+         *     Only a closed wave has numbers. While the wave is open (`results_withheld`), each unit gives only `response_rate`, rounded down to whole tenths, and only where at least the wave's minimum group size were invited; nothing computed from the answers is returned until the wave closes, so two reads cannot be subtracted to reveal an answer. The trend holds closed waves only.
          */
         get: operations["surveys_results_retrieve"];
         put?: never;
@@ -1002,7 +1024,7 @@ export interface paths {
         };
         /**
          * The strategy scorecard: each indicator per wave, for your scope
-         * @description Each indicator's points per wave, one per top unit of your scope (`unit.id` null is the whole organisation), suppressed below the wave's minimum group size. `scope=organisation` gives a leader the whole organisation's line in the same shape: one point per wave, the root of the wave's frozen unit tree, suppressed by the same rule, so together with your own scope it reveals no group below the minimum.
+         * @description Each indicator's points per closed wave, one per top unit of your scope (`unit.id` null is the whole organisation), suppressed below the wave's minimum group size. An open wave has no points until it closes. `scope=organisation` gives a leader the whole organisation's line in the same shape: one point per wave, the root of the wave's frozen unit tree, suppressed by the same rule, so together with your own scope it reveals no group below the minimum.
          */
         get: operations["surveys_indicators_retrieve"];
         put?: never;
@@ -1086,6 +1108,7 @@ export interface components {
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
          *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
          */
         AlertAnswerRequest: {
             answer: components["schemas"]["AlertAnswerEnum"];
@@ -1099,12 +1122,15 @@ export interface components {
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
          *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
          */
         AlertCreateRequest: {
             title: string;
             body: string;
             units?: number[];
+            /** Format: int64 */
             audience?: number | null;
+            /** Format: int64 */
             post_id?: number | null;
             repush_after_minutes?: number | null;
             sms_after_minutes?: number | null;
@@ -1115,8 +1141,10 @@ export interface components {
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
          *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
          */
         AnswerInputRequest: {
+            /** Format: int64 */
             question: number;
             value?: number | null;
             options?: number[] | null;
@@ -1159,8 +1187,10 @@ export interface components {
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
          *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
          */
         AudienceUnitInputRequest: {
+            /** Format: int64 */
             id: number;
             /** @default true */
             include_subtree: boolean;
@@ -1171,6 +1201,7 @@ export interface components {
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
          *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
          */
         CategoriesRequest: {
             news?: boolean;
@@ -1188,9 +1219,10 @@ export interface components {
          *     * `onboarding` - Onboarding
          *     * `surveys` - Undersøgelser
          *     * `alerts` - Krisebeskeder
+         *     * `system` - Driftsbeskeder
          * @enum {string}
          */
-        CategoryEnum: "news" | "minutes" | "events" | "onboarding" | "surveys" | "alerts";
+        CategoryEnum: "news" | "minutes" | "events" | "onboarding" | "surveys" | "alerts" | "system";
         Decision: {
             id: number;
             text: string;
@@ -1202,9 +1234,11 @@ export interface components {
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
          *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
          */
         DecisionInputRequest: {
             text: string;
+            /** Format: int64 */
             owner?: number | null;
             /** Format: date */
             deadline?: string | null;
@@ -1233,6 +1267,7 @@ export interface components {
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
          *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
          */
         DeviceRegisterRequest: {
             /** @description FCM registration token. */
@@ -1255,6 +1290,7 @@ export interface components {
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
          *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
          */
         EraseInputRequest: {
             /** @description Skal være true: sletningen kan ikke fortrydes. */
@@ -1317,9 +1353,11 @@ export interface components {
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
          *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
          */
         FromTemplateRequest: {
             template: components["schemas"]["TemplateEnum"];
+            /** Format: int64 */
             audience?: number | null;
             /** Format: date-time */
             first_opens_at?: string | null;
@@ -1349,20 +1387,52 @@ export interface components {
          * @enum {string}
          */
         IndicatorEnum: "kernefortaelling" | "videndeling" | "tvaerfagligt_samarbejde" | "ansvar_intern_kommunikation" | "enps" | "custom";
+        IndicatorPoint: {
+            wave: components["schemas"]["WaveRef"];
+            survey_title: string;
+            unit: components["schemas"]["ResultsUnitRef"];
+            shown: boolean;
+            respondents?: number;
+            /** Format: double */
+            knowledge_share_correct?: number | null;
+            /** Format: double */
+            favourable_share?: number | null;
+            enps?: number | null;
+            /** @description Andel rigtige svar pr. styrkeposition. */
+            pillars?: {
+                [key: string]: number;
+            };
+            /**
+             * Format: double
+             * @description Viden (andel rigtige), ellers eNPS, ellers andel positive svar.
+             */
+            score?: number | null;
+        };
+        IndicatorSeries: {
+            indicator: string;
+            label: string;
+            waves: components["schemas"]["IndicatorPoint"][];
+        };
         /**
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
          *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
          */
         JourneyAssignRequest: {
-            /** @description Den nyansatte. */
+            /**
+             * Format: int64
+             * @description Den nyansatte.
+             */
             user: number;
+            /** Format: int64 */
             track: number;
             /**
              * Format: date
              * @description Standard: personens startdato (slutdato ved offboarding).
              */
             start_date?: string | null;
+            /** Format: int64 */
             buddy?: number | null;
         };
         JourneyDetail: {
@@ -1474,7 +1544,9 @@ export interface components {
             url?: string;
             /** @default  */
             meet_with: components["schemas"]["MeetWithEnum"] | components["schemas"]["BlankEnum"];
+            /** Format: int64 */
             meet_person?: number | null;
+            /** Format: int64 */
             post_id?: number | null;
             /** @default 80 */
             pass_mark: number;
@@ -1615,6 +1687,7 @@ export interface components {
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
          *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
          */
         OptionInputRequest: {
             text: string;
@@ -1837,6 +1910,7 @@ export interface components {
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
          *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
          */
         PatchedJourneyUpdateRequest: {
             /**
@@ -1844,14 +1918,18 @@ export interface components {
              * @description Flytter de åbne trin; gennemførte trin bliver stående.
              */
             start_date?: string;
+            /** Format: int64 */
             buddy?: number | null;
+            /** Format: int64 */
             leader?: number | null;
+            /** Format: int64 */
             hr_contact?: number | null;
         };
         /**
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
          *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
          */
         PatchedMeUpdateRequest: {
             language?: components["schemas"]["LanguageEnum"];
@@ -1862,6 +1940,7 @@ export interface components {
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
          *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
          */
         PatchedPersonUpdateRequest: {
             name?: string;
@@ -1869,6 +1948,7 @@ export interface components {
             phone?: string | null;
             employee_number?: string | null;
             job_title?: string;
+            /** Format: int64 */
             unit?: number | null;
             /** Format: date */
             start_date?: string | null;
@@ -1880,6 +1960,7 @@ export interface components {
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
          *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
          */
         PatchedPostUpdateInputRequest: {
             title?: string;
@@ -1887,6 +1968,7 @@ export interface components {
             summary?: string;
             language?: components["schemas"]["LanguageEnum"];
             audience?: components["schemas"]["AudienceInputRequest"];
+            /** Format: int64 */
             unit?: number | null;
             pinned?: boolean;
             requires_acknowledgement?: boolean;
@@ -1907,6 +1989,7 @@ export interface components {
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
          *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
          */
         PatchedPreferenceUpdateRequest: {
             categories?: components["schemas"]["CategoriesRequest"];
@@ -1916,11 +1999,13 @@ export interface components {
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
          *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
          */
         PatchedSurveyUpdateRequest: {
             title?: string;
             intro?: string;
             anonymous?: boolean;
+            /** Format: int64 */
             audience?: number | null;
             min_group_size?: number;
             min_free_text_group_size?: number;
@@ -1937,11 +2022,13 @@ export interface components {
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
          *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
          */
         PatchedTrackUpdateRequest: {
             name?: string;
             description?: string;
             kind?: components["schemas"]["TrackKindEnum"];
+            /** Format: int64 */
             audience?: number | null;
             auto_assign?: boolean;
             is_active?: boolean;
@@ -1965,6 +2052,7 @@ export interface components {
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
          *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
          */
         PersonInviteRequest: {
             name: string;
@@ -1973,6 +2061,7 @@ export interface components {
             employee_number?: string | null;
             /** @default  */
             job_title: string;
+            /** Format: int64 */
             unit?: number | null;
             /** Format: date */
             start_date?: string | null;
@@ -2037,6 +2126,7 @@ export interface components {
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
          *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
          */
         PostCreateInputRequest: {
             title: string;
@@ -2044,6 +2134,7 @@ export interface components {
             summary?: string;
             language?: components["schemas"]["LanguageEnum"];
             audience?: components["schemas"]["AudienceInputRequest"];
+            /** Format: int64 */
             unit?: number | null;
             pinned?: boolean;
             requires_acknowledgement?: boolean;
@@ -2140,9 +2231,7 @@ export interface components {
             readonly categories: {
                 [key: string]: boolean;
             };
-            readonly quiet_hours: {
-                [key: string]: unknown;
-            } | null;
+            readonly quiet_hours: components["schemas"]["QuietHoursOut"] | null;
             readonly timezone: string;
         };
         /**
@@ -2155,6 +2244,7 @@ export interface components {
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
          *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
          */
         PublishInputRequest: {
             /**
@@ -2178,6 +2268,7 @@ export interface components {
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
          *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
          */
         QuestionInputRequest: {
             kind: components["schemas"]["QuestionKindEnum"];
@@ -2197,10 +2288,41 @@ export interface components {
          * @enum {string}
          */
         QuestionKindEnum: "likert" | "scale" | "single" | "multiple" | "free_text" | "knowledge";
+        /** @description One question's numbers in one unit; which appear depends on the kind of question. */
+        QuestionNumbers: {
+            question: number;
+            answers?: number;
+            /**
+             * Format: double
+             * @description Likert og skala.
+             */
+            mean?: number;
+            /**
+             * Format: double
+             * @description Likert: andelen af svar 4–5.
+             */
+            favourable_share?: number;
+            /** @description Skala: eNPS, −100 til 100. */
+            enps?: number;
+            /**
+             * Format: double
+             * @description Videnspørgsmål: andelen af rigtige svar.
+             */
+            share_correct?: number;
+        };
+        QuietHoursOut: {
+            /** @description HH:MM, Europe/Copenhagen wall time. */
+            start: string;
+            /** @description HH:MM; before start = across midnight. */
+            end: string;
+            /** @description ISO weekdays (1 = Monday) on which a quiet window starts. */
+            weekdays: number[];
+        };
         /**
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
          *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
          */
         QuietHoursRequest: {
             /**
@@ -2216,7 +2338,18 @@ export interface components {
             /** @description ISO weekdays (1 = Monday) on which a quiet window starts. */
             weekdays?: number[];
         };
+        /** @description Per channel (the notifications app): who was notified how, and what really arrived. */
         Reach: {
+            /** @description Fik en push-besked om opslaget. */
+            notified_push: number;
+            /** @description Fik en SMS om opslaget. */
+            notified_sms: number;
+            /** @description Fik en e-mail om opslaget. */
+            notified_email: number;
+            /** @description Mindst én besked nåede frem: push og e-mail modtaget af FCM eller mailserveren, SMS meldt leveret af SMS-gatewayen. */
+            delivered: number;
+            /** @description Åbnede beskeden i appens indbakke. */
+            opened: number;
             post_id: number;
             /** @description Aktive personer i målgruppen. */
             audience: number;
@@ -2233,7 +2366,18 @@ export interface components {
             unit_name: string;
             has_read: boolean;
         };
+        /** @description Per channel (the notifications app): who was notified how, and what really arrived. */
         ReachUnit: {
+            /** @description Fik en push-besked om opslaget. */
+            notified_push: number;
+            /** @description Fik en SMS om opslaget. */
+            notified_sms: number;
+            /** @description Fik en e-mail om opslaget. */
+            notified_email: number;
+            /** @description Mindst én besked nåede frem: push og e-mail modtaget af FCM eller mailserveren, SMS meldt leveret af SMS-gatewayen. */
+            delivered: number;
+            /** @description Åbnede beskeden i appens indbakke. */
+            opened: number;
             unit_id: number | null;
             unit_name: string;
             audience: number;
@@ -2257,6 +2401,7 @@ export interface components {
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
          *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
          */
         ResponseInputRequest: {
             answers: components["schemas"]["AnswerInputRequest"][];
@@ -2264,6 +2409,31 @@ export interface components {
         ResponseReceipt: {
             /** @description De rigtige svar på videnspørgsmålene, vist efter besvarelsen. */
             knowledge: components["schemas"]["KnowledgeFeedback"][];
+        };
+        ResultsOption: {
+            id: number;
+            text: string;
+            is_correct: boolean;
+        };
+        ResultsQuestion: {
+            id: number;
+            position: number;
+            kind: components["schemas"]["QuestionKindEnum"];
+            text: string;
+            /** @description Indikatoren: en fast, 'custom:<navn>' eller tom. */
+            indicator: string;
+            /** @description Styrkeposition (videnspørgsmål) eller tom. */
+            pillar: string;
+            options: components["schemas"]["ResultsOption"][];
+        };
+        ResultsSurveyRef: {
+            id: number;
+            title: string;
+        };
+        ResultsUnitRef: {
+            /** @description Tom (null): hele organisationen. */
+            id: number | null;
+            name: string;
         };
         /**
          * @description * `employee` - Medarbejder
@@ -2315,6 +2485,7 @@ export interface components {
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
          *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
          */
         RsvpInputRequest: {
             answer: components["schemas"]["RsvpAnswerEnum"];
@@ -2326,10 +2497,27 @@ export interface components {
             answered_at: string;
             counts: components["schemas"]["RsvpCounts"];
         };
+        Scorecard: {
+            /** @description Kun lukkede runder: en åben rundes tal vises, når den lukker. */
+            indicators: components["schemas"]["IndicatorSeries"][];
+        };
+        /** @description GatewayAPI's delivery status notification (the signed claims). */
+        SmsReportRequest: {
+            id: number;
+            msisdn: number;
+            /** Format: int64 */
+            time: number;
+            status: string;
+            /** @default  */
+            userref: string;
+            error?: string;
+            code?: string;
+        };
         /**
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
          *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
          */
         StepCompleteInputRequest: {
             /** @description Kun for en quiz: spørgsmålets id → de valgte svarmuligheders id'er. */
@@ -2343,7 +2531,10 @@ export interface components {
         };
         /** @description One step; `requires` is the 0-based index of an earlier step in the same list. */
         StepInputRequest: {
-            /** @description Et eksisterende trin i forløbet, der skal beholdes. */
+            /**
+             * Format: int64
+             * @description Et eksisterende trin i forløbet, der skal beholdes.
+             */
             id?: number;
             title: string;
             /** @default  */
@@ -2360,7 +2551,9 @@ export interface components {
             url?: string;
             /** @default  */
             meet_with: components["schemas"]["MeetWithEnum"] | components["schemas"]["BlankEnum"];
+            /** Format: int64 */
             meet_person?: number | null;
+            /** Format: int64 */
             post_id?: number | null;
             /** @default 80 */
             pass_mark: number;
@@ -2388,6 +2581,7 @@ export interface components {
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
          *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
          */
         StepSkipInputRequest: {
             /** @default  */
@@ -2426,11 +2620,13 @@ export interface components {
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
          *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
          */
         SurveyInputRequest: {
             title: string;
             intro?: string;
             anonymous?: boolean;
+            /** Format: int64 */
             audience?: number | null;
             min_group_size?: number;
             min_free_text_group_size?: number;
@@ -2442,6 +2638,16 @@ export interface components {
             ends_on?: string | null;
             is_active?: boolean;
             questions?: components["schemas"]["QuestionInputRequest"][];
+        };
+        SurveyResults: {
+            survey: components["schemas"]["ResultsSurveyRef"];
+            questions: components["schemas"]["ResultsQuestion"][];
+            wave: components["schemas"]["WaveRef"] | null;
+            /** @description Runden er åben: ingen tal ud fra svarene, kun svarprocent pr. enhed, før den lukker. */
+            results_withheld: boolean;
+            units: components["schemas"]["UnitResult"][];
+            /** @description De lukkede runder, for de øverste enheder i dit område. */
+            trend: components["schemas"]["TrendWave"][];
         };
         /**
          * @description * `intern_kommunikation` - intern_kommunikation
@@ -2488,6 +2694,7 @@ export interface components {
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
          *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
          */
         TrackInputRequest: {
             name: string;
@@ -2495,6 +2702,7 @@ export interface components {
             description: string;
             /** @default onboarding */
             kind: components["schemas"]["TrackKindEnum"];
+            /** Format: int64 */
             audience?: number | null;
             /** @default false */
             auto_assign: boolean;
@@ -2522,6 +2730,7 @@ export interface components {
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
          *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
          */
         TrackQuizOptionInputRequest: {
             text: string;
@@ -2537,6 +2746,7 @@ export interface components {
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
          *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
          */
         TrackQuizQuestionInputRequest: {
             text: string;
@@ -2566,6 +2776,7 @@ export interface components {
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
          *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
          */
         TrackStepsInputRequest: {
             steps: components["schemas"]["StepInputRequest"][];
@@ -2575,6 +2786,16 @@ export interface components {
             journeys: number;
             checkpoints: components["schemas"]["TrackCheckpoint"][];
             most_overdue_steps: components["schemas"]["TrackOverdueStep"][];
+        };
+        TrendPoint: {
+            unit: components["schemas"]["ResultsUnitRef"];
+            shown: boolean;
+            respondents?: number;
+            questions?: components["schemas"]["QuestionNumbers"][];
+        };
+        TrendWave: {
+            wave: components["schemas"]["WaveRef"];
+            units: components["schemas"]["TrendPoint"][];
         };
         Unit: {
             id: number;
@@ -2596,11 +2817,72 @@ export interface components {
          * @enum {string}
          */
         UnitKindEnum: "direktion" | "omraade" | "afdeling" | "team";
+        /** @description One question's numbers in one unit; which appear depends on the kind of question. */
+        UnitQuestionResult: {
+            question: number;
+            answers?: number;
+            /**
+             * Format: double
+             * @description Likert og skala.
+             */
+            mean?: number;
+            /**
+             * Format: double
+             * @description Likert: andelen af svar 4–5.
+             */
+            favourable_share?: number;
+            /** @description Skala: eNPS, −100 til 100. */
+            enps?: number;
+            /**
+             * Format: double
+             * @description Videnspørgsmål: andelen af rigtige svar.
+             */
+            share_correct?: number;
+            /** @description Antal svar pr. værdi (1–5, 0–10) eller pr. svarmulighed (id); null for fritekst. */
+            distribution: {
+                [key: string]: number;
+            } | null;
+            /** @description Fritekst: om gruppen når fritekst-minimum. */
+            texts_shown?: boolean;
+            /** @description Fritekst, i tilfældig rækkefølge; kun når texts_shown. */
+            texts?: string[];
+        };
         UnitRef: {
             id: number;
             name: string;
             kind: components["schemas"]["UnitKindEnum"];
         };
+        /** @description One unit of a wave: numbers when `shown`; for an open wave only `response_rate`. */
+        UnitResult: {
+            unit: components["schemas"]["ResultsUnitRef"];
+            /** @description Om enhedens tal vises; altid false i en åben runde. */
+            shown: boolean;
+            respondents?: number;
+            invited?: number | null;
+            /**
+             * Format: double
+             * @description Lukket runde: svar/inviterede (null under fem inviterede). Åben runde: rundet ned til hele tiendedele, null hvor færre end rundens mindste gruppe er inviteret.
+             */
+            response_rate?: number | null;
+            folded_units?: components["schemas"]["ResultsUnitRef"][];
+            questions?: components["schemas"]["UnitQuestionResult"][];
+        };
+        WaveRef: {
+            id: number;
+            survey: number;
+            number: number;
+            /** Format: date-time */
+            opens_at: string;
+            /** Format: date-time */
+            closes_at: string;
+            status: components["schemas"]["WaveStatusEnum"];
+        };
+        /**
+         * @description * `open` - Åben
+         *     * `closed` - Lukket
+         * @enum {string}
+         */
+        WaveStatusEnum: "open" | "closed";
         Error: {
             /** @description Machine-readable error code. */
             code: string;
@@ -2930,6 +3212,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Body too large (request_too_large). */
             413: {
                 headers: {
@@ -3186,6 +3477,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Body too large (request_too_large). */
             413: {
                 headers: {
@@ -3220,7 +3520,6 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A unique integer value identifying this forløb for en person. */
                 id: number;
             };
             cookie?: never;
@@ -3296,7 +3595,6 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A unique integer value identifying this forløb for en person. */
                 id: number;
             };
             cookie?: never;
@@ -3360,6 +3658,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Body too large (request_too_large). */
             413: {
                 headers: {
@@ -3394,7 +3701,6 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A unique integer value identifying this forløb for en person. */
                 id: number;
             };
             cookie?: never;
@@ -3454,6 +3760,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Body too large (request_too_large). */
             413: {
                 headers: {
@@ -3488,7 +3803,6 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A unique integer value identifying this forløb for en person. */
                 id: number;
             };
             cookie?: never;
@@ -3545,6 +3859,15 @@ export interface operations {
             };
             /** @description Method not allowed here. */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3659,7 +3982,6 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A unique integer value identifying this trin i et forløb. */
                 id: number;
             };
             cookie?: never;
@@ -3735,7 +4057,6 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A unique integer value identifying this trin i et forløb. */
                 id: number;
             };
             cookie?: never;
@@ -3799,6 +4120,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Body too large (request_too_large). */
             413: {
                 headers: {
@@ -3833,7 +4163,6 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A unique integer value identifying this trin i et forløb. */
                 id: number;
             };
             cookie?: never;
@@ -3890,6 +4219,15 @@ export interface operations {
             };
             /** @description Method not allowed here. */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4070,6 +4408,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Body too large (request_too_large). */
             413: {
                 headers: {
@@ -4104,7 +4451,6 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A unique integer value identifying this forløb. */
                 id: number;
             };
             cookie?: never;
@@ -4180,7 +4526,6 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A unique integer value identifying this forløb. */
                 id: number;
             };
             cookie?: never;
@@ -4244,6 +4589,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Body too large (request_too_large). */
             413: {
                 headers: {
@@ -4278,7 +4632,6 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A unique integer value identifying this forløb. */
                 id: number;
             };
             cookie?: never;
@@ -4342,6 +4695,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Body too large (request_too_large). */
             413: {
                 headers: {
@@ -4376,7 +4738,6 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A unique integer value identifying this forløb. */
                 id: number;
             };
             cookie?: never;
@@ -4595,6 +4956,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Body too large (request_too_large). */
             413: {
                 headers: {
@@ -4629,7 +4999,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: number;
             };
             cookie?: never;
         };
@@ -4704,7 +5074,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: number;
             };
             cookie?: never;
         };
@@ -4767,6 +5137,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Body too large (request_too_large). */
             413: {
                 headers: {
@@ -4801,7 +5180,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: number;
             };
             cookie?: never;
         };
@@ -4860,6 +5239,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Body too large (request_too_large). */
             413: {
                 headers: {
@@ -4894,7 +5282,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: number;
             };
             cookie?: never;
         };
@@ -4957,6 +5345,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Body too large (request_too_large). */
             413: {
                 headers: {
@@ -4994,7 +5391,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                id: string;
+                id: number;
             };
             cookie?: never;
         };
@@ -5069,7 +5466,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: number;
             };
             cookie?: never;
         };
@@ -5128,6 +5525,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Body too large (request_too_large). */
             413: {
                 headers: {
@@ -5165,7 +5571,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                id: string;
+                id: number;
             };
             cookie?: never;
         };
@@ -5320,7 +5726,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: number;
             };
             cookie?: never;
         };
@@ -5549,6 +5955,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Body too large (request_too_large). */
             413: {
                 headers: {
@@ -5583,7 +5998,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: number;
             };
             cookie?: never;
         };
@@ -5658,7 +6073,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: number;
             };
             cookie?: never;
         };
@@ -5721,6 +6136,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Body too large (request_too_large). */
             413: {
                 headers: {
@@ -5755,7 +6179,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: number;
             };
             cookie?: never;
         };
@@ -5814,6 +6238,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Body too large (request_too_large). */
             413: {
                 headers: {
@@ -5848,7 +6281,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: number;
             };
             cookie?: never;
         };
@@ -5907,6 +6340,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Body too large (request_too_large). */
             413: {
                 headers: {
@@ -5941,7 +6383,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: number;
             };
             cookie?: never;
         };
@@ -6004,6 +6446,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Body too large (request_too_large). */
             413: {
                 headers: {
@@ -6038,8 +6489,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                attachment_id: string;
-                id: string;
+                attachment_id: number;
+                id: number;
             };
             cookie?: never;
         };
@@ -6050,7 +6501,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/octet-stream": string;
+                    "application/pdf": string;
+                    "image/png": string;
+                    "image/jpeg": string;
+                    "image/gif": string;
+                    "image/webp": string;
                 };
             };
             /** @description Invalid input (validation_error, malformed_request). */
@@ -6114,8 +6569,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                attachment_id: string;
-                id: string;
+                attachment_id: number;
+                id: number;
             };
             cookie?: never;
         };
@@ -6173,6 +6628,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Rate limited (rate_limited); see Retry-After. */
             429: {
                 headers: {
@@ -6194,7 +6658,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                id: string;
+                id: number;
             };
             cookie?: never;
         };
@@ -6269,7 +6733,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: number;
             };
             cookie?: never;
         };
@@ -6344,7 +6808,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: number;
             };
             cookie?: never;
         };
@@ -6407,6 +6871,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Body too large (request_too_large). */
             413: {
                 headers: {
@@ -6441,7 +6914,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: number;
             };
             cookie?: never;
         };
@@ -6516,7 +6989,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: number;
             };
             cookie?: never;
         };
@@ -6579,6 +7052,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Body too large (request_too_large). */
             413: {
                 headers: {
@@ -6613,7 +7095,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: number;
             };
             cookie?: never;
         };
@@ -6665,6 +7147,15 @@ export interface operations {
             };
             /** @description Method not allowed here. */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6845,6 +7336,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Body too large (request_too_large). */
             413: {
                 headers: {
@@ -7010,6 +7510,15 @@ export interface operations {
             };
             /** @description Method not allowed here. */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7277,6 +7786,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Body too large (request_too_large). */
             413: {
                 headers: {
@@ -7362,6 +7880,15 @@ export interface operations {
             };
             /** @description Method not allowed here. */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7516,6 +8043,15 @@ export interface operations {
             };
             /** @description Method not allowed here. */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7684,6 +8220,114 @@ export interface operations {
             };
             /** @description Method not allowed here. */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (request_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    push_sms_reports_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SmsReportRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded (or already known). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The report is not one. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or wrong signature. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7864,6 +8508,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Body too large (request_too_large). */
             413: {
                 headers: {
@@ -7898,7 +8551,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: number;
             };
             cookie?: never;
         };
@@ -7973,7 +8626,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: number;
             };
             cookie?: never;
         };
@@ -8031,6 +8684,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Rate limited (rate_limited); see Retry-After. */
             429: {
                 headers: {
@@ -8047,7 +8709,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: number;
             };
             cookie?: never;
         };
@@ -8110,6 +8772,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Body too large (request_too_large). */
             413: {
                 headers: {
@@ -8150,7 +8821,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                id: string;
+                id: number;
             };
             cookie?: never;
         };
@@ -8161,9 +8832,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["SurveyResults"];
                     "text/csv": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
@@ -8290,6 +8959,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Body too large (request_too_large). */
             413: {
                 headers: {
@@ -8342,9 +9020,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Scorecard"];
                 };
             };
             /** @description Invalid input (validation_error, malformed_request). */
@@ -8542,6 +9218,15 @@ export interface operations {
             };
             /** @description Method not allowed here. */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

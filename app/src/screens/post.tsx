@@ -20,7 +20,7 @@ function markAcknowledgedInFeed(postId: number, at: string) {
 export async function sendAcknowledge(postId: number): Promise<"done" | "refused" | "offline"> {
   try {
     const { data, response } = await api.POST("/api/v1/posts/{id}/acknowledge/", {
-      params: { path: { id: String(postId) } },
+      params: { path: { id: postId } },
     });
     if (data) {
       markAcknowledgedInFeed(postId, data.acknowledged_at);
@@ -40,7 +40,7 @@ export function PostScreen({ id }: { id: number }) {
   async function load() {
     setProblem("");
     try {
-      const { data, error } = await api.GET("/api/v1/posts/{id}/", { params: { path: { id: String(id) } } });
+      const { data, error } = await api.GET("/api/v1/posts/{id}/", { params: { path: { id: id } } });
       if (data) setPost(data);
       else setProblem(errorMessage(error, t("error")));
     } catch {
@@ -151,7 +151,7 @@ function EventBox({ post, onChange }: { post: Post; onChange: () => void }) {
   const [note, setNote] = useState("");
   async function answer(value: Schemas["RsvpAnswerEnum"]) {
     const { data, error } = await api.POST("/api/v1/posts/{id}/rsvp/", {
-      params: { path: { id: String(post.id) } },
+      params: { path: { id: post.id } },
       body: { answer: value },
     });
     setNote(data ? (data.waitlisted ? t("waitlisted") : t("rsvpSaved")) : errorMessage(error, t("error")));
