@@ -73,7 +73,26 @@ def add_error_responses(result, generator, request, public):
                         "content": {"application/json": {"schema": ref}},
                     },
                 )
+    _wall_times(result)
     return result
+
+
+# A wall-clock time as the server reads and writes it ("09:00", "09:00:00"): OpenAPI's
+# `format: time` is RFC 3339's full-time, which demands a UTC offset our times do not have.
+WALL_TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?$"
+
+
+def _wall_times(node) -> None:
+    """Replace `format: time` everywhere with the wall-clock pattern."""
+    if isinstance(node, dict):
+        if node.get("type") == "string" and node.get("format") == "time":
+            del node["format"]
+            node["pattern"] = WALL_TIME_PATTERN
+        for value in node.values():
+            _wall_times(value)
+    elif isinstance(node, list):
+        for value in node:
+            _wall_times(value)
 
 
 def _bound_id_parameters(operation: dict) -> None:

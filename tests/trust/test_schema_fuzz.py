@@ -34,8 +34,8 @@ from backend.wsgi import application
 
 from .conftest import token_for
 
-FUZZ_EXAMPLES = int(os.environ.get("BRO_FUZZ_EXAMPLES", "3"))
-STATEFUL_STEPS = int(os.environ.get("BRO_FUZZ_STEPS", "20"))
+FUZZ_EXAMPLES = int(os.environ.get("BRO_FUZZ_EXAMPLES", "2"))
+STATEFUL_STEPS = int(os.environ.get("BRO_FUZZ_STEPS", "10"))
 ROLES = ("employee", "leader", "hr", "comms")
 # The coverage phase (every boundary of every parameter) is unbounded by max_examples: over
 # 15 minutes here for one example per operation. BRO_FUZZ_COVERAGE=1 adds it locally.
