@@ -173,7 +173,11 @@ ACCOUNT_PHONE_VERIFICATION_ENABLED = False
 ACCOUNT_UNIQUE_EMAIL = True
 # A code request for an unknown address gets the same answer as a known one (no enumeration),
 # but no mail: anyone could otherwise make Bro mail arbitrary addresses.
-ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# True so an unknown address takes the same path as a known one: allauth asks the adapter to
+# mail it, the adapter queues the same task (which sends nothing to an unknown address), so
+# the request's timing tells the two apart less. There is no sign-up: the "signup" frontend
+# URL allauth wants for that mail is only ever rendered into a mail that is never sent.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_RATE_LIMITS = {
     # allauth's defaults, kept on: code requests are per IP and per address.
@@ -187,7 +191,7 @@ ACCOUNT_RATE_LIMITS = {
 HEADLESS_ONLY = True
 HEADLESS_CLIENTS = ("app",)
 HEADLESS_TOKEN_STRATEGY = "api.tokens.SessionTokenStrategy"
-HEADLESS_FRONTEND_URLS = {}
+HEADLESS_FRONTEND_URLS = {"account_signup": "/"}
 # The login API's own OpenAPI specification at /_allauth/openapi.{json,yaml}, linked from
 # /api/docs/. No HTML page: allauth's loads its viewer from a CDN, which our CSP and the
 # offline docs rule out.

@@ -14,8 +14,9 @@ from . import messaging
 from .models import User
 from .services import normalise_phone
 
-# allauth's mail template that carries a login code.
+# allauth's mail templates: the login code, and the one for an address it does not know.
 _LOGIN_CODE = "account/email/login_code"
+_UNKNOWN_ACCOUNT = "account/email/unknown_account"
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -30,10 +31,13 @@ class AccountAdapter(DefaultAccountAdapter):
             raise forms.ValidationError(exc.message) from exc
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        if template_prefix == _LOGIN_CODE:
-            user = context.get("user") or User.objects.filter(email=email).only("language").first()
+        if template_prefix in (_LOGIN_CODE, _UNKNOWN_ACCOUNT):
+            # The same work for a known and an unknown address (one lookup, one task queued);
+            # the unknown one's task has no code and sends nothing: no mail to strangers.
+            user = User.objects.filter(email=email).only("language").first()
             language = getattr(user, "language", None) or "da"
-            messaging.queue_login_code(email=email, code=context["code"], language=language)
+            code = context.get("code", "") if template_prefix == _LOGIN_CODE else ""
+            messaging.queue_login_code(email=email, code=code, language=language)
         else:
             super().send_mail(template_prefix, email, context)
 

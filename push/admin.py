@@ -32,8 +32,19 @@ class NotificationAdmin(ReadOnlyAdmin):
 
 @admin.register(Delivery)
 class DeliveryAdmin(ReadOnlyAdmin):
-    list_display = ["notification", "user", "status", "attempts", "error_code", "sent_at"]
-    list_filter = ["status", "error_code"]
+    list_display = [
+        "notification",
+        "user",
+        "channel",
+        "status",
+        "attempts",
+        "error_code",
+        "segments",
+        "cost",
+        "report_status",
+        "sent_at",
+    ]
+    list_filter = ["channel", "status", "error_code", "report_status"]
     list_select_related = ["notification", "user"]
 
 

@@ -35,7 +35,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from . import channels, fcm
+from . import channels, fcm, links
 from .models import Channel, Delivery, Device, Notification
 
 logger = logging.getLogger("bro.push")
@@ -264,8 +264,6 @@ def _claim(*, claim: uuid.UUID, channel: str, delivery_ids: list[int], cache: di
 
 def message_text(*, notification: Notification, title: str, body: str, user_id: int) -> str:
     """The text of an SMS or e-mail: title, body, and the person's own link when there is one."""
-    from . import links
-
     text = f"{title}\n{body}" if body else title
     link = links.link_for_notification(notification=notification, user_id=user_id)
     return f"{text}\n{link}" if link else text
