@@ -37,7 +37,7 @@ def main() -> None:
     content = municipality_csv(people=int(os.environ.get("BENCH_PEOPLE", 7000)))
     timings = {}
     for label in ("first import", "no-change re-import"):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         run, _plan = services.import_apply(
             content=content,
             file_name="kommune.csv",
@@ -46,14 +46,16 @@ def main() -> None:
             source="command",
         )
         timings[label] = time.perf_counter() - started
+        cpu = time.process_time() - cpu_started
         changed = {k: v for k, v in run.counts.items() if v}
-        print(f"{label:<22} {timings[label]:7.1f} s   {changed}", flush=True)
+        # CPU time too: on a shared machine the wall clock measures the neighbours as well.
+        print(f"{label:<22} {timings[label]:7.1f} s wall {cpu:7.1f} s CPU   {changed}", flush=True)
     print(
         f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, "
         f"{User.objects.count()} people, {OrgUnit.objects.count()} units"
     )
     ok = timings["first import"] < 60 and timings["no-change re-import"] < 15
-    print("goals (< 60 s, < 15 s):", "met" if ok else "NOT met")
+    print("goals (< 60 s, < 15 s wall):", "met" if ok else "NOT met", f"(load {os.getloadavg()})")
     sys.exit(0 if ok else 1)
 
 
