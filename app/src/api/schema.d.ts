@@ -1536,10 +1536,7 @@ export interface components {
             /** @default new_hire */
             doer: components["schemas"]["DoerEnum"];
             offset_days: number;
-            /**
-             * Format: time
-             * @default 09:00:00
-             */
+            /** @default 09:00:00 */
             time_of_day: string;
             url?: string;
             /** @default  */
@@ -2325,15 +2322,9 @@ export interface components {
          *     The schema says so: its components carry `additionalProperties: false`.
          */
         QuietHoursRequest: {
-            /**
-             * Format: time
-             * @description Europe/Copenhagen wall time.
-             */
+            /** @description Europe/Copenhagen wall time. */
             start: string | null;
-            /**
-             * Format: time
-             * @description Before start = across midnight.
-             */
+            /** @description Before start = across midnight. */
             end: string | null;
             /** @description ISO weekdays (1 = Monday) on which a quiet window starts. */
             weekdays?: number[];
@@ -2543,10 +2534,7 @@ export interface components {
             /** @default new_hire */
             doer: components["schemas"]["DoerEnum"];
             offset_days: number;
-            /**
-             * Format: time
-             * @default 09:00:00
-             */
+            /** @default 09:00:00 */
             time_of_day: string;
             url?: string;
             /** @default  */
@@ -2761,7 +2749,6 @@ export interface components {
             kind: components["schemas"]["StepKindEnum"];
             doer: components["schemas"]["DoerEnum"];
             offset_days: number;
-            /** Format: time */
             time_of_day: string;
             url: string;
             meet_with: string;
