@@ -11,6 +11,8 @@ from django.conf import settings
 from django.contrib.staticfiles.views import serve
 from django.test import Client, RequestFactory
 
+from tests.test_configuration import PRODUCTION
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
@@ -98,14 +100,8 @@ print(json.dumps(out))
 def test_production_sends_a_content_security_policy_on_every_page():
     # Given the production settings (as check --deploy sees them), in a fresh process
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
-    env.update(
-        BRO_PRODUCTION="true",
-        DJANGO_SETTINGS_MODULE="backend.settings",
-        DJANGO_SECRET_KEY="x" * 64,
-        DJANGO_ALLOWED_HOSTS="bro.example.dk",
-        DATABASE_URL="postgres://bro@127.0.0.1:5432/bro",  # never connected to here
-        SMTP_HOST="smtp.example.dk",
-    )
+    # Every real part production insists on (the database is never connected to here).
+    env.update(PRODUCTION, BRO_PRODUCTION="true", DJANGO_SETTINGS_MODULE="backend.settings")
     # When the docs page and the admin's login page are fetched over HTTPS
     result = subprocess.run(
         [sys.executable, "-c", _PRODUCTION_PROBE],

@@ -31,6 +31,7 @@ ROUTES = {
     ("push-opened", "post"),
     ("push-alerts", "post"),
     ("push-answer", "post"),
+    ("push-sms-report", "post"),
     ("post-list", "post"),
     ("post-detail", "patch"),
     ("post-acknowledge", "post"),
@@ -73,6 +74,9 @@ ROUTES = {
     ("headless:app:account:manage_email", "patch"),
     ("headless:app:account:manage_phone", "post"),
     ("headless:app:tokens:refresh", "post"),
+    ("headless:app:socialaccount:provider_signup", "post"),
+    ("headless:app:socialaccount:provider_token", "post"),
+    ("headless:app:socialaccount:redirect_to_provider", "post"),
 }
 
 # ~10,000 levels in ~20 KB: what raised RecursionError (a 500) before the limit.
