@@ -12,7 +12,7 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from backend.celery import app as celery_app
 
@@ -52,7 +52,7 @@ class DevBeat(threading.Thread):
         self.stopped.set()
 
     def _run_one(self, name: str, task_name: str) -> None:
-        close_old_connections()
+        self._close_old_connections()
         try:
             celery_app.tasks[task_name].apply(throw=True)
         # One failing job must not stop the others, nor the thread: beat in production keeps
@@ -63,6 +63,13 @@ class DevBeat(threading.Thread):
         else:
             self.runs[name] += 1
         finally:
+            self._close_old_connections()
+
+    @staticmethod
+    def _close_old_connections() -> None:
+        # As a worker does between tasks; never a connection inside a transaction (a caller's
+        # atomic block, as in the tests), which Django would otherwise close as unusable.
+        if not connection.in_atomic_block:
             close_old_connections()
 
 

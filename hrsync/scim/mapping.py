@@ -128,12 +128,11 @@ def user_resource(request, user: User, link: ScimUser | None) -> dict:
     data["id"] = str(user.pk)
     if link and link.external_id:
         data["externalId"] = link.external_id
-    # Bro always knows whether the person is active; it says so unless the client removed the
-    # attribute from an active person (RFC 7644 §3.5.2.2: a removed attribute reads back empty).
-    if "active" in data or not user.is_active:
+    # Bro always knows whether the person is active and says so, unless the client removed the
+    # attribute (RFC 7644 §3.5.2.2: a removed attribute reads back empty). Removing it changes
+    # nothing in Bro: an inactive person stays inactive.
+    if "active" in data:
         data["active"] = user.is_active
-    else:
-        data.pop("active", None)
     data["meta"] = {
         "resourceType": "User",
         "created": user.date_joined.isoformat(),

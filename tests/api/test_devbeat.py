@@ -45,7 +45,7 @@ def test_one_failing_job_does_not_stop_the_others(org):
     assert beat.failures == {"broken": 1, "publish": 0}
 
 
-def test_the_thread_stops_when_asked():
+def test_the_thread_stops_when_asked(db):
     beat = DevBeat(schedule={}, tick_seconds=0.01)
     beat.start()
     beat.stop()
