@@ -7,12 +7,11 @@ the wave's frozen tree by `suppression.rollup` to every node. Never per person, 
 time. Which nodes are shown is still decided at read time by `surveys.suppression`, over the
 respondents per unit. Free text is not counted: it is read as text behind its own minimum.
 
-Called by `services.wave_close` in its transaction, and by migration 0003 for the waves that
-closed before tallies existed; `get_model` lets that migration pass its historical models.
+Called by `services.wave_close` in its transaction, and by the beat for a closed wave that has
+no tallies yet.
 """
 
 from collections import defaultdict
-from collections.abc import Callable
 
 from django.apps import apps
 from django.db.models import Count
@@ -25,11 +24,11 @@ BATCH_SIZE = 2000
 _KEYS = (("value", "Answer"), ("is_correct", "Answer"), ("option_id", "AnswerChoice"))
 
 
-def wave_count(*, wave_id: int, get_model: Callable = apps.get_model) -> tuple[int, int]:
+def wave_count(*, wave_id: int) -> tuple[int, int]:
     """Write the wave's tallies (it must have none yet); returns (unit rows, answer rows)."""
 
     def model(name: str):
-        return get_model("surveys", name)
+        return apps.get_model("surveys", name)
 
     units: dict[int | None, dict[str, int]] = defaultdict(lambda: {"invited": 0, "respondents": 0})
     for measure, source in (("invited", "Invitation"), ("respondents", "Response")):

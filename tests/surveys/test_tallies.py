@@ -1,6 +1,5 @@
 """Tallies: closing a wave counts it once; results read the same numbers from the counters."""
 
-import importlib
 import threading
 import time
 from datetime import timedelta
@@ -174,21 +173,6 @@ def test_a_wave_closed_without_tallies_is_read_live_until_beat_counts_it(org, au
     after = client.get(f"/api/v1/surveys/{survey.pk}/results/").json()
     assert after == before
     assert before["units"][0]["respondents"] == 5
-
-
-def test_the_migration_counts_the_waves_closed_before_it(org, audience):
-    survey = make_survey(audience=audience, questions=LIKERT_AND_TEXT)
-    people = people_in(org.team_a, 5)
-    closed, still_open = open_wave(survey, number=1), open_wave(survey, number=2)
-    respond(closed, people, value=2)
-    Wave.objects.filter(pk=closed.pk).update(status=Wave.Status.CLOSED)
-    migration = importlib.import_module("surveys.migrations.0003_tally_closed_waves")
-
-    migration.tally_closed_waves(apps, None)
-
-    assert list(Wave.objects.filter(tallied=True).values_list("pk", flat=True)) == [closed.pk]
-    assert not UnitTally.objects.filter(wave=still_open).exists()
-    assert UnitTally.objects.get(wave=closed, unit=org.team_a).respondents == 5
 
 
 def test_closed_waves_are_read_from_the_tallies_not_the_answers(org, audience, api):
