@@ -43,7 +43,6 @@ def session_hash(session_key: str | None) -> str:
 # --- Devices -------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def device_register(
     *,
     user: User,
@@ -58,8 +57,31 @@ def device_register(
     A token is one app install: when another person logs in on a shared phone, the token
     follows them, and the previous person stops getting push on that phone.
     """
+    device, _created = device_upsert(
+        user=user,
+        identifier=identifier,
+        platform=platform,
+        kind=kind,
+        app_version=app_version,
+        session_key=session_key,
+    )
+    return device
+
+
+@transaction.atomic
+def device_upsert(
+    *,
+    user: User,
+    identifier: str,
+    platform: str,
+    kind: str = Device.Kind.TOKEN,
+    app_version: str = "",
+    session_key: str | None = None,
+) -> tuple[Device, bool]:
+    """`device_register`, also saying whether the identifier was new (the API answers 201)."""
     now = timezone.now()
     device = Device.objects.select_for_update().filter(identifier=identifier).first()
+    created = device is None
     if device is None:
         device = Device(identifier=identifier)
     device.user = user
@@ -78,7 +100,8 @@ def device_register(
         # Registered by a concurrent request a moment ago: take that row over.
         device.pk = Device.objects.get(identifier=identifier).pk
         device.save(force_update=True)
-    return device
+        created = False
+    return device, created
 
 
 @transaction.atomic
