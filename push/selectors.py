@@ -11,7 +11,7 @@ from backend.errors import NotFoundError
 from org.models import Role, User
 from org.selectors import units_in_scope
 
-from .models import Alert, AlertRecipient, Channel, Delivery, Preference, Recipient
+from .models import Alert, AlertRecipient, Category, Channel, Delivery, Preference, Recipient
 
 
 def preference_for(*, user: User) -> Preference:
@@ -149,3 +149,57 @@ def reach_conditions(*, data_key: str, object_id: int) -> dict:
     )
     conditions["opened"] = Exists(Recipient.objects.filter(**about, opened_at__isnull=False))
     return conditions
+
+
+def channel_rules() -> list[dict]:
+    """Per category: the channels it may use, when SMS or e-mail step in, its SMS budget.
+
+    Read from the settings (NOTIFY_CHANNEL_POLICY, the NOTIFY_*_FALLBACK switches, the crisis
+    ladder's PUSH_ALERT_*_MINUTES, SMS_BUDGET_SEGMENTS), for the admin's read-only page.
+    """
+    on = {
+        "must_read": settings.NOTIFY_MUST_READ_SMS_FALLBACK,
+        "survey": settings.NOTIFY_SURVEY_SMS_FALLBACK,
+        "onboarding": settings.NOTIFY_ONBOARDING_FALLBACK,
+    }
+    must_read = (
+        _("Skal-læses: efter første påmindelse får personer uden aktiv enhed en SMS med link.")
+        if on["must_read"]
+        else _("Kun push.")
+    )
+    fallback = {
+        Category.NEWS: must_read,
+        Category.MINUTES: must_read,
+        Category.EVENTS: must_read,
+        Category.ONBOARDING: _("Nyansatte uden app får forfaldne trin som SMS, ellers som e-mail.")
+        if on["onboarding"]
+        else _("Kun push."),
+        Category.SURVEYS: _("Personer uden aktiv enhed får invitationen som SMS med link.")
+        if on["survey"]
+        else _("Kun push."),
+        Category.ALERTS: _(
+            "Push; igen push efter %(repush)s min., SMS efter %(sms)s min., e-mail efter "
+            "%(email)s min. og ringeliste til lederne efter %(call)s min. uden svar. "
+            "Stille timer og fravalg gælder ikke."
+        )
+        % {
+            "repush": settings.PUSH_ALERT_REPUSH_MINUTES,
+            "sms": settings.PUSH_ALERT_SMS_MINUTES,
+            "email": settings.PUSH_ALERT_EMAIL_MINUTES,
+            "call": settings.PUSH_ALERT_CALL_LIST_MINUTES,
+        },
+        Category.SYSTEM: _("Push og e-mail til kommunikation."),
+    }
+    rules = []
+    for category in Category:
+        channels = settings.NOTIFY_CHANNEL_POLICY.get(category.value, (Channel.PUSH,))
+        budget = settings.SMS_BUDGET_SEGMENTS.get(category.value)
+        rules.append(
+            {
+                "category": category.label,
+                "channels": ", ".join(str(Channel(c).label) for c in channels),
+                "fallback": fallback[category],
+                "sms_budget": _("Undtaget") if category == Category.ALERTS else budget or None,
+            }
+        )
+    return rules
