@@ -21,41 +21,29 @@ goals are asserted: the figures are for reading beside the push benchmark's.
 """
 
 import argparse
-import json
 import os
-import platform
-import socket
 import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
 from pathlib import Path
 
-from bench.push_fanout import _cpu_of, _cpu_snapshot, _cpu_used, _fake_call
+from bench import push_fanout
+from bench.push_fanout import (
+    _cpu_of,
+    _cpu_snapshot,
+    _cpu_used,
+    print_table,
+    write_results,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_DB = 13
 
 
-def _database_url() -> str:
-    return os.environ.get(
-        "BENCH_CHANNEL_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bro_channel_bench"
-    )
-
-
-def _recreate_database() -> None:
-    import psycopg
-
-    info = psycopg.conninfo.conninfo_to_dict(_database_url())
-    name = info.pop("dbname")
-    if not name.endswith("bench"):
-        raise SystemExit(
-            f"Refusing to drop {name!r}: the benchmark database's name ends in 'bench'."
-        )
-    with psycopg.connect(**info, dbname="postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+DATABASE_URL = os.environ.get(
+    "BENCH_CHANNEL_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bro_channel_bench"
+)
 
 
 def _start(module: str) -> tuple[subprocess.Popen, list[str]]:
@@ -100,24 +88,14 @@ def _make_people(count: int) -> None:
     )
 
 
-def _counts(channel: str, stats_url: str) -> dict[str, int]:
-    """Messages the fake accepted, per message key; the fake is reset for the next run."""
-    stats = _fake_call(stats_url, "GET", "/_fake/stats")
-    _fake_call(stats_url, "POST", "/_fake/reset")
-    key = {"push": "accepted", "sms": "accepted_by_userref", "email": "accepted_by_recipient"}
-    return stats[key[channel]]
+# Per fake, the stats key that counts accepted messages per message.
+_ACCEPTED_KEY = {"push": "accepted", "sms": "accepted_by_userref", "email": "accepted_by_recipient"}
 
 
-def _result(count: int, seconds: float, cpu: dict, accepted: dict[str, int]) -> dict:
-    return {
-        "messages": count,
-        "seconds": round(seconds, 2),
-        "msgs_per_s": round(count / seconds, 1),
-        "lost": count - len(accepted),
-        "duplicated": sum(n - 1 for n in accepted.values()),
-        "cpu_seconds": cpu,
-        "side_cpu_ms_per_msg": round(cpu["side"] * 1000 / count, 3),
-    }
+def _result(channel: str, count: int, seconds: float, cpu: dict, fakes: dict) -> dict:
+    return push_fanout._outcome(
+        fakes[channel]["stats"], count, seconds, cpu, key=_ACCEPTED_KEY[channel]
+    )
 
 
 def _raw_sends(channel: str) -> tuple[list, object, int]:
@@ -144,47 +122,21 @@ def _raw_sends(channel: str) -> tuple[list, object, int]:
 
 
 def _run_raw(channel: str, count: int, fakes: dict, database: str) -> dict:
-    from firebase_admin import messaging
-
-    from push import fcm
-    from push.models import Device
-
     fake_pid = fakes[channel]["pid"]
+    if channel == "push":
+        return push_fanout._run_raw(fakes["push"]["stats"], count, fake_pid)
     before = _cpu_snapshot(fake=fake_pid, database=database)
     before["side"] = {"self": _cpu_of(os.getpid())[1]}
-    if channel == "push":
-        devices = list(Device.objects.order_by("id").values_list("identifier", flat=True))
-        started = time.perf_counter()
-        app = fcm.firebase_app()
-        for start in range(0, len(devices), fcm.MAX_BATCH):
-            batch = [
-                fcm.build_message(
-                    fcm.OutgoingMessage(
-                        identifier=identifier,
-                        kind="token",
-                        title="Hej",
-                        body="",
-                        data={},
-                        priority="normal",
-                        collapse_key="",
-                        notification_id=1,
-                    )
-                )
-                for identifier in devices[start : start + fcm.MAX_BATCH]
-            ]
-            messaging.send_each(batch, app=app)
-    else:
-        messages, send, threads = _raw_sends(channel)
-        started = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            outcomes = list(pool.map(send, messages))
-        if failed := [o for o in outcomes if not o.ok]:
-            print(f"raw {channel}: {len(failed)} not accepted, first {failed[0]}")
+    messages, send, threads = _raw_sends(channel)
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        outcomes = list(pool.map(send, messages))
+    if failed := [o for o in outcomes if not o.ok]:
+        print(f"raw {channel}: {len(failed)} not accepted, first {failed[0]}")
     seconds = time.perf_counter() - started
     after = _cpu_snapshot(fake=fake_pid, database=database)
     after["side"] = {"self": _cpu_of(os.getpid())[1]}
-    accepted = _counts(channel, fakes[channel]["stats"])
-    return _result(count, seconds, _cpu_used(before, after), accepted)
+    return _result(channel, count, seconds, _cpu_used(before, after), fakes)
 
 
 def _run_bro(channel: str, count: int, fakes: dict, env: dict, database: str) -> dict:
@@ -223,8 +175,7 @@ def _run_bro(channel: str, count: int, fakes: dict, env: dict, database: str) ->
     finally:
         worker.stop()
         connection.close()
-    accepted = _counts(channel, fakes[channel]["stats"])
-    return _result(count, seconds, _cpu_used(before, after), accepted)
+    return _result(channel, count, seconds, _cpu_used(before, after), fakes)
 
 
 def main() -> None:
@@ -261,9 +212,11 @@ def main() -> None:
         "LOG_LEVEL": "WARNING",
     }
     try:
-        _recreate_database()
+        from bench.database import recreate
+
+        recreate(DATABASE_URL)
         os.environ.update(
-            DJANGO_SETTINGS_MODULE="backend.settings", DATABASE_URL=_database_url(), **env
+            DJANGO_SETTINGS_MODULE="backend.settings", DATABASE_URL=DATABASE_URL, **env
         )
         import django
 
@@ -293,45 +246,24 @@ def main() -> None:
         )
         for channel in wanted
     }
-    print(
-        f"\n{'run':<20}{'msgs':>8}{'seconds':>10}{'msgs/s':>10}{'lost':>6}{'dup':>6}"
-        f"{'CPU ms/msg':>12}{'fake CPU s':>12}{'db CPU s':>10}"
-    )
-    for name, r in results.items():
-        cpu = r["cpu_seconds"]
-        print(
-            f"{name:<20}{r['messages']:>8}{r['seconds']:>10}{r['msgs_per_s']:>10}"
-            f"{r['lost']:>6}{r['duplicated']:>6}{r['side_cpu_ms_per_msg']:>12}"
-            f"{cpu['fake']:>12}{cpu['db']:>10}"
-        )
+    print_table(results)
     for name, value in ratios.items():
         print(f"{name}: {value}")
 
     from django.conf import settings
 
-    host = socket.gethostname()
-    out = ROOT / "bench" / "results" / f"{date.today().isoformat()}-{host}-channels.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(
-        json.dumps(
-            {
-                "benchmark": "channel_fanout",
-                "date": date.today().isoformat(),
-                "host": host,
-                "cpus": os.cpu_count(),
-                "load_average_at_end": os.getloadavg(),
-                "python": platform.python_version(),
-                "messages": args.messages,
-                "sms_send_concurrency": settings.SMS_SEND_CONCURRENCY,
-                "email_send_concurrency": settings.EMAIL_SEND_CONCURRENCY,
-                "push_send_concurrency": settings.PUSH_SEND_CONCURRENCY,
-                "results": results,
-                "ratios": ratios,
-            },
-            indent=2,
-        )
+    write_results(
+        "channels",
+        {
+            "benchmark": "channel_fanout",
+            "messages": args.messages,
+            "sms_send_concurrency": settings.SMS_SEND_CONCURRENCY,
+            "email_send_concurrency": settings.EMAIL_SEND_CONCURRENCY,
+            "push_send_concurrency": settings.PUSH_SEND_CONCURRENCY,
+            "results": results,
+            "ratios": ratios,
+        },
     )
-    print(f"written: {out.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

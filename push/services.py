@@ -43,28 +43,9 @@ def session_hash(session_key: str | None) -> str:
 # --- Devices -------------------------------------------------------------------------------
 
 
-def device_register(
-    *,
-    user: User,
-    identifier: str,
-    platform: str,
-    kind: str = Device.Kind.TOKEN,
-    app_version: str = "",
-    session_key: str | None = None,
-) -> Device:
-    """Register a device for `user`; the same identifier again updates it, moving it if needed.
-
-    A token is one app install: when another person logs in on a shared phone, the token
-    follows them, and the previous person stops getting push on that phone.
-    """
-    device, _created = device_upsert(
-        user=user,
-        identifier=identifier,
-        platform=platform,
-        kind=kind,
-        app_version=app_version,
-        session_key=session_key,
-    )
+def device_register(**fields: Any) -> Device:
+    """`device_upsert` for callers that need only the device (the demo, the tests)."""
+    device, _created = device_upsert(**fields)
     return device
 
 
@@ -78,7 +59,12 @@ def device_upsert(
     app_version: str = "",
     session_key: str | None = None,
 ) -> tuple[Device, bool]:
-    """`device_register`, also saying whether the identifier was new (the API answers 201)."""
+    """Register a device for `user`; the same identifier again updates it, moving it if needed.
+
+    A token is one app install: when another person logs in on a shared phone, the token
+    follows them, and the previous person stops getting push on that phone. Also says whether
+    the identifier was new (the API answers 201 then, 200 otherwise).
+    """
     now = timezone.now()
     device = Device.objects.select_for_update().filter(identifier=identifier).first()
     created = device is None

@@ -22,14 +22,7 @@ from tests.factories import OrgUnitFactory
 from tests.fakes.gatewayapi import FakeGatewayApi
 from tests.fakes.smtp import FakeSmtp
 
-from .workers import (
-    Worker,
-    broker_url,
-    celery_via,
-    new_queue,
-    require_redis_and_postgresql,
-    wait_for,
-)
+from .workers import Worker, broker_url, celery_via, crash_and_recover, wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgresql]
 
@@ -37,15 +30,6 @@ PEOPLE = 40
 NO_FCM = "http://127.0.0.1:9"  # these tests send no push
 # Short retries, so a retried message goes out within the test's deadline.
 FAST_RETRIES = {"PUSH_RETRY_BASE_SECONDS": "0.2", "PUSH_RETRY_MAX_SECONDS": "2"}
-
-
-@pytest.fixture
-def queue():
-    client = require_redis_and_postgresql()
-    name = new_queue()
-    yield name
-    client.delete(name)
-    client.close()
 
 
 @pytest.fixture
@@ -262,18 +246,13 @@ def test_worker_killed_mid_sms_fan_out_every_number_gets_it_with_bounded_duplica
             with celery_via(broker_url(), queue):
                 # when the fan-out starts and the worker is killed part-way
                 notification = _send(user_ids, "sms")
-                wait_for(lambda: len(gateway.accepted) >= people // 3, timeout=60, worker=worker)
-                worker.kill()
-                at_kill = _statuses(notification)
-                assert at_kill["sent"] < people, "the worker finished before it was killed"
-
                 # and a new worker starts, with the reconciler running as beat would
-                replacement.start()
-                wait_for(
-                    lambda: _statuses(notification)["sent"] == people,
-                    timeout=90,
-                    interval=0.5,
-                    on_tick=outbox.deliveries_reconcile,
+                at_kill = crash_and_recover(
+                    worker=worker,
+                    replacement=replacement,
+                    progressed=lambda: len(gateway.accepted) >= people // 3,
+                    finished=lambda: _statuses(notification)["sent"] == people,
+                    statuses=lambda: _statuses(notification),
                 )
         finally:
             worker.stop()
