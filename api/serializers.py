@@ -115,6 +115,26 @@ class IdListField(serializers.ListField):
     child = IdField()
 
 
+class IdsRelatedField(IdListField):
+    """A list of ids turned into the objects of `queryset` in one query; an unknown id is a 400.
+
+    The many-valued `IdRelatedField`: `IdRelatedField(many=True)` makes a query per id.
+    """
+
+    def __init__(self, *, queryset, **kwargs):
+        self.queryset = queryset
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        ids = list(dict.fromkeys(super().to_internal_value(data)))
+        found = self.queryset.in_bulk(ids)
+        if missing := [pk for pk in ids if pk not in found]:
+            raise serializers.ValidationError(
+                IdRelatedField.default_error_messages["does_not_exist"].format(pk_value=missing[0])
+            )
+        return [found[pk] for pk in ids]
+
+
 # --- dates and times ----------------------------------------------------------------------------
 
 

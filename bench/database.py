@@ -21,9 +21,9 @@ def database_url() -> str:
     return os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bro_bench")
 
 
-def recreate() -> None:
-    """Drop and create the benchmark database (refuses any name but one ending in `bench`)."""
-    info = psycopg.conninfo.conninfo_to_dict(database_url())
+def recreate(url: str | None = None) -> None:
+    """Drop and create a benchmark database (refuses any name but one ending in `bench`)."""
+    info = psycopg.conninfo.conninfo_to_dict(url or database_url())
     name = info.pop("dbname")
     if not name.endswith("bench"):
         raise SystemExit(

@@ -42,17 +42,9 @@ def _database_url() -> str:
 
 
 def _recreate_database() -> None:
-    import psycopg
+    from bench.database import recreate
 
-    info = psycopg.conninfo.conninfo_to_dict(_database_url())
-    name = info.pop("dbname")
-    if not name.endswith("bench"):
-        raise SystemExit(
-            f"Refusing to drop {name!r}: the benchmark database's name ends in 'bench'."
-        )
-    with psycopg.connect(**info, dbname="postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    recreate(_database_url())
 
 
 def _start_fake() -> tuple[subprocess.Popen, str]:
@@ -136,9 +128,12 @@ def _make_devices(count: int) -> None:
     )
 
 
-def _outcome(fake_url: str, count: int, seconds: float, cpu: dict) -> dict:
+def _outcome(
+    fake_url: str, count: int, seconds: float, cpu: dict, *, key: str = "accepted"
+) -> dict:
+    """The run's figures; lost and duplicated from the fake's accepted counts (then reset)."""
     stats = _fake_call(fake_url, "GET", "/_fake/stats")
-    accepted = stats["accepted"]
+    accepted = stats[key]
     _fake_call(fake_url, "POST", "/_fake/reset")
     return {
         "messages": count,
@@ -272,44 +267,55 @@ def main() -> None:
             r["lost"] == 0 and r["duplicated"] == 0 for r in results.values()
         ),
     }
-    print(
-        f"\n{'run':<16}{'msgs':>8}{'seconds':>10}{'msgs/s':>10}{'lost':>6}{'dup':>6}"
-        f"{'CPU ms/msg':>12}{'fake CPU s':>12}{'db CPU s':>10}"
-    )
-    for name, r in results.items():
-        cpu = r["cpu_seconds"]
-        print(
-            f"{name:<16}{r['messages']:>8}{r['seconds']:>10}{r['msgs_per_s']:>10}"
-            f"{r['lost']:>6}{r['duplicated']:>6}{r['side_cpu_ms_per_msg']:>12}"
-            f"{cpu['fake']:>12}{cpu['db']:>10}"
-        )
+    print_table(results)
     for name, value in goals.items():
         print(f"{name}: {value}")
 
     from django.conf import settings
 
-    host = socket.gethostname()
-    out = ROOT / "bench" / "results" / f"{date.today().isoformat()}-{host}-push.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(
-        json.dumps(
-            {
-                "benchmark": "push_fanout",
-                "date": date.today().isoformat(),
-                "host": host,
-                "cpus": os.cpu_count(),
-                "load_average_at_end": os.getloadavg(),
-                "python": platform.python_version(),
-                "devices": args.devices,
-                "send_batch_size": settings.PUSH_SEND_BATCH_SIZE,
-                "send_concurrency": settings.PUSH_SEND_CONCURRENCY,
-                "results": results,
-                "goals": goals,
-            },
-            indent=2,
-        )
+    write_results(
+        "push",
+        {
+            "benchmark": "push_fanout",
+            "devices": args.devices,
+            "send_batch_size": settings.PUSH_SEND_BATCH_SIZE,
+            "send_concurrency": settings.PUSH_SEND_CONCURRENCY,
+            "results": results,
+            "goals": goals,
+        },
     )
+
+
+def print_table(results: dict[str, dict]) -> None:
+    """One line per run: messages, time, rate, lost, duplicated, CPU per message."""
+    print(
+        f"\n{'run':<20}{'msgs':>8}{'seconds':>10}{'msgs/s':>10}{'lost':>6}{'dup':>6}"
+        f"{'CPU ms/msg':>12}{'fake CPU s':>12}{'db CPU s':>10}"
+    )
+    for name, r in results.items():
+        cpu = r["cpu_seconds"]
+        print(
+            f"{name:<20}{r['messages']:>8}{r['seconds']:>10}{r['msgs_per_s']:>10}"
+            f"{r['lost']:>6}{r['duplicated']:>6}{r['side_cpu_ms_per_msg']:>12}"
+            f"{cpu['fake']:>12}{cpu['db']:>10}"
+        )
+
+
+def write_results(kind: str, payload: dict) -> Path:
+    """bench/results/<date>-<host>-<kind>.json, with the machine's facts beside the figures."""
+    host = socket.gethostname()
+    out = ROOT / "bench" / "results" / f"{date.today().isoformat()}-{host}-{kind}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    facts = {
+        "date": date.today().isoformat(),
+        "host": host,
+        "cpus": os.cpu_count(),
+        "load_average_at_end": os.getloadavg(),
+        "python": platform.python_version(),
+    }
+    out.write_text(json.dumps({**facts, **payload}, indent=2))
     print(f"written: {out.relative_to(ROOT)}")
+    return out
 
 
 if __name__ == "__main__":

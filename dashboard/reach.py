@@ -7,6 +7,8 @@ from content.selectors import manageable_list, post_for_reach, post_reach, posts
 from org.models import User
 
 RECENT_POSTS = 20
+# The per-channel columns, in the order shown: notified by push, SMS, e-mail, and delivered.
+CHANNEL_MEASURES = ("notified_push", "notified_sms", "notified_email", "delivered")
 
 
 def recent_posts(*, viewer: User) -> list[Post]:
@@ -38,6 +40,7 @@ def reach_of(*, viewer: User, post_id: int) -> dict[str, Any] | None:
     for row in [reach, *reach["per_unit"]]:
         row["read_share"] = _share(row["read"], row["audience"])
         row["acknowledged_share"] = _share(row["acknowledged"], row["audience"])
+        row["by_channel"] = [(measure, row[measure]) for measure in CHANNEL_MEASURES]
     whole_audience = (
         post.author_id == viewer.pk or posts_manageable_by(user=viewer).filter(pk=post.pk).exists()
     )

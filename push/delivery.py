@@ -37,6 +37,7 @@ from django.utils.translation import gettext
 
 from . import channels, fcm, links
 from .models import Channel, Delivery, Device, Notification
+from .sending import RETIRE, TRANSIENT, Outcome
 
 logger = logging.getLogger("bro.push")
 
@@ -115,7 +116,7 @@ def _send_channel(*, channel: str, delivery_ids: list[int], started: float) -> d
     sending = channels.open_sending(channel)
     waiting: deque[tuple[tuple, Any]] = deque()  # claimed, not yet sent
     on_the_wire: dict[int, tuple] = {}  # sent, outcome not yet written
-    arrived: list[tuple[int, fcm.Outcome]] = []
+    arrived: list[tuple[int, Outcome]] = []
     recorded_at = started
     cache: dict = {}
     schedule: dict[float, list[int]] = defaultdict(list)
@@ -269,7 +270,7 @@ def message_text(*, notification: Notification, title: str, body: str, user_id: 
     return f"{text}\n{link}" if link else text
 
 
-def _record(*, claim: uuid.UUID, outcomes: list[tuple[tuple, fcm.Outcome]]) -> dict:
+def _record(*, claim: uuid.UUID, outcomes: list[tuple[tuple, Outcome]]) -> dict:
     """Write these results with one UPDATE per kind of outcome (one commit when all were sent)."""
     now = timezone.now()
     sent: list[int] = []
@@ -281,10 +282,10 @@ def _record(*, claim: uuid.UUID, outcomes: list[tuple[tuple, fcm.Outcome]]) -> d
     for (delivery_id, _n, device_id, *_rest, attempts), outcome in outcomes:
         if outcome.ok:
             sent.append(delivery_id)
-        elif outcome.action == fcm.RETIRE:
+        elif outcome.action == RETIRE:
             retire[outcome.code][0].append(delivery_id)
             retire[outcome.code][1].append(device_id)
-        elif outcome.action == fcm.TRANSIENT and attempts < settings.PUSH_MAX_ATTEMPTS:
+        elif outcome.action == TRANSIENT and attempts < settings.PUSH_MAX_ATTEMPTS:
             delay = _backoff(attempts=attempts, retry_after=outcome.retry_after, jitter=jitter)
             later[(outcome.code, round(delay, 3))].append(delivery_id)
         else:

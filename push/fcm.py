@@ -6,7 +6,7 @@ backend, which records what would be sent. The firebase app and the sending thre
 lazily, once per process, so a prefork worker's children each build their own after the fork.
 
 Messages go out one request each through firebase-admin's `messaging.send`, from a pool of
-PUSH_SEND_CONCURRENCY threads that lives as long as the process, and each outcome is handed
+PUSH_SEND_CONCURRENCY threads (sending.py's loop, shared with SMS and e-mail) that lives as long as the process, and each outcome is handed
 back the moment its response arrives. That is what `messaging.send_each` does inside (one
 `_client.body` POST per message from a thread pool), except that `send_each` starts one thread
 per message on every call and returns only when the slowest of its batch has answered: the
@@ -16,10 +16,9 @@ already accepted by FCM, and the pipe stood empty while the batch was recorded.
 
 import logging
 import os
-import queue
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Protocol
 
 import firebase_admin
@@ -29,6 +28,18 @@ from django.conf import settings
 from firebase_admin import credentials, exceptions, messaging
 from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
+
+# The outcomes and the send loop are every channel's (sending.py).
+from .sending import (
+    FINAL,
+    RETIRE,
+    SENT,
+    TRANSIENT,
+    Outcome,
+    Sending,
+    ThreadedSending,
+    thread_pool,
+)
 
 logger = logging.getLogger("bro.push")
 
@@ -49,23 +60,6 @@ _FCM_RETRY = Retry(
     respect_retry_after_header=False,
 )
 
-TRANSIENT = "transient"
-RETIRE = "retire"
-FINAL = "final"
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What happened to one message: ok, or an error code with what to do about it."""
-
-    ok: bool
-    code: str = ""
-    action: str = ""
-    retry_after: float = 0.0
-
-
-SENT = Outcome(ok=True)
-
 
 @dataclass(frozen=True, slots=True)
 class OutgoingMessage:
@@ -77,22 +71,6 @@ class OutgoingMessage:
     priority: str
     collapse_key: str
     notification_id: int
-
-
-class Sending(Protocol):
-    """Messages on their way: submit them, collect outcomes as they arrive, cancel the rest."""
-
-    # How many messages the caller may have submitted and not yet accounted for.
-    limit: int
-
-    @property
-    def pending(self) -> int: ...
-
-    def submit(self, key: Any, message: OutgoingMessage) -> None: ...
-
-    def collect(self, timeout: float | None = None) -> list[tuple[Any, Outcome]]: ...
-
-    def cancel(self) -> None: ...
 
 
 class Backend(Protocol):
@@ -203,25 +181,6 @@ def reset_firebase_app() -> None:
             firebase_admin.delete_app(app)
 
 
-_pool_state: dict[str, Any] = {}
-
-
-def _pool() -> ThreadPoolExecutor:
-    """This process's sending threads, PUSH_SEND_CONCURRENCY of them, made on first use."""
-    key = (os.getpid(), settings.PUSH_SEND_CONCURRENCY)
-    if _pool_state.get("key") != key:
-        with _app_lock:
-            if _pool_state.get("key") != key:
-                # A pool inherited through fork has no threads in this process: never reuse it.
-                _pool_state.update(
-                    key=key,
-                    pool=ThreadPoolExecutor(
-                        max_workers=settings.PUSH_SEND_CONCURRENCY, thread_name_prefix="bro-fcm"
-                    ),
-                )
-    return _pool_state["pool"]
-
-
 def build_message(message: OutgoingMessage) -> messaging.Message:
     """An FCM v1 message: notification + data, priority as Android priority and APNs headers."""
     high = message.priority == "high"
@@ -316,55 +275,14 @@ def _send_one(app: firebase_admin.App, message: OutgoingMessage) -> Outcome:
     return SENT
 
 
-class _Streaming:
-    """Messages on the wire through the pool; outcomes queue up as their responses arrive."""
-
-    def __init__(self, *, pool: ThreadPoolExecutor, app: firebase_admin.App):
-        self.limit = settings.PUSH_SEND_CONCURRENCY
-        self._pool = pool
-        self._app = app
-        self._arrived: queue.SimpleQueue[tuple[Any, Future]] = queue.SimpleQueue()
-        self._futures: list[Future] = []
-        self._pending = 0
-
-    @property
-    def pending(self) -> int:
-        return self._pending
-
-    def submit(self, key: Any, message: OutgoingMessage) -> None:
-        future = self._pool.submit(_send_one, self._app, message)
-        future.add_done_callback(lambda done, key=key: self._arrived.put((key, done)))
-        self._futures.append(future)
-        self._pending += 1
-
-    def collect(self, timeout: float | None = None) -> list[tuple[Any, Outcome]]:
-        """Wait up to `timeout` for one outcome, then take every other one already there."""
-        if not self._pending:
-            return []
-        try:
-            arrived = [self._arrived.get(timeout=timeout)]
-        except queue.Empty:
-            return []
-        while True:
-            try:
-                arrived.append(self._arrived.get_nowait())
-            except queue.Empty:
-                break
-        self._pending -= len(arrived)
-        # A future that raised (a bug, not an FCM answer) raises here, in the task.
-        return [(key, future.result()) for key, future in arrived]
-
-    def cancel(self) -> None:
-        """Drop what has not gone out yet (a task stopping early); requests on the wire finish."""
-        for future in self._futures:
-            future.cancel()
-
-
 class FirebaseBackend:
     """Sends through firebase-admin, one request per message from this process's thread pool."""
 
     def open(self) -> Sending:
-        return _Streaming(pool=_pool(), app=firebase_app())
+        size = settings.PUSH_SEND_CONCURRENCY
+        return ThreadedSending(
+            pool=thread_pool("fcm", size), send=partial(_send_one, firebase_app()), limit=size
+        )
 
 
 def get_backend() -> Backend:

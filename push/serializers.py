@@ -7,10 +7,12 @@ from rest_framework import serializers
 from api.serializers import (
     DateTimeField,
     IdField,
-    IdListField,
+    IdRelatedField,
+    IdsRelatedField,
     QuerySerializer,
     StrictInputSerializer,
 )
+from org.models import Audience, OrgUnit
 
 from .delivery import render
 from .models import SWITCHABLE_CATEGORIES, AlertRecipient, Category, Device, Priority
@@ -30,6 +32,9 @@ class DeviceRegisterSerializer(StrictInputSerializer):
     def validate(self, attrs):
         if bool(attrs.get("token")) == bool(attrs.get("fid")):
             raise serializers.ValidationError({"token": [_("Angiv enten token eller fid.")]})
+        # The service takes one identifier and says which kind it is.
+        attrs["kind"] = Device.Kind.FID if attrs.get("fid") else Device.Kind.TOKEN
+        attrs["identifier"] = attrs.pop("fid", None) or attrs.pop("token")
         return attrs
 
 
@@ -141,8 +146,10 @@ def _EscalationMinutes() -> serializers.IntegerField:
 class AlertCreateSerializer(StrictInputSerializer):
     title = serializers.CharField(max_length=200)
     body = serializers.CharField(max_length=4000)
-    units = IdListField(required=False, max_length=500, default=list)
-    audience = IdField(required=False, allow_null=True)
+    units = IdsRelatedField(
+        queryset=OrgUnit.objects.all(), required=False, max_length=500, default=list
+    )
+    audience = IdRelatedField(queryset=Audience.objects.all(), required=False, allow_null=True)
     post_id = IdField(required=False, allow_null=True)
     repush_after_minutes = _EscalationMinutes()
     sms_after_minutes = _EscalationMinutes()

@@ -43,8 +43,14 @@ def session_hash(session_key: str | None) -> str:
 # --- Devices -------------------------------------------------------------------------------
 
 
+def device_register(**fields: Any) -> Device:
+    """`device_upsert` for callers that need only the device (the demo, the tests)."""
+    device, _created = device_upsert(**fields)
+    return device
+
+
 @transaction.atomic
-def device_register(
+def device_upsert(
     *,
     user: User,
     identifier: str,
@@ -52,14 +58,16 @@ def device_register(
     kind: str = Device.Kind.TOKEN,
     app_version: str = "",
     session_key: str | None = None,
-) -> Device:
+) -> tuple[Device, bool]:
     """Register a device for `user`; the same identifier again updates it, moving it if needed.
 
     A token is one app install: when another person logs in on a shared phone, the token
-    follows them, and the previous person stops getting push on that phone.
+    follows them, and the previous person stops getting push on that phone. Also says whether
+    the identifier was new (the API answers 201 then, 200 otherwise).
     """
     now = timezone.now()
     device = Device.objects.select_for_update().filter(identifier=identifier).first()
+    created = device is None
     if device is None:
         device = Device(identifier=identifier)
     device.user = user
@@ -78,7 +86,8 @@ def device_register(
         # Registered by a concurrent request a moment ago: take that row over.
         device.pk = Device.objects.get(identifier=identifier).pk
         device.save(force_update=True)
-    return device
+        created = False
+    return device, created
 
 
 @transaction.atomic

@@ -4,20 +4,18 @@ from datetime import UTC, datetime
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.generics import GenericAPIView
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.errors import NotFoundError, PermissionDeniedError
-from org.models import Audience, OrgUnit
-
 from . import alerts, selectors, services
-from .models import Alert, AlertRecipient, Device, Recipient
+from .models import Alert, AlertRecipient, Recipient
 from .serializers import (
     AlertAnswerResultSerializer,
     AlertAnswerSerializer,
@@ -50,21 +48,12 @@ class DeviceListView(APIView):
     def post(self, request):
         data = DeviceRegisterSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        values = data.validated_data
-        kind = Device.Kind.FID if values.get("fid") else Device.Kind.TOKEN
-        identifier = values.get("fid") or values["token"]
-        existed = Device.objects.filter(identifier=identifier).exists()
-        device = services.device_register(
-            user=request.user,
-            identifier=identifier,
-            kind=kind,
-            platform=values["platform"],
-            app_version=values["app_version"],
-            session_key=_session_key(request),
+        device, created = services.device_upsert(
+            user=request.user, session_key=_session_key(request), **data.validated_data
         )
         return Response(
             DeviceSerializer(device).data,
-            status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
 
@@ -121,9 +110,9 @@ class InboxView(GenericAPIView):
     def get(self, request):
         query = InboxQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        items = selectors.inbox(user=request.user)
-        if since := query.validated_data.get("updated_since"):
-            items = items.filter(created_at__gt=since)
+        items = selectors.inbox(
+            user=request.user, updated_since=query.validated_data.get("updated_since")
+        )
         page = self.paginate_queryset(items)
         context = {"language": request.user.language or get_language()}
         return self.get_paginated_response(
@@ -138,7 +127,17 @@ class InboxOpenedView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class CanSendAlerts(BasePermission):
+    """Only alert senders may POST (403 before the body is read); anyone signed in may list."""
+
+    message = _lazy("Du kan ikke sende krisebeskeder.")
+
+    def has_permission(self, request, view) -> bool:
+        return request.method != "POST" or alerts.can_send_alerts(request.user)
+
+
 class AlertListView(GenericAPIView):
+    permission_classes = [IsAuthenticated, CanSendAlerts]
     serializer_class = AlertSerializer
     queryset = Alert.objects.none()  # for the schema; the rows come from the selector
 
@@ -157,31 +156,17 @@ class AlertListView(GenericAPIView):
         summary="Send a crisis alert (communications; leaders for their units)",
     )
     def post(self, request):
-        if not alerts.can_send_alerts(request.user):
-            raise PermissionDeniedError(_("Du kan ikke sende krisebeskeder."))
         data = AlertCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        unit_ids = values.pop("units")
-        units = list(OrgUnit.objects.filter(pk__in=unit_ids))
-        if len(units) != len(set(unit_ids)):
-            raise NotFoundError(_("Enheden findes ikke."))
-        audience = None
-        if (audience_id := values.pop("audience", None)) is not None:
-            audience = Audience.objects.filter(pk=audience_id).first()
-            if audience is None:
-                raise NotFoundError(_("Målgruppen findes ikke."))
-        alert = alerts.alert_send(sender=request.user, units=units, audience=audience, **values)
-        alert = selectors.alerts_visible(user=request.user).get(pk=alert.pk)
+        alert = alerts.alert_send(sender=request.user, **data.validated_data)
+        alert = selectors.alert_visible(user=request.user, alert_id=alert.pk)
         return Response(AlertSerializer(alert).data, status=status.HTTP_201_CREATED)
 
 
 class AlertDetailView(APIView):
     @extend_schema(responses=AlertSerializer, summary="One alert")
     def get(self, request, alert_id: int):
-        alert = selectors.alerts_visible(user=request.user).filter(pk=alert_id).first()
-        if alert is None:
-            raise NotFoundError(_("Krisebeskeden findes ikke."))
+        alert = selectors.alert_visible(user=request.user, alert_id=alert_id)
         return Response(AlertSerializer(alert).data)
 
 
@@ -200,31 +185,15 @@ class AlertAnswerView(APIView):
         return Response(AlertAnswerResultSerializer(recipient).data)
 
 
-def _monitored(request, alert_id: int):
-    alert = selectors.alert_monitored(user=request.user, alert_id=alert_id)
-    if alert is None:
-        raise NotFoundError(_("Krisebeskeden findes ikke."))
-    return alert
-
-
 class AlertRollCallView(APIView):
     @extend_schema(
         responses=RollCallSerializer,
         summary="Live roll-call per unit (sender, communications, leaders of the people)",
     )
     def get(self, request, alert_id: int):
-        alert = _monitored(request, alert_id)
+        alert = selectors.alert_monitored(user=request.user, alert_id=alert_id)
         units = list(selectors.roll_call_by_unit(alert=alert, viewer=request.user))
         return Response(RollCallSerializer({"alert": alert.pk, "units": units}).data)
-
-
-_PEOPLE_FILTERS = {
-    "not_answered": {"answered_at__isnull": True},
-    "need_help": {"answer": AlertRecipient.Answer.NEED_HELP},
-    "ok": {"answer": AlertRecipient.Answer.OK},
-    "acknowledged": {"answer": AlertRecipient.Answer.ACKNOWLEDGED},
-    "call_list": {"answered_at__isnull": True, "call_listed_at__isnull": False},
-}
 
 
 class AlertPeopleView(GenericAPIView):
@@ -236,7 +205,7 @@ class AlertPeopleView(GenericAPIView):
             OpenApiParameter(
                 "status",
                 str,
-                enum=list(_PEOPLE_FILTERS),
+                enum=list(selectors.ROLL_CALL_FILTERS),
                 description="call_list = not answered after the ladder's last step.",
             )
         ],
@@ -245,13 +214,13 @@ class AlertPeopleView(GenericAPIView):
         summary="The people of the roll-call, with phone numbers to call",
     )
     def get(self, request, alert_id: int):
-        alert = _monitored(request, alert_id)
+        alert = selectors.alert_monitored(user=request.user, alert_id=alert_id)
         query = RollCallQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        people = selectors.roll_call_people(alert=alert, viewer=request.user)
-        if wanted := query.validated_data.get("status"):
-            people = people.filter(**_PEOPLE_FILTERS[wanted])
-        page = self.paginate_queryset(people.order_by("unit__name", "user__name", "pk"))
+        people = selectors.roll_call_people(
+            alert=alert, viewer=request.user, status=query.validated_data.get("status")
+        )
+        page = self.paginate_queryset(people)
         return self.get_paginated_response(RollCallPersonSerializer(page, many=True).data)
 
 

@@ -3,3 +3,11 @@ from django.apps import AppConfig
 
 class SurveysConfig(AppConfig):
     name = "surveys"
+
+    def ready(self) -> None:
+        # The page behind a survey wave's SMS or e-mail link (the notifications app owns links).
+        from push import links
+
+        from .link_page import wave_link_page
+
+        links.register_link_page("wave", wave_link_page)

@@ -76,3 +76,15 @@ def wave_for_invitee(*, user: User, wave_id: int) -> Wave:
     if wave is None:
         raise NotFoundError(_("Findes ikke."))
     return wave
+
+
+def wave_for_link(*, user: User, wave_id: int) -> Wave | None:
+    """A wave the person is invited to, with its questions and whether they have answered."""
+    return (
+        Wave.objects.filter(pk=wave_id)
+        .filter(Exists(Invitation.objects.filter(wave=OuterRef("pk"), user=user)))
+        .annotate(answered=Exists(Participation.objects.filter(wave=OuterRef("pk"), user=user)))
+        .select_related("survey")
+        .prefetch_related(_questions_prefetch("survey__questions"))
+        .first()
+    )

@@ -178,6 +178,11 @@ def test_a_leader_reads_every_page_with_the_api_numbers(
         assert page.locator("#not-acknowledged tbody td:first-child").all_inner_texts() == [
             p["name"] for p in reach["not_acknowledged"]
         ]
+        # and, per unit, how many it reached by push, SMS and e-mail, and delivered: the API's
+        for row in reach["per_unit"]:
+            for measure in ("notified_push", "notified_sms", "notified_email", "delivered"):
+                cell = f'#reach-table tr[data-unit="{row["unit_id"]}"] [data-measure="{measure}"]'
+                assert _cell(page, cell) == (str(row[measure]), str(row[measure]))
         _shoot(page, "raekkevidde")
 
 

@@ -9,13 +9,12 @@ stops). Every request is recorded; `GET /_fake/stats` gives the counts to anothe
 Run alone (for the benchmark): `python -m tests.fakes.fcm --port 0` prints its URL.
 """
 
-import argparse
 import json
-import threading
 import time
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from .loopback import JsonHandler, LoopbackFake, serve_alone
 
 _ERRORS = {
     "unregistered": (404, "NOT_FOUND", "UNREGISTERED"),
@@ -32,77 +31,39 @@ class Received:
     answer: str
 
 
-class _Server(ThreadingHTTPServer):
-    # firebase-admin opens up to 500 connections at once (one thread per message).
-    request_queue_size = 1024
-    daemon_threads = True
-    fake: "FakeFCM"
-
-    def handle_error(self, request, client_address):
-        # A client killed mid-request (the worker-crash test) resets its connections: expected.
-        pass
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format, *args):
-        pass
-
-    def _reply(self, status: int, body: dict, headers: dict | None = None) -> None:
-        payload = json.dumps(body).encode()
-        head = [f"HTTP/1.1 {status} X", "Content-Type: application/json"]
-        head.append(f"Content-Length: {len(payload)}")
-        for name, value in (headers or {}).items():
-            head.append(f"{name}: {value}")
-        # Headers and body in one send: separate writes meet Nagle + delayed ACK (~40 ms each).
-        self.wfile.write(("\r\n".join(head) + "\r\n\r\n").encode() + payload)
-        self.wfile.flush()
-
-    def do_GET(self):
-        if self.path == "/_fake/stats":
-            self._reply(200, self.server.fake.stats())
-        else:
-            self._reply(404, {"error": {"code": 404, "status": "NOT_FOUND", "message": "no"}})
-
-    def do_POST(self):
-        fake = self.server.fake
-        if self.path == "/_fake/reset":
-            fake.reset()
-            self._reply(200, {})
-            return
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length)
+class _Handler(JsonHandler):
+    def handle_post(self):
+        fake = self.fake
+        raw = self.read_body()
         try:
             message = json.loads(raw)["message"]
         except (ValueError, KeyError, TypeError):
-            self._reply(400, _error_body(400, "INVALID_ARGUMENT", "INVALID_ARGUMENT"))
+            self.reply(400, _error_body(400, "INVALID_ARGUMENT", "INVALID_ARGUMENT"))
             return
         target = message.get("token") or message.get("fid") or ""
         if not target:
-            self._reply(400, _error_body(400, "INVALID_ARGUMENT", "INVALID_ARGUMENT"))
+            self.reply(400, _error_body(400, "INVALID_ARGUMENT", "INVALID_ARGUMENT"))
             return
         answer = fake._answer_for(target)
         fake._record(Received(target=target, message=message, at=time.time(), answer=answer))
         if answer == "hang":
-            fake._released.wait(fake.hang_seconds)
-            self.close_connection = True
+            self.hang()
             return
         if answer == "success":
             fake._accept(target, message)
             number = fake._next_id()
-            self._reply(200, {"name": f"projects/{self.path.split('/')[3]}/messages/{number}"})
+            self.reply(200, {"name": f"projects/{self.path.split('/')[3]}/messages/{number}"})
             return
         if answer.startswith("quota:"):
             retry_after = answer.split(":", 1)[1]
-            self._reply(
+            self.reply(
                 429,
                 _error_body(429, "RESOURCE_EXHAUSTED", "QUOTA_EXCEEDED"),
                 {"Retry-After": retry_after},
             )
             return
         status, grpc_status, fcm_code = _ERRORS[answer]
-        self._reply(status, _error_body(status, grpc_status, fcm_code))
+        self.reply(status, _error_body(status, grpc_status, fcm_code))
 
 
 def _error_body(status: int, grpc_status: str, fcm_code: str) -> dict:
@@ -121,43 +82,21 @@ def _error_body(status: int, grpc_status: str, fcm_code: str) -> dict:
     }
 
 
-class FakeFCM:
+class FakeFCM(LoopbackFake):
     """Start with `with FakeFCM() as fake:`; point FCM_ENDPOINT_URL at `fake.base_url`."""
 
+    handler = _Handler
+    not_found = {"error": {"code": 404, "status": "NOT_FOUND", "message": "no"}}
+
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0, hang_seconds: float = 30.0):
-        self.hang_seconds = hang_seconds
         self.default = "success"
-        self._lock = threading.Lock()
         self._per_token: dict[str, list[str]] = {}
         self._per_call: deque[str] = deque()
         self._received: list[Received] = []
         self._accepted: Counter[str] = Counter()
         self._shown: dict[str, set[str]] = defaultdict(set)
         self._ids = 0
-        self._released = threading.Event()
-        self._server = _Server((host, port), _Handler)
-        self._server.fake = self
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self) -> "FakeFCM":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._released.set()
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self) -> "FakeFCM":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+        super().__init__(host=host, port=port, hang_seconds=hang_seconds)
 
     # --- behaviour ---------------------------------------------------------------------------
 
@@ -226,17 +165,5 @@ class FakeFCM:
             }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, default=0)
-    args = parser.parse_args()
-    fake = FakeFCM(port=args.port).start()
-    print(fake.base_url, flush=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        fake.stop()
-
-
 if __name__ == "__main__":
-    main()
+    serve_alone(FakeFCM, __doc__.splitlines()[0])

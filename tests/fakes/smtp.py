@@ -3,14 +3,20 @@
 Modes, taken per message from a queue (then "accept"): "accept", "refuse-550" (permanent:
 the recipient is refused), "refuse-451" (temporary), "drop" (the connection is closed in the
 middle of DATA, as a crashed or overloaded server does).
+
+Run alone (for the benchmark): `python -m tests.fakes.smtp` prints the SMTP port and the URL
+of a loopback HTTP fake whose `GET /_fake/stats` counts the messages accepted per recipient.
 """
 
+import contextlib
 import socket
 import threading
-from collections import deque
+from collections import Counter, deque
 from email import message_from_bytes
 
 from aiosmtpd.controller import Controller
+
+from .loopback import LoopbackFake
 
 
 class _Handler:
@@ -35,6 +41,7 @@ class _Handler:
         message = message_from_bytes(envelope.content)
         with self.server._lock:
             self.server.messages.append(message)
+            self.server.accepted_by_recipient.update(envelope.rcpt_tos)
         return "250 Message accepted for delivery"
 
 
@@ -48,6 +55,7 @@ def _free_port() -> int:
 class FakeSmtp:
     def __init__(self):
         self.messages: list = []
+        self.accepted_by_recipient: Counter[str] = Counter()
         self._modes: deque[str] = deque()
         self._lock = threading.Lock()
         self._port = _free_port()
@@ -84,3 +92,27 @@ class FakeSmtp:
                 "OPTIONS": {"host": "127.0.0.1", "port": self.port, "use_tls": False, "timeout": 5},
             }
         }
+
+
+class _Stats(LoopbackFake):
+    """The SMTP fake's counts over HTTP, for a benchmark in another process."""
+
+    def __init__(self, smtp: FakeSmtp, **kwargs):
+        self.smtp = smtp
+        super().__init__(**kwargs)
+
+    def stats(self) -> dict:
+        with self.smtp._lock:
+            return {"accepted_by_recipient": dict(self.smtp.accepted_by_recipient)}
+
+    def reset(self) -> None:
+        with self.smtp._lock:
+            self.smtp.messages.clear()
+            self.smtp.accepted_by_recipient.clear()
+
+
+if __name__ == "__main__":
+    with FakeSmtp() as smtp, _Stats(smtp) as stats:
+        print(smtp.port, stats.base_url, flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            threading.Event().wait()

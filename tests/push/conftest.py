@@ -47,3 +47,15 @@ def fake_gateway(settings):
         settings.SMS_GATEWAYAPI_TOKEN = fake.token
         settings.SMS_HTTP_TIMEOUT_SECONDS = 0.5
         yield fake
+
+
+@pytest.fixture
+def queue():
+    """A Redis queue of this test's own for a real worker (PostgreSQL and Redis needed)."""
+    from .workers import new_queue, require_redis_and_postgresql
+
+    client = require_redis_and_postgresql()
+    name = new_queue()
+    yield name
+    client.delete(name)
+    client.close()

@@ -16,33 +16,12 @@ from push.models import Delivery, Device
 from tests.factories import OrgUnitFactory, UserFactory
 from tests.fakes.fcm import FakeFCM
 
-from .workers import (
-    Worker,
-    broker_url,
-    celery_via,
-    new_queue,
-    require_redis_and_postgresql,
-    wait_for,
-)
+from .workers import Worker, broker_url, celery_via, crash_and_recover, wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgresql]
 
 DEVICES = 2000
 PEOPLE = 20  # 100 devices each: people are made through services, devices in bulk
-
-
-@pytest.fixture
-def redis_client():
-    client = require_redis_and_postgresql()
-    yield client
-    client.close()
-
-
-@pytest.fixture
-def queue(redis_client):
-    name = new_queue()
-    yield name
-    redis_client.delete(name)
 
 
 @pytest.fixture
@@ -89,24 +68,17 @@ def test_worker_killed_mid_fan_out_every_device_gets_it_once(settings, queue, fa
     worker.start()
     try:
         with celery_via(broker_url(), queue):
-            # when a notification fans out and the worker is killed part-way
+            # when a notification fans out and the worker is killed part-way, and a new worker
+            # starts, with the reconciler running as beat would
             notification = services.notification_send(
                 category="news", recipients=User.objects.filter(unit=unit), title="Hej"
             )
-            wait_for(
-                lambda: sum(fake.accepted().values()) >= DEVICES // 3, timeout=30, worker=worker
-            )
-            worker.kill()
-            at_kill = _statuses(notification)
-            assert at_kill["sent"] < DEVICES, "the worker finished before it was killed"
-
-            # and a new worker starts, with the reconciler running as beat would
-            replacement.start()
-            wait_for(
-                lambda: _statuses(notification)["sent"] == DEVICES,
-                timeout=45,
-                interval=0.5,
-                on_tick=outbox.deliveries_reconcile,
+            at_kill = crash_and_recover(
+                worker=worker,
+                replacement=replacement,
+                progressed=lambda: sum(fake.accepted().values()) >= DEVICES // 3,
+                finished=lambda: _statuses(notification)["sent"] == DEVICES,
+                statuses=lambda: _statuses(notification),
             )
     finally:
         worker.stop()

@@ -138,3 +138,17 @@ def wait_for(
         if on_tick:
             on_tick()
         time.sleep(interval)
+
+
+def crash_and_recover(*, worker: Worker, replacement: Worker, progressed, finished, statuses):
+    """Kill `worker` once `progressed()`, start `replacement`, run the reconciler as beat does
+    until `finished()`; return the `statuses()` seen right after the kill."""
+    from push import outbox
+
+    wait_for(progressed, timeout=60, worker=worker)
+    worker.kill()
+    at_kill = statuses()
+    assert at_kill["sent"] < sum(at_kill.values()), "the worker finished before it was killed"
+    replacement.start()
+    wait_for(finished, timeout=90, interval=0.5, on_tick=outbox.deliveries_reconcile)
+    return at_kill
