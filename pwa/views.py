@@ -8,12 +8,20 @@ or style at all, API calls to our own origin only, and a service worker from our
 """
 
 import mimetypes
+import re
 from pathlib import Path
 
-from django.http import FileResponse, Http404, HttpResponse
+from allauth.socialaccount.providers.base.constants import AuthProcess
+from django.contrib.auth import logout
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override, csp_report_only_override
 from django.views.decorators.http import require_safe
+
+from org import sso as org_sso
+
+from . import sso
 
 APP_DIST = Path(__file__).resolve().parent / "dist"
 YEAR = 60 * 60 * 24 * 365
@@ -78,3 +86,43 @@ def asset(request, path: str):
     else:
         response["Cache-Control"] = "no-cache"
     return response
+
+
+# The app's work-account login (pwa.sso): the cookie session holds the flow between these two.
+_CHALLENGE_KEY = "bro_app_sso_challenge"
+_ANONYMOUS_KEY = "bro_app_sso_started_anonymous"
+
+
+def _back_to_app(fragment: str) -> HttpResponse:
+    response = HttpResponseRedirect(f"/app/#/{fragment}")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_safe
+def sso_start(request):
+    """Send the browser to the work-account provider for the app; ?challenge= binds the code."""
+    challenge = request.GET.get("challenge", "")
+    if not sso.CHALLENGE.fullmatch(challenge) or org_sso.provider(request) is None:
+        return _back_to_app("login?sso_error=sso_unavailable")
+    request.session[_CHALLENGE_KEY] = challenge
+    request.session[_ANONYMOUS_KEY] = not request.user.is_authenticated
+    return org_sso.provider(request).redirect(
+        request, AuthProcess.LOGIN, next_url=reverse("pwa:sso-done"), headless=True
+    )
+
+
+@require_safe
+def sso_done(request):
+    """Where allauth lands the app's flow: hand the app a one-time code, or the refusal's code."""
+    challenge = request.session.pop(_CHALLENGE_KEY, None)
+    started_anonymous = request.session.pop(_ANONYMOUS_KEY, True)
+    error = request.GET.get("error", "")
+    if error or challenge is None or not request.user.is_authenticated:
+        code = error if re.fullmatch(r"[a-z_]{1,40}", error) else "sso_failed"
+        return _back_to_app(f"login?sso_error={code}")
+    code = sso.code_issue(user=request.user, challenge=challenge)
+    if started_anonymous:
+        # The cookie session only carried the flow; the app holds its own session token.
+        logout(request)
+    return _back_to_app(f"sso?code={code}")

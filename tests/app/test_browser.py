@@ -47,16 +47,9 @@ PHONE = {"width": 360, "height": 740}
 TIMEOUT_MS = 20_000
 NEW_HIRE = "sara.nyborg@privat.demo.bro.dk"
 
-pytestmark = [
-    pytest.mark.skipif(
-        not AXE.is_file(), reason="app/node_modules is missing: cd app && npm ci (.ci/run does)"
-    ),
-    # Known race, not the app: the live server thread and the test thread share one in-memory
-    # SQLite connection, and a request the app makes in the background while the test reads
-    # the database can fail with "bad parameter or other API misuse". Rerun until each test
-    # gets its own database file.
-    pytest.mark.flaky(reruns=2, reruns_delay=1),
-]
+pytestmark = pytest.mark.skipif(
+    not AXE.is_file(), reason="app/node_modules is missing: cd app && npm ci (.ci/run does)"
+)
 
 
 @contextmanager
