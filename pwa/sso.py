@@ -68,14 +68,16 @@ def code_redeem(*, code: str, verifier: str) -> User | None:
 def app_session_open(request: HttpRequest, *, user: User) -> str:
     """A new app session for `user` (its key is the session token), apart from any cookie one."""
     from allauth.headless.internal import sessionkit
+    from allauth.usersessions.models import UserSession
 
     cookie_session = request.session
     request.session = sessionkit.new_session()
     try:
-        # Django's login: the session auth hash (so deactivation ends it) and user_logged_in
-        # (allauth's usersessions tracks it, so "end every session" finds it).
+        # Django's login puts the session auth hash in (a rotated stamp ends the session);
+        # the UserSession row lets "end every session" (org.services) find and delete it.
         login(request, user, backend="org.backends.AuthenticationBackend")
         request.session.save()
+        UserSession.objects.create_from_request(request, user=user)
         return request.session.session_key
     finally:
         request.session = cookie_session

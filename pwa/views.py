@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from allauth.socialaccount.providers.base.constants import AuthProcess
+from allauth.usersessions.models import UserSession
 from django.contrib.auth import logout
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -124,5 +125,6 @@ def sso_done(request):
     code = sso.code_issue(user=request.user, challenge=challenge)
     if started_anonymous:
         # The cookie session only carried the flow; the app holds its own session token.
+        UserSession.objects.filter(session_key=request.session.session_key).delete()
         logout(request)
     return _back_to_app(f"sso?code={code}")
