@@ -4,7 +4,8 @@ The bundle Vite builds from app/ is committed in pwa/dist, so a machine with onl
 index.html, sw.js and the manifest are revalidated on every load (a new release reaches the
 phone at the next start); everything under assets/ carries a content hash and is cached for a
 year. The app gets its own Content-Security-Policy, stricter than the site's: no inline script
-or style at all, API calls to our own origin only, and a service worker from our own origin.
+or style at all, API calls to our own origin only (and Firebase's two token services, for web
+push), and a service worker from our own origin.
 """
 
 import mimetypes
@@ -33,7 +34,13 @@ APP_CSP = {
     "style-src": [CSP.SELF],
     # Attachments are fetched with the session token and shown as blob: URLs.
     "img-src": [CSP.SELF, "data:", "blob:"],
-    "connect-src": [CSP.SELF],
+    # Web push (pwa.api.push_config): Firebase's script gets the phone's FCM token from these
+    # two Google services; the app's own calls stay on our origin.
+    "connect-src": [
+        CSP.SELF,
+        "https://firebaseinstallations.googleapis.com",
+        "https://fcmregistrations.googleapis.com",
+    ],
     "worker-src": [CSP.SELF],
     "manifest-src": [CSP.SELF],
     "object-src": [CSP.NONE],
