@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.conf import settings
-from django.core.management import call_command
 from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.test.testcases import LiveServerThread
 
