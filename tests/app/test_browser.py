@@ -23,7 +23,7 @@ from content.models import Post, ReadReceipt, Rsvp
 from onboarding.models import JourneyStep
 from org.models import Role, User
 from org.selectors import audience_members
-from push import alerts
+from push import alerts, links
 from push.models import AlertRecipient
 from surveys import services as survey_services
 from surveys.models import Participation, Survey
@@ -376,3 +376,28 @@ def test_offline_a_must_read_opens_from_the_cache_and_its_acknowledgement_is_sen
     # Then the acknowledgement is stored
     assert Post.objects.get(pk=must_read["id"]).requires_acknowledgement
     assert acknowledged(pia, must_read["id"])
+
+
+def test_a_must_read_opens_in_the_app_from_an_sms_link_without_a_login(demo, tmp_path):
+    # Given Pia's own link to the must-read, as an SMS reminder carries it
+    pia, post = must_read_reader()
+    answer_open_alerts(pia)
+    token = links.link_token(kind="post", object_id=post.pk, user_id=pia.pk)
+
+    with phone(tmp_path) as page:
+        # When she opens it on a phone where she has never logged in
+        page.goto(f"{demo.url}/app/#/l/{token}")
+        # Then the app shows that post, and she acknowledges it
+        page.wait_for_selector("#acknowledge")
+        assert page.url == f"{demo.url}/app/#/post/{post.pk}"
+        assert page.locator(".link-bar").count() == 1 and page.locator("nav.tabs").count() == 0
+        check(page, "link-post")
+        page.click("#acknowledge")
+        status = page.wait_for_selector("#ack-status").inner_text()
+        check(page, "link-post-acknowledged")
+        # And the link opens nothing else, and the phone holds no login
+        assert page.evaluate("() => localStorage.getItem('bro.session')") is None
+
+    # And the acknowledgement is stored as hers
+    assert status.startswith("✓ Du har kvitteret: læst og forstået")
+    assert acknowledged(pia, post.pk)
