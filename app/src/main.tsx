@@ -86,7 +86,6 @@ function App() {
       }
       if (!session.token() && link.token()) {
         setPhase("ready"); // opened from a link: no journey, alerts or push
-
         return;
       }
       const journey = await api.GET("/api/v1/onboarding/my-journey/");
