@@ -232,12 +232,14 @@ function App() {
     // Opened from a link: that one post or survey, and a way into the whole app.
     return (
       <>
-        <p class="link-bar" role="note">
-          {t("linkNote")}{" "}
-          <button type="button" class="button link" onClick={() => { link.set(null); setLinkMode(false); setPhase("login"); }}>
-            {t("linkLogin")}
-          </button>
-        </p>
+        <header class="link-bar">
+          <p>
+            {t("linkNote")}{" "}
+            <button type="button" class="button link" onClick={() => { link.set(null); setLinkMode(false); setPhase("login"); }}>
+              {t("linkLogin")}
+            </button>
+          </p>
+        </header>
         {route.name === "post" || route.name === "survey" ? screen : <LinkDone />}
       </>
     );

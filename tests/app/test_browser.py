@@ -395,7 +395,7 @@ def test_a_must_read_opens_in_the_app_from_an_sms_link_without_a_login(demo, tmp
         page.click("#acknowledge")
         status = page.wait_for_selector("#ack-status").inner_text()
         check(page, "link-post-acknowledged")
-        # And the link opens nothing else, and the phone holds no login
+        # And the phone holds no login
         assert page.evaluate("() => localStorage.getItem('bro.session')") is None
 
     # And the acknowledgement is stored as hers
