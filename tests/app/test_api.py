@@ -106,3 +106,20 @@ def test_a_forged_expired_or_deactivated_link_is_401(org, settings):
 def test_link_without_a_link_token_is_404(org, api):
     response = api(org.employee).get("/api/v1/app/link/")
     assert (response.status_code, response.json()["code"]) == (404, "not_found")
+
+
+def test_a_wave_link_sent_by_sms_or_e_mail_opens_the_app(org, client):
+    # Given an open wave Mette is invited to, and her link to it
+    wave = open_wave(make_survey(audience=everyone(), created_by=org.comms))
+    token = links.link_token(kind="wave", object_id=wave.pk, user_id=org.employee.pk)
+    # When she opens the link, it is the app, opened with the same token
+    response = client.get(f"/l/{token}/")
+    assert (response.status_code, response["Location"]) == (302, f"/app/#/l/{token}")
+    assert response["Cache-Control"] == "no-store"
+    # And once she has answered, the link shows the invalid-link page
+    _link("wave", wave.pk, org.employee).post(
+        f"/api/v1/surveys/waves/{wave.pk}/responses/",
+        {"answers": answers_for(wave.survey)},
+        format="json",
+    )
+    assert client.get(f"/l/{token}/").status_code == 404
