@@ -401,3 +401,40 @@ def test_a_must_read_opens_in_the_app_from_an_sms_link_without_a_login(demo, tmp
     # And the acknowledgement is stored as hers
     assert status.startswith("✓ Du har kvitteret: læst og forstået")
     assert acknowledged(pia, post.pk)
+
+
+def test_a_survey_wave_is_answered_in_the_app_from_an_e_mail_link_without_a_login(demo, tmp_path):
+    # Given a new wave of the pulse survey and Pia's own link to it
+    pia, _post = must_read_reader()
+    answer_open_alerts(pia)
+    survey = Survey.objects.get(title="Puls på Kernefortællingen")
+    with transaction.atomic():
+        wave = survey_services.wave_open(
+            survey=survey, number=survey.waves.count() + 1, opens_at=timezone.now()
+        )
+    token = links.link_token(kind="wave", object_id=wave.pk, user_id=pia.pk)
+
+    with phone(tmp_path) as page:
+        # When she opens the link as the e-mail carries it (/l/<token>/ sends her to the app)
+        page.goto(f"{demo.url}/l/{token}/")
+        page.wait_for_selector("#survey-form")
+        assert page.url == f"{demo.url}/app/#/survey/{wave.pk}"
+        check(page, "link-survey")
+        # And answers every question
+        for fieldset in page.locator("fieldset.question").all():
+            kind = fieldset.get_attribute("data-kind")
+            if kind in {"likert", "scale"}:
+                fieldset.locator(".scale-value").last.click()
+            elif kind == "single":
+                fieldset.locator("input[type=radio]").first.check()
+            elif kind in {"multiple", "knowledge"}:
+                fieldset.locator("input[type=checkbox]").first.check()
+            else:
+                fieldset.locator("textarea").fill("Mere tid til kollegerne.")
+        page.click("#submit-survey")
+        page.wait_for_selector("h1:text('Tak for dine svar!')")
+        check(page, "link-survey-thanks")
+        assert page.evaluate("() => localStorage.getItem('bro.session')") is None
+
+    # Then her answer is counted once
+    assert Participation.objects.filter(wave=wave, user=pia).count() == 1
