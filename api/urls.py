@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("content.urls")),
     path("", include("onboarding.urls")),
     path("", include("surveys.urls")),
+    path("", include("pwa.api_urls")),
 ]

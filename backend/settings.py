@@ -331,7 +331,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2.5 * 1024 * 1024
 
 # --- REST framework -----------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.SessionTokenAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.SessionTokenAuthentication",
+        # A link sent by SMS or e-mail, opened in the app: one object's routes only.
+        "pwa.authentication.LinkTokenAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -469,6 +473,13 @@ FCM_PROJECT_ID = env.str("FCM_PROJECT_ID", default="")
 FCM_HTTP_TIMEOUT_SECONDS = env.float("FCM_HTTP_TIMEOUT_SECONDS", default=10.0)
 # An FCM-compatible base URL instead of Google's (the test fake on loopback); empty = Google.
 FCM_ENDPOINT_URL = env.str("FCM_ENDPOINT_URL", default="")
+# Web push for the staff app (/app/): the Firebase web app's public configuration, handed to the
+# app by GET /api/v1/app/push-config/. All of it is public (it ships in every web client); web
+# push is off until the API key, app id, sender id and VAPID key are all set.
+FCM_WEB_API_KEY = env.str("FCM_WEB_API_KEY", default="")
+FCM_WEB_APP_ID = env.str("FCM_WEB_APP_ID", default="")
+FCM_WEB_MESSAGING_SENDER_ID = env.str("FCM_WEB_MESSAGING_SENDER_ID", default="")
+FCM_WEB_VAPID_KEY = env.str("FCM_WEB_VAPID_KEY", default="")
 # Retries of throttled (429) and unavailable (500/503, timeouts) sends: exponential backoff from
 # the base, capped, with jitter, never sooner than Retry-After; failed after the last attempt.
 PUSH_RETRY_BASE_SECONDS = env.float("PUSH_RETRY_BASE_SECONDS", default=10.0)

@@ -4,16 +4,26 @@ The bundle Vite builds from app/ is committed in pwa/dist, so a machine with onl
 index.html, sw.js and the manifest are revalidated on every load (a new release reaches the
 phone at the next start); everything under assets/ carries a content hash and is cached for a
 year. The app gets its own Content-Security-Policy, stricter than the site's: no inline script
-or style at all, API calls to our own origin only, and a service worker from our own origin.
+or style at all, API calls to our own origin only (and Firebase's two token services, for web
+push), and a service worker from our own origin.
 """
 
 import mimetypes
+import re
 from pathlib import Path
 
-from django.http import FileResponse, Http404, HttpResponse
+from allauth.socialaccount.providers.base.constants import AuthProcess
+from allauth.usersessions.models import UserSession
+from django.contrib.auth import logout
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override, csp_report_only_override
 from django.views.decorators.http import require_safe
+
+from org import sso as org_sso
+
+from . import sso
 
 APP_DIST = Path(__file__).resolve().parent / "dist"
 YEAR = 60 * 60 * 24 * 365
@@ -24,7 +34,13 @@ APP_CSP = {
     "style-src": [CSP.SELF],
     # Attachments are fetched with the session token and shown as blob: URLs.
     "img-src": [CSP.SELF, "data:", "blob:"],
-    "connect-src": [CSP.SELF],
+    # Web push (pwa.api.push_config): Firebase's script gets the phone's FCM token from these
+    # two Google services; the app's own calls stay on our origin.
+    "connect-src": [
+        CSP.SELF,
+        "https://firebaseinstallations.googleapis.com",
+        "https://fcmregistrations.googleapis.com",
+    ],
     "worker-src": [CSP.SELF],
     "manifest-src": [CSP.SELF],
     "object-src": [CSP.NONE],
@@ -78,3 +94,44 @@ def asset(request, path: str):
     else:
         response["Cache-Control"] = "no-cache"
     return response
+
+
+# The app's work-account login (pwa.sso): the cookie session holds the flow between these two.
+_CHALLENGE_KEY = "bro_app_sso_challenge"
+_ANONYMOUS_KEY = "bro_app_sso_started_anonymous"
+
+
+def _back_to_app(fragment: str) -> HttpResponse:
+    response = HttpResponseRedirect(f"/app/#/{fragment}")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_safe
+def sso_start(request):
+    """Send the browser to the work-account provider for the app; ?challenge= binds the code."""
+    challenge = request.GET.get("challenge", "")
+    if not sso.CHALLENGE.fullmatch(challenge) or org_sso.provider(request) is None:
+        return _back_to_app("login?sso_error=sso_unavailable")
+    request.session[_CHALLENGE_KEY] = challenge
+    request.session[_ANONYMOUS_KEY] = not request.user.is_authenticated
+    return org_sso.provider(request).redirect(
+        request, AuthProcess.LOGIN, next_url=reverse("pwa:sso-done"), headless=True
+    )
+
+
+@require_safe
+def sso_done(request):
+    """Where allauth lands the app's flow: hand the app a one-time code, or the refusal's code."""
+    challenge = request.session.pop(_CHALLENGE_KEY, None)
+    started_anonymous = request.session.pop(_ANONYMOUS_KEY, True)
+    error = request.GET.get("error", "")
+    if error or challenge is None or not request.user.is_authenticated:
+        code = error if re.fullmatch(r"[a-z_]{1,40}", error) else "sso_failed"
+        return _back_to_app(f"login?sso_error={code}")
+    code = sso.code_issue(user=request.user, challenge=challenge)
+    if started_anonymous:
+        # The cookie session only carried the flow; the app holds its own session token.
+        UserSession.objects.filter(session_key=request.session.session_key).delete()
+        logout(request)
+    return _back_to_app(f"sso?code={code}")

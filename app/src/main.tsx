@@ -1,6 +1,6 @@
 import { render } from "preact";
 import { useCallback, useEffect, useState } from "preact/hooks";
-import { api, session, type Schemas } from "./api/client";
+import { api, link, session, type Schemas } from "./api/client";
 import { setLanguage, t, type Key } from "./i18n";
 import type { QueuedAction, ReplayResult } from "./offline/queue";
 import { queue } from "./offline/store";
@@ -12,8 +12,10 @@ import { Journey, StepScreen, sendComplete } from "./screens/journey";
 import { Login } from "./screens/login";
 import { PostScreen, sendAcknowledge } from "./screens/post";
 import { Profile } from "./screens/profile";
+import { countStart, dismissAsk, enablePush, pushConfig, refreshPush, shouldAsk, type PushConfig } from "./push";
+import { finishSso } from "./sso";
 import { SurveyForm, Surveys } from "./screens/surveys";
-import { Loading } from "./ui";
+import { Loading, Title } from "./ui";
 import "./style.css";
 
 type Me = Schemas["Me"];
@@ -36,10 +38,31 @@ const NAV: { route: string; key: Key; preboarding: boolean }[] = [
   { route: "profile", key: "navProfile", preboarding: true },
 ];
 
+type Phase = "starting" | "login" | "ready" | "handoff" | "link";
+
+/** What the address asks for at load: an SSO hand-off, a link from an SMS or e-mail, or the app. */
+function firstPhase(): Phase {
+  if (/^#\/sso\?/.test(location.hash)) return "handoff";
+  if (/^#\/l\/[^/?]+$/.test(location.hash)) return "link";
+  return session.token() ? "starting" : "login";
+}
+
+/** Open the object a link token stands for; false when the link is invalid or expired. */
+async function openLink(token: string): Promise<boolean> {
+  const { data } = await api.GET("/api/v1/app/link/", { headers: { "X-Link-Token": token } });
+  if (!data) return false;
+  if (!session.token()) link.set(token);
+  navigate(data.kind === "post" ? `post/${data.object_id}` : `survey/${data.object_id}`);
+  return true;
+}
+
 function App() {
   const route = useRoute();
   const [me, setMe] = useState<Me | null>(null);
-  const [phase, setPhase] = useState<"starting" | "login" | "ready">(session.token() ? "starting" : "login");
+  const [phase, setPhase] = useState<Phase>(firstPhase);
+  const [linkMode, setLinkMode] = useState(false);
+  const [push, setPush] = useState<PushConfig | null>(null);
+  const [askPush, setAskPush] = useState(false);
   const [preboarding, setPreboarding] = useState(false);
   const [online, setOnline] = useState(navigator.onLine);
   const [toasts, setToasts] = useState<string[]>([]);
@@ -61,6 +84,10 @@ function App() {
         setPhase("login");
         return;
       }
+      if (!session.token() && link.token()) {
+        setPhase("ready"); // opened from a link: no journey, alerts or push
+        return;
+      }
       const journey = await api.GET("/api/v1/onboarding/my-journey/");
       setPreboarding(Boolean(journey.data?.preboarding));
       if (journey.data?.preboarding && (route.name === "feed" || route.name === "surveys")) navigate("journey");
@@ -70,6 +97,51 @@ function App() {
       if (cached) useMe(JSON.parse(cached) as Me);
     }
     setPhase("ready");
+  }, []);
+
+  const handOff = useCallback(async () => {
+    const code = new URLSearchParams(location.hash.split("?")[1] ?? "").get("code") ?? "";
+    let ok = false;
+    try {
+      ok = await finishSso(code);
+    } catch {
+      ok = false;
+    }
+    history.replaceState(null, "", ok ? "/app/#/feed" : "/app/#/login?sso_error=sso_failed");
+    dispatchEvent(new HashChangeEvent("hashchange"));
+    setPhase(ok ? "starting" : "login");
+  }, []);
+
+  const startLink = useCallback(async () => {
+    const token = decodeURIComponent(location.hash.replace(/^#\/l\//, ""));
+    let ok = false;
+    try {
+      ok = await openLink(token);
+    } catch {
+      ok = false;
+    }
+    if (!ok) {
+      link.set(null);
+      history.replaceState(null, "", "/app/#/login?link_error=1");
+      dispatchEvent(new HashChangeEvent("hashchange"));
+      setPhase(session.token() ? "starting" : "login");
+      return;
+    }
+    setLinkMode(!session.token());
+    setPhase("starting");
+  }, []);
+
+  const setUpPush = useCallback(async () => {
+    if (!session.token()) return;
+    const starts = countStart();
+    try {
+      const config = await pushConfig();
+      setPush(config);
+      await refreshPush(config);
+      setAskPush(shouldAsk(config, starts));
+    } catch {
+      /* offline: next start */
+    }
   }, []);
 
   const replay = useCallback(async () => {
@@ -91,13 +163,18 @@ function App() {
     () =>
       session.onUnauthorized(() => {
         session.set(null); // expired or ended: log in again
+        link.set(null);
+        setLinkMode(false);
         setPhase("login");
       }),
     [],
   );
   useEffect(() => {
+    if (phase === "handoff") void handOff();
+    if (phase === "link") void startLink();
     if (phase === "starting") void start();
-    if (phase !== "ready") return;
+    if (phase !== "ready" || linkMode) return;
+    void setUpPush();
     void replay();
     void checkAlerts();
     const goOnline = () => {
@@ -120,7 +197,7 @@ function App() {
   }, [phase]);
 
   if (phase === "login") return <Login onLoggedIn={() => setPhase("starting")} />;
-  if (phase === "starting" || !me) return <main id="main"><Loading /></main>;
+  if (phase !== "ready" || !me) return <main id="main"><Loading /></main>;
   if (alert && (route.name !== "alert" || route.id === alert.id)) {
     return <AlertScreen alert={alert} onAnswered={() => setAlert(null)} />;
   }
@@ -151,6 +228,22 @@ function App() {
     default:
       screen = preboarding ? <Journey onPreboarding={setPreboarding} /> : <Feed kind={route.query.get("kind")} />;
   }
+  if (linkMode) {
+    // Opened from a link: that one post or survey, and a way into the whole app.
+    return (
+      <>
+        <header class="link-bar">
+          <p>
+            {t("linkNote")}{" "}
+            <button type="button" class="button link" onClick={() => { link.set(null); setLinkMode(false); setPhase("login"); }}>
+              {t("linkLogin")}
+            </button>
+          </p>
+        </header>
+        {route.name === "post" || route.name === "survey" ? screen : <LinkDone />}
+      </>
+    );
+  }
   const current = route.name === "post" ? "feed" : route.name === "step" ? "journey" : route.name === "survey" ? "surveys" : route.name;
   return (
     <>
@@ -158,6 +251,17 @@ function App() {
         {t("skip")}
       </a>
       {!online && <p class="offline-bar" role="status">{t("offline")}</p>}
+      {askPush && push && (
+        <section class="push-ask" aria-labelledby="push-ask">
+          <p id="push-ask">{t("pushAsk")}</p>
+          <button type="button" class="button" id="push-yes" onClick={async () => { setAskPush(false); await enablePush(push); }}>
+            {t("pushYes")}
+          </button>
+          <button type="button" class="button secondary" id="push-no" onClick={() => { dismissAsk(); setAskPush(false); }}>
+            {t("pushNo")}
+          </button>
+        </section>
+      )}
       {screen}
       <div class="toasts" role="status" aria-live="polite">
         {toasts.map((text, index) => (
@@ -175,6 +279,15 @@ function App() {
         ))}
       </nav>
     </>
+  );
+}
+
+function LinkDone() {
+  return (
+    <main id="main">
+      <Title>{t("linkDoneTitle")}</Title>
+      <p>{t("linkDone")}</p>
+    </main>
   );
 }
 

@@ -2,9 +2,13 @@
 
 `seed_demo` takes minutes here, so it runs once per test session: into the (in-memory SQLite)
 test database, copied out to a file shared by the xdist workers (one builds it under a lock,
-the others reuse it), and the test database emptied again for the other tests. Each browser
-test copies the file back in with SQLite's backup API (milliseconds) and the transactional
-teardown empties it afterwards. On PostgreSQL these tests are deselected, visibly: the app
+the others reuse it), and the test database emptied again for the other tests.
+
+Each browser test gets its own copy of that file and its own live server over it: the server's
+request threads and the test thread each open their own connection to the file. (pytest-django's
+`live_server` hands every thread the test's one in-memory SQLite connection, and a request the
+app made in the background while the test read the database failed now and then with "bad
+parameter or other API misuse".) On PostgreSQL these tests are deselected, visibly: the app
 only speaks HTTP, and the API's PostgreSQL behaviour has its own tests.
 """
 
@@ -13,13 +17,17 @@ import fcntl
 import io
 import shutil
 import sqlite3
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import time_machine
 from django.conf import settings
+from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.management import call_command
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.test.testcases import LiveServerThread
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -49,6 +57,7 @@ def demo_snapshot(request, django_db_setup, django_db_blocker, tmp_path_factory,
             clock = time_machine.travel(shifted, tick=True) if days else nullcontext()
             with django_db_blocker.unblock(), clock:
                 call_command("seed_demo", stdout=io.StringIO())
+                connection = connections[DEFAULT_DB_ALIAS]
                 connection.ensure_connection()
                 partial = path.with_suffix(".partial")
                 target = sqlite3.connect(partial)
@@ -59,13 +68,54 @@ def demo_snapshot(request, django_db_setup, django_db_blocker, tmp_path_factory,
     return path
 
 
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+
+
+@contextmanager
+def live_server_on_file(database: Path):
+    """A live server whose threads, and this test's thread, each connect to `database`.
+
+    The in-memory test database stays open (its connection is only set aside), so the rest of
+    the session finds it as it was.
+    """
+    shared = connections.settings[DEFAULT_DB_ALIAS]  # the dict every new connection copies
+    saved = {"NAME": shared["NAME"], "OPTIONS": shared.get("OPTIONS", {})}
+    in_memory = connections[DEFAULT_DB_ALIAS]
+    # WAL lets the app's reads run while the test writes; IMMEDIATE takes the write lock at
+    # BEGIN, so two writers wait for each other (timeout) instead of failing as deadlocked.
+    with sqlite3.connect(database) as setup:
+        setup.execute("PRAGMA journal_mode=WAL")
+    shared["NAME"] = str(database)
+    shared["OPTIONS"] = {
+        **saved["OPTIONS"],
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA synchronous=OFF",
+    }
+    connections[DEFAULT_DB_ALIAS] = connections.create_connection(DEFAULT_DB_ALIAS)
+    server = LiveServerThread("127.0.0.1", StaticFilesHandler, connections_override=None)
+    server.daemon = True
+    server.start()
+    server.is_ready.wait()
+    try:
+        if server.error:
+            raise server.error
+        yield LiveServer(url=f"http://127.0.0.1:{server.port}")
+    finally:
+        server.terminate()
+        connections[DEFAULT_DB_ALIAS].close()
+        shared.update(saved)
+        connections[DEFAULT_DB_ALIAS] = in_memory
+
+
 @pytest.fixture
-def demo(demo_snapshot, transactional_db, live_server):
-    """The demo municipality in the live server's database, fresh for this test."""
+def demo(demo_snapshot, transactional_db, tmp_path):
+    """The demo municipality on a live server over a copy of the snapshot, fresh for this test."""
     if shutil.which(CHROMIUM) is None:
         pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)")
-    connection.ensure_connection()
-    source = sqlite3.connect(demo_snapshot)
-    source.backup(connection.connection)
-    source.close()
-    return live_server
+    database = tmp_path / "live.sqlite3"
+    shutil.copyfile(demo_snapshot, database)
+    with live_server_on_file(database) as server:
+        yield server

@@ -9,6 +9,8 @@ import shutil
 
 import pytest
 from allauth.socialaccount.models import SocialAccount
+from allauth.usersessions.models import UserSession
+from django.test import Client
 
 from tests.dashboard.test_browser import ARTIFACTS, CHROMIUM, chromium_page
 from tests.oidc_provider.fixtures import PASSWORD
@@ -92,3 +94,43 @@ def test_an_unknown_and_a_deactivated_person_are_refused(
         page.goto(base + "/dashboard/omraade/")
         assert page.url.startswith(base + "/dashboard/login/")
     assert SocialAccount.objects.count() == 0
+
+
+def test_an_employee_logs_in_to_the_app_with_the_work_account(sso, people, live_server, tmp_path):
+    # Given the staff app's login screen, with the provider's button (from allauth's config)
+    base = live_server.url
+    with chromium_page(tmp_path / "app") as page:
+        page.goto(base + "/app/")
+        button = page.locator("#sso-login")
+        assert button.inner_text() == "Log ind med Slagelse-konto"
+        _shoot(page, "app-login")
+        # When Mette presses it and signs in at the provider
+        button.click()
+        _sign_in_at_provider(page, sso, "mette")
+        # Then the app exchanges the one-time code and opens, signed in as her
+        page.wait_for_selector("nav.tabs")
+        assert page.url == base + "/app/#/feed"
+        token = page.evaluate("() => localStorage.getItem('bro.session')")
+        _shoot(page, "app-landed")
+    # And the API answers /me/ with the app's session token; no cookie login is left behind
+    me = Client().get("/api/v1/me/", HTTP_X_SESSION_TOKEN=token)
+    assert (me.status_code, me.json()["id"]) == (200, people.employee.pk)
+    assert list(UserSession.objects.values_list("user_id", "session_key")) == [
+        (people.employee.pk, token)
+    ]
+
+
+def test_the_app_says_why_a_work_account_is_refused(sso, people, live_server, tmp_path):
+    base = live_server.url
+    with chromium_page(tmp_path / "app-refused") as page:
+        page.goto(base + "/app/")
+        page.click("#sso-login")
+        _sign_in_at_provider(page, sso, "ukendt")
+        problem = page.locator(".login .problem")
+        problem.wait_for()
+        assert problem.inner_text() == (
+            "Din arbejdskonto er ikke knyttet til en person i Bro. Kontakt HR."
+        )
+        assert page.evaluate("() => localStorage.getItem('bro.session')") is None
+        _shoot(page, "app-refused")
+    assert UserSession.objects.count() == 0

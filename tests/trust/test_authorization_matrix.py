@@ -90,6 +90,10 @@ TABLE = {
     ("survey-open", "get"): "401 200 200 200 200 200 200 200 200 401",
     ("survey-indicators", "get"): "401 403 403 200 200 403 403 200 403 401",
     ("survey-wave-responses", "post"): "401 400 400 400 400 400 400 400 400 401",
+    ("app-push-config", "get"): "401 200 200 200 200 200 200 200 200 401",
+    ("app-link", "get"): "401 404 404 404 404 404 404 404 404 401",
+    # The SSO hand-off takes no session (the code is the credential): an empty body is a 400.
+    ("app-sso-session", "post"): "400 400 400 400 400 400 400 400 400 400",
 }
 
 # Query strings a route needs before it looks at the caller's rights.

@@ -9,6 +9,7 @@ import type { components, paths } from "./schema";
 export type Schemas = components["schemas"];
 
 const TOKEN_KEY = "bro.session";
+const LINK_KEY = "bro.link";
 let language = "da";
 const unauthorizedListeners = new Set<() => void>();
 
@@ -29,10 +30,33 @@ export const session = {
   },
 };
 
+/**
+ * A link sent by SMS or e-mail (/app/#/l/<token>): it opens one post or survey wave as its
+ * person, without a login. Kept for this tab only; a session token, when there is one, wins.
+ */
+export const link = {
+  token(): string | null {
+    return sessionStorage.getItem(LINK_KEY);
+  },
+  set(token: string | null): void {
+    if (token) sessionStorage.setItem(LINK_KEY, token);
+    else sessionStorage.removeItem(LINK_KEY);
+  },
+};
+
+/** The credential headers of an API request: the session token, else the link token. */
+export function credentials(): Record<string, string> {
+  const token = session.token();
+  if (token) return { "X-Session-Token": token };
+  const linkToken = link.token();
+  return linkToken ? { "X-Link-Token": linkToken } : {};
+}
+
 const auth: Middleware = {
   onRequest({ request }) {
-    const token = session.token();
-    if (token && !request.headers.has("X-Session-Token")) request.headers.set("X-Session-Token", token);
+    if (!request.headers.has("X-Session-Token") && !request.headers.has("X-Link-Token")) {
+      for (const [name, value] of Object.entries(credentials())) request.headers.set(name, value);
+    }
     request.headers.set("Accept-Language", language);
     return request;
   },
@@ -67,7 +91,7 @@ export function errorMessage(error: unknown, fallback: string): string {
 
 /** GET a file with the session token and hand back an object URL (attachments, .ics). */
 export async function fetchBlobUrl(url: string): Promise<string> {
-  const response = await fetch(url, { headers: { "X-Session-Token": session.token() ?? "" } });
+  const response = await fetch(url, { headers: credentials() });
   if (!response.ok) throw new Error(String(response.status));
   return URL.createObjectURL(await response.blob());
 }

@@ -4,6 +4,66 @@
  */
 
 export interface paths {
+    "/api/v1/app/link/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the link token in X-Link-Token opens
+         * @description For the app opened from a link sent by SMS or e-mail (/app/#/l/<token>): the post or survey wave the token stands for. With X-Link-Token the API opens only that object's routes; 404 for a caller without one.
+         */
+        get: operations["app_link_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/app/push-config/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The Firebase web configuration for web push in the app
+         * @description Public values (they ship in any web client). `enabled` is false until the operator sets all of them; the app then registers its FCM token as a `web` device with POST /api/v1/push/devices/.
+         */
+        get: operations["app_push_config_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/app/sso/session/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchange a work-account login's one-time code for an app session token
+         * @description The end of the app's work-account login: GET /app/sso/start/?challenge=… sends the browser to the provider and back to /app/#/sso?code=…; this turns that code and the verifier behind the challenge (SHA-256, base64url) into a session token for X-Session-Token. A code works once, for two minutes.
+         */
+        post: operations["app_sso_session_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/decisions/": {
         parameters: {
             query?: never;
@@ -1560,6 +1620,16 @@ export interface components {
          * @enum {string}
          */
         LanguageEnum: "da" | "en";
+        LinkTarget: {
+            kind: components["schemas"]["LinkTargetKindEnum"];
+            object_id: number;
+        };
+        /**
+         * @description * `post` - post
+         *     * `wave` - wave
+         * @enum {string}
+         */
+        LinkTargetKindEnum: "post" | "wave";
         Me: {
             id: number;
             name: string;
@@ -2250,6 +2320,16 @@ export interface components {
              */
             publish_at?: string | null;
         };
+        PushConfig: {
+            /** @description False: web push is not configured. */
+            enabled: boolean;
+            api_key?: string;
+            project_id?: string;
+            messaging_sender_id?: string;
+            app_id?: string;
+            /** @description The web push public key. */
+            vapid_key?: string;
+        };
         Question: {
             id: number;
             position: number;
@@ -2503,6 +2583,21 @@ export interface components {
             userref: string;
             error?: string;
             code?: string;
+        };
+        SsoSession: {
+            session_token: string;
+        };
+        /**
+         * @description An input serializer that refuses fields it does not know, instead of dropping them.
+         *
+         *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
+         */
+        SsoSessionInputRequest: {
+            /** @description From /app/#/sso?code=… */
+            code: string;
+            /** @description The secret whose SHA-256 started the flow. */
+            verifier: string;
         };
         /**
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
@@ -2890,6 +2985,256 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    app_link_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkTarget"];
+                };
+            };
+            /** @description Invalid input (validation_error, malformed_request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    app_push_config_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushConfig"];
+                };
+            };
+            /** @description Invalid input (validation_error, malformed_request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    app_sso_session_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SsoSessionInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoSession"];
+                };
+            };
+            /** @description Invalid input (validation_error, malformed_request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (request_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     decisions_list: {
         parameters: {
             query: {

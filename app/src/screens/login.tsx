@@ -1,17 +1,32 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { allauth, session } from "../api/client";
-import { t } from "../i18n";
+import { t, type Key } from "../i18n";
+import { ssoProvider, startSso } from "../sso";
 import { Title } from "../ui";
 
 type Meta = { session_token?: string };
+
+const SSO_ERRORS = new Set(["sso_failed", "sso_unavailable", "sso_unknown_person", "sso_deactivated", "sso_account_conflict"]);
+
+/** Why the app came back to the login: a refused work-account login, or a dead link. */
+function returnedProblem(): string {
+  const query = new URLSearchParams(location.hash.split("?")[1] ?? "");
+  const sso = query.get("sso_error");
+  if (sso) return t((SSO_ERRORS.has(sso) ? sso : "sso_failed") as Key);
+  return query.get("link_error") ? t("linkInvalid") : "";
+}
 
 /** Login by one-time code (allauth headless, app client): request, then confirm. */
 export function Login({ onLoggedIn }: { onLoggedIn: () => void }) {
   const [address, setAddress] = useState("");
   const [pending, setPending] = useState<string | null>(null);
   const [code, setCode] = useState("");
-  const [problem, setProblem] = useState("");
+  const [problem, setProblem] = useState(returnedProblem);
   const [busy, setBusy] = useState(false);
+  const [sso, setSso] = useState<string | null>(null);
+  useEffect(() => {
+    void ssoProvider().then(setSso);
+  }, []);
 
   async function request(event: Event) {
     event.preventDefault();
@@ -76,6 +91,14 @@ export function Login({ onLoggedIn }: { onLoggedIn: () => void }) {
           <button class="button" type="submit" disabled={busy}>
             {t("loginSend")}
           </button>
+          {sso && (
+            <>
+              <p class="or">{t("loginOr")}</p>
+              <button class="button secondary" type="button" id="sso-login" onClick={() => startSso()}>
+                {sso}
+              </button>
+            </>
+          )}
         </form>
       ) : (
         <form onSubmit={confirm}>

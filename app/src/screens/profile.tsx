@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { allauth, api, errorMessage, fetchBlobUrl, session, type Schemas } from "../api/client";
 import { t, type Key } from "../i18n";
 import { forgetEverything } from "../offline/store";
+import { forgetPushToken } from "../push";
 import { Loading, Problem, Title, saveBlob } from "../ui";
 
 type Me = Schemas["Me"];
@@ -21,6 +22,7 @@ export async function logOut(): Promise<void> {
     }
   }
   session.set(null);
+  forgetPushToken(); // the server retires the device with the session; the next login registers anew
   await forgetEverything();
 }
 

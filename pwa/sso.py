@@ -1,0 +1,84 @@
+"""Work-account login for the app (the PWA): allauth's redirect flow, then a one-time hand-off.
+
+allauth keeps a redirect flow's state (state, nonce, PKCE verifier) in the browser's cookie
+session, which the app — an allauth headless "app" client, holding a session token and no
+cookie — does not have. So the app sends the browser through Bro's own start page, which runs
+allauth's flow in the cookie session (headless, so a refusal comes back as `?error=<code>`);
+at the end Bro mints a one-time code and hands it to the app in the URL fragment, and the app
+exchanges it (POST /api/v1/app/sso/session/) for an app session token, like the one a login by
+code gives.
+
+The code is bound to the app instance that started the flow, as in PKCE (RFC 7636): the app
+sends SHA-256 of a random verifier when it starts and the verifier itself when it exchanges, so
+a code pushed into someone else's app (login CSRF) or read from a history entry is worthless.
+It works once, for CODE_SECONDS, and only while the person's session rules still hold.
+"""
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+
+from django.contrib.auth import login
+from django.core.cache import cache
+from django.http import HttpRequest
+
+from org.models import User
+
+CODE_SECONDS = 120
+CHALLENGE = re.compile(r"^[A-Za-z0-9_-]{43}$")  # base64url of 32 bytes, no padding
+_KEY = "bro:app-sso:{}"
+
+
+def challenge_of(verifier: str) -> str:
+    digest = hashlib.sha256(verifier.encode()).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def _key(code: str) -> str:
+    return _KEY.format(hashlib.sha256(code.encode()).hexdigest())
+
+
+def code_issue(*, user: User, challenge: str) -> str:
+    """A one-time code for `user`, redeemable with the verifier behind `challenge`."""
+    code = secrets.token_urlsafe(32)
+    entry = {"user_id": user.pk, "challenge": challenge, "hash": user.get_session_auth_hash()}
+    cache.set(_key(code), entry, timeout=CODE_SECONDS)
+    return code
+
+
+def code_redeem(*, code: str, verifier: str) -> User | None:
+    """The person behind a valid, unused code and its verifier; None for anything else.
+
+    The code is spent by the first attempt, right or wrong: a guessed verifier gets one try.
+    """
+    key = _key(code)
+    entry = cache.get(key)
+    if entry is None or not cache.delete(key):  # of two concurrent redeems, one deletes
+        return None
+    if not hmac.compare_digest(challenge_of(verifier), entry["challenge"]):
+        return None
+    user = User.objects.filter(pk=entry["user_id"], is_active=True).first()
+    if user is None or not hmac.compare_digest(user.get_session_auth_hash(), entry["hash"]):
+        return None  # deactivated, or every session ended, since the provider said yes
+    return user
+
+
+def app_session_open(request: HttpRequest, *, user: User) -> str:
+    """A new app session for `user` (its key is the session token), apart from any cookie one."""
+    from allauth.headless.internal import sessionkit
+    from allauth.usersessions.models import UserSession
+
+    cookie_session = request.session
+    request.session = sessionkit.new_session()
+    try:
+        # Django's login puts the session auth hash in (a rotated stamp ends the session);
+        # the UserSession row lets "end every session" (org.services) find and delete it.
+        login(request, user, backend="org.backends.AuthenticationBackend")
+        request.session.save()
+        UserSession.objects.create_from_request(request, user=user)
+        return request.session.session_key
+    finally:
+        request.session = cookie_session
+        request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False  # login rotates it; no cookie here
