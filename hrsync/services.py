@@ -131,8 +131,16 @@ def _report(plan: Plan) -> dict:
     return {"changes": plan.report, "refusals": plan.refusals}
 
 
-def plan_apply(*, plan: Plan, confirm_leavers: bool, send_invitations: bool = True) -> None:
-    """Carry out a plan through org's services, so every hook runs as for a change by hand."""
+def plan_apply(
+    *, plan: Plan, confirm_leavers: bool, send_invitations: bool = True, bulk: bool = True
+) -> None:
+    """Carry out a plan through org's services, so every hook runs as for a change by hand.
+
+    New hires go through org's set-based users_invite_many and leader_scopes_grant_many (with
+    onboarding's set-based on-invite hook): the outcome of user_invite and leader_scope_set
+    one by one, in a number of queries that does not grow with the file. `bulk=False` invites
+    them one by one; tests hold the two to the same result.
+    """
     units_by_code = {
         u.code: u for u in OrgUnit.objects.filter(code__isnull=False).select_related(None)
     }
@@ -158,7 +166,26 @@ def plan_apply(*, plan: Plan, confirm_leavers: bool, send_invitations: bool = Tr
 
     users = User.objects.in_bulk([op.user_id for op in plan.person_ops if op.user_id])
     leaders: list[tuple[User, list[str]]] = []
+    new_leaders: dict[User, list[OrgUnit]] = {}
+    if bulk:
+        hires = [op for op in plan.person_ops if op.user_id is None]
+        invited = org.users_invite_many(
+            people=[
+                {
+                    **op.fields,
+                    "employee_number": op.employee_number,
+                    "unit": units_by_code[op.unit_code] if op.unit_code else None,
+                }
+                for op in hires
+            ],
+            send_invitation=send_invitations,
+        )
+        for op, user in zip(hires, invited, strict=True):
+            if op.leader_codes is not None:
+                new_leaders[user] = [units_by_code[code] for code in op.leader_codes]
     for op in plan.person_ops:
+        if bulk and op.user_id is None:
+            continue  # invited above; a new hire is neither offboarded nor reactivated
         fields = dict(op.fields)
         if op.unit_code is not ...:
             fields["unit"] = units_by_code[op.unit_code] if op.unit_code else None
@@ -179,6 +206,7 @@ def plan_apply(*, plan: Plan, confirm_leavers: bool, send_invitations: bool = Tr
             org.user_offboard(user_id=user.pk, today=plan.today)
         if op.leader_codes is not None:
             leaders.append((user, op.leader_codes))
+    org.leader_scopes_grant_many(scopes=new_leaders)
     for user, codes in leaders:
         org.leader_scope_set(leader=user, units=[units_by_code[code] for code in codes])
     if confirm_leavers:
