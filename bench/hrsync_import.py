@@ -10,7 +10,7 @@ onboarding's hooks run, as in the nightly job: Celery runs eagerly, so the invit
 tasks that follow the commit are inside the time. An auto-assigned onboarding track for
 everyone is in place and every tenth person starts within the coming four weeks, so the
 on-invite hook makes ~700 journeys. The result goes to bench/results/<date>-<host>-hrsync-
-import-<database>.json (git-ignored; commit a run's file with `git add -f`).
+import-<database>-<people>.json (git-ignored; commit a run's file with `git add -f`).
 """
 
 import datetime as dt
@@ -124,7 +124,8 @@ def main() -> None:
     }
     out = Path(__file__).parent / "results"
     out.mkdir(exist_ok=True)
-    path = out / f"{today.isoformat()}-{socket.gethostname()}-hrsync-import-{engine}.json"
+    name = f"{today.isoformat()}-{socket.gethostname()}-hrsync-import-{engine}-{PEOPLE}.json"
+    path = out / name
     path.write_text(json.dumps(result, indent=2) + "\n")
     print(f"written to {path}")
     sys.exit(0 if met else 1)
