@@ -67,11 +67,12 @@ def main() -> None:
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     call_command("migrate", verbosity=0)
     from django.core import mail
-    from django.db import connection
+    from django.db import connection, transaction
 
     from hrsync import services
     from hrsync.sample import municipality_csv
     from onboarding.models import Journey, JourneyStep
+    from org import messaging
     from org.models import OrgUnit, User
 
     if User.objects.exists():
@@ -79,6 +80,10 @@ def main() -> None:
     _onboarding_track()
     today = dt.date.today()
     content = municipality_csv(people=PEOPLE, units=UNITS, hires_from=today)
+    # The tasks queued for after the commit (invitations, on-invite hooks) are held until the
+    # import returns and then run and timed on their own: the import's part and a worker's.
+    held = []
+    messaging.after_commit = lambda callback: transaction.on_commit(lambda: held.append(callback))
     runs = {}
     for label in ("first import", "no-change re-import"):
         started, cpu_started = time.perf_counter(), time.process_time()
@@ -89,12 +94,30 @@ def main() -> None:
             started_by=None,
             source="command",
         )
-        wall = time.perf_counter() - started
-        cpu = time.process_time() - cpu_started
+        committed, cpu_committed = time.perf_counter(), time.process_time()
+        while held:
+            held.pop(0)()
+        wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         changed = {k: v for k, v in run.counts.items() if v}
-        runs[label] = {"wall_s": round(wall, 1), "cpu_s": round(cpu, 1), "changes": changed}
+        runs[label] = {
+            "wall_s": round(wall, 1),
+            "cpu_s": round(cpu, 1),
+            "import_until_commit": {
+                "wall_s": round(committed - started, 1),
+                "cpu_s": round(cpu_committed - cpu_started, 1),
+            },
+            "after_commit_tasks": {
+                "wall_s": round(wall - (committed - started), 1),
+                "cpu_s": round(cpu - (cpu_committed - cpu_started), 1),
+            },
+            "changes": changed,
+        }
         # CPU time too: on a shared machine the wall clock measures the neighbours as well.
-        print(f"{label:<22} {wall:7.1f} s wall {cpu:7.1f} s CPU   {changed}", flush=True)
+        print(
+            f"{label:<22} {wall:7.1f} s wall {cpu:7.1f} s CPU (until commit "
+            f"{committed - started:.1f} s wall {cpu_committed - cpu_started:.1f} s CPU)  {changed}",
+            flush=True,
+        )
     engine = connection.vendor
     counts = {
         "people": User.objects.count(),
