@@ -119,3 +119,47 @@ def test_a_filtered_groups_list_costs_four_queries(scim_get, population, django_
         body = scim_get('/Groups?filter=displayName eq "Enhed 7"')
     # Then it gets that unit, with its members
     assert [(g["displayName"], len(g["members"])) for g in body["Resources"]] == [("Enhed 7", 2)]
+
+
+@pytest.fixture
+def scim_search(db, client):
+    _scim_client, token = scim_client_create(name="Okta", created_by=None)
+
+    def search(path, body):
+        response = client.post(
+            f"/scim/v2{path}",
+            data=json.dumps(
+                {"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], **body}
+            ),
+            content_type="application/scim+json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
+        assert response.status_code == 200, response.content
+        return json.loads(response.content)
+
+    return search
+
+
+@pytest.mark.parametrize("count", [2, 25])
+def test_a_users_search_by_post_costs_what_the_list_costs(
+    scim_search, population, django_assert_num_queries, count
+):
+    # When the same page is asked for by POST /Users/.search, then with a filter
+    with django_assert_num_queries(4):
+        page = scim_search("/Users/.search", {"startIndex": 3, "count": count})
+    with django_assert_num_queries(3):
+        found = scim_search("/Users/.search", {"filter": 'externalId eq "ext-5"', "count": count})
+    # Then the answers are those of the GET list
+    assert (page["totalResults"], page["itemsPerPage"]) == (30, count)
+    assert [r[ENTERPRISE]["employeeNumber"] for r in found["Resources"]] == ["K0005"]
+
+
+@pytest.mark.parametrize("count", [2, 40])
+def test_the_root_search_costs_five_queries_whatever_the_page_size(
+    scim_search, population, django_assert_num_queries, count
+):
+    # When users and groups are searched at once (client, last use, people, units, members)
+    with django_assert_num_queries(5):
+        body = scim_search("/.search", {"count": count})
+    # Then both kinds are counted and the page is cut as asked
+    assert (body["totalResults"], body["itemsPerPage"]) == (43, count)
