@@ -469,6 +469,7 @@ def journeys_assign_matching_many(*, users: list[User]) -> list[Journey]:
         track.pk: set(
             User.objects.filter(pk__in=ids)
             .filter(audience_member_condition(audience_ref=track.audience_id))
+            .order_by()
             .values_list("pk", flat=True)
         )
         for track in tracks
@@ -539,7 +540,7 @@ def _journey_steps_copy(*, journeys: list[Journey], tracks: list[Track]) -> None
         for step in steps
         if step.kind == StepKind.QUIZ
     }
-    copies, requires = [], []
+    copies, requires = [], []  # requires: (copy, the copy it needs), linked once both exist
     for journey in journeys:
         by_source = {}
         for step in templates[journey.track_id]:
@@ -564,13 +565,11 @@ def _journey_steps_copy(*, journeys: list[Journey], tracks: list[Track]) -> None
             by_source[step.pk] = copy
         for step in templates[journey.track_id]:
             if step.requires_id and step.requires_id in by_source:
-                requires.append((by_source[step.pk], step.requires_id, by_source))
+                requires.append((by_source[step.pk], by_source[step.requires_id]))
     JourneyStep.objects.bulk_create(copies, batch_size=500)
-    linked = []
-    for copy, requires_id, by_source in requires:
-        copy.requires = by_source[requires_id]
-        linked.append(copy)
-    JourneyStep.objects.bulk_update(linked, ["requires"], batch_size=500)
+    for copy, needed in requires:
+        copy.requires = needed
+    JourneyStep.objects.bulk_update([c for c, _n in requires], ["requires"], batch_size=500)
 
 
 def _redate_open_steps(*, journey: Journey, now: datetime) -> None:

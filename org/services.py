@@ -244,6 +244,8 @@ def users_invite_many(*, people: Iterable[dict], send_invitation: bool = True) -
         )
         user.set_unusable_password()
         users.append(user)
+    if not users:
+        return []
     _check_unique_identity_many(users)
     for user in users:
         bad_dates = user.start_date and user.end_date and user.end_date < user.start_date
