@@ -158,6 +158,10 @@ def plan_apply(
                 unit = org.unit_update(unit=unit, name=op.name, kind=op.kind or None)
             if op.move:
                 unit = org.unit_move(unit=unit, new_parent=parent)
+                # The move rewrote the paths of the whole subtree: a new unit placed under one
+                # of those units later in this loop must start from its new path.
+                for moved in OrgUnit.objects.filter(path__startswith=unit.path, code__isnull=False):
+                    units_by_code[moved.code] = moved
             if unit.closed_at is not None:
                 unit = org.unit_reopen(unit=unit)
         units_by_code[op.code] = unit
