@@ -136,35 +136,36 @@ def plan_apply(
 ) -> None:
     """Carry out a plan through org's services, so every hook runs as for a change by hand.
 
-    New hires go through org's set-based users_invite_many and leader_scopes_grant_many (with
-    onboarding's set-based on-invite hook): the outcome of user_invite and leader_scope_set
-    one by one, in a number of queries that does not grow with the file. `bulk=False` invites
-    them one by one; tests hold the two to the same result.
+    New units and new hires go through org's set-based units_create_many, users_invite_many
+    and leader_scopes_grant_many (with onboarding's set-based on-invite hook): the outcome of
+    unit_create, user_invite and leader_scope_set one by one, in a number of queries that does
+    not grow with the file. `bulk=False` makes them one by one; tests hold the two to the
+    same result. Changes to units and people Bro already has go one by one either way.
     """
     units_by_code = {
         u.code: u for u in OrgUnit.objects.filter(code__isnull=False).select_related(None)
     }
     # Shallowest first: a unit's new parent is in place before the unit moves under it, so
     # no move ever lands inside the moving unit's own subtree (the plan refused cycles).
-    for op in sorted(plan.unit_ops, key=lambda o: o.depth):
-        parent = units_by_code[op.parent_code] if op.parent_code else None
-        if op.unit_id is None:
-            unit = org.unit_create(name=op.name, kind=op.kind, parent=parent, code=op.code)
-        else:
-            unit = OrgUnit.objects.get(pk=op.unit_id)
-            if op.link:
-                unit = org.unit_update(unit=unit, code=op.code)
-            if op.rename or (op.kind and op.kind != unit.kind):
-                unit = org.unit_update(unit=unit, name=op.name, kind=op.kind or None)
-            if op.move:
-                unit = org.unit_move(unit=unit, new_parent=parent)
-                # The move rewrote the paths of the whole subtree: a new unit placed under one
-                # of those units later in this loop must start from its new path.
-                for moved in OrgUnit.objects.filter(path__startswith=unit.path, code__isnull=False):
-                    units_by_code[moved.code] = moved
-            if unit.closed_at is not None:
-                unit = org.unit_reopen(unit=unit)
-        units_by_code[op.code] = unit
+    # In bulk, each level's new units are made together once the level's changes are done.
+    ops = sorted(plan.unit_ops, key=lambda o: o.depth)
+    for depth in sorted({op.depth for op in ops}):
+        level = [op for op in ops if op.depth == depth]
+        _units_apply(level if not bulk else [op for op in level if op.unit_id], units_by_code)
+        if bulk:
+            new = [op for op in level if op.unit_id is None]
+            made = org.units_create_many(
+                units=[
+                    {
+                        "name": op.name,
+                        "kind": op.kind,
+                        "parent": units_by_code[op.parent_code] if op.parent_code else None,
+                        "code": op.code,
+                    }
+                    for op in new
+                ]
+            )
+            units_by_code.update({op.code: unit for op, unit in zip(new, made, strict=True)})
     for unit in OrgUnit.objects.filter(pk__in=plan.closed_unit_ids):
         org.unit_close(unit=unit)
 
@@ -216,6 +217,29 @@ def plan_apply(
     if confirm_leavers:
         for user in User.objects.filter(pk__in=plan.missing_leaver_ids, is_active=True):
             leaver_end(user=user, today=plan.today)
+
+
+def _units_apply(ops: list, units_by_code: dict[str, OrgUnit]) -> None:
+    """One level's unit operations, one by one through org's services."""
+    for op in ops:
+        parent = units_by_code[op.parent_code] if op.parent_code else None
+        if op.unit_id is None:
+            unit = org.unit_create(name=op.name, kind=op.kind, parent=parent, code=op.code)
+        else:
+            unit = OrgUnit.objects.get(pk=op.unit_id)
+            if op.link:
+                unit = org.unit_update(unit=unit, code=op.code)
+            if op.rename or (op.kind and op.kind != unit.kind):
+                unit = org.unit_update(unit=unit, name=op.name, kind=op.kind or None)
+            if op.move:
+                unit = org.unit_move(unit=unit, new_parent=parent)
+                # The move rewrote the paths of the whole subtree: a new unit placed under one
+                # of those units later on must start from its new path.
+                for moved in OrgUnit.objects.filter(path__startswith=unit.path, code__isnull=False):
+                    units_by_code[moved.code] = moved
+            if unit.closed_at is not None:
+                unit = org.unit_reopen(unit=unit)
+        units_by_code[op.code] = unit
 
 
 def leaver_end(*, user: User, today: date) -> User:

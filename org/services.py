@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Replace, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -485,6 +485,55 @@ def unit_create(
     unit.depth = parent.depth + 1 if parent else 0
     OrgUnit.objects.filter(pk=unit.pk).update(path=unit.path, depth=unit.depth)
     return unit
+
+
+@transaction.atomic
+def units_create_many(*, units: list[dict]) -> list[OrgUnit]:
+    """unit_create for many units whose parents exist already (a level of an HR import).
+
+    Each dict holds unit_create's arguments (name, kind, parent, code). The same checks
+    refuse with the same errors; the paths are written in one UPDATE per batch.
+    """
+    if not units:
+        return []
+    created = [
+        OrgUnit(
+            name=spec["name"].strip(),
+            kind=spec["kind"],
+            parent=spec.get("parent"),
+            code=(spec.get("code") or "").strip() or None,
+            path=f"new:{_new_security_stamp()}",
+        )
+        for spec in units
+    ]
+    siblings = [(unit.parent_id, unit.name) for unit in created]
+    names = {name for _parent, name in siblings}
+    taken = set(
+        OrgUnit.objects.filter(name__in=names)
+        .filter(Q(parent_id__in={p for p, _n in siblings if p}) | Q(parent__isnull=True))
+        .values_list("parent_id", "name")
+    )
+    if len(set(siblings)) != len(siblings) or taken & set(siblings):
+        raise ConflictError(
+            _("Der findes allerede en enhed med det navn her."),
+            fields={"name": [_("Navnet er i brug under denne enhed.")]},
+        )
+    codes = [unit.code for unit in created if unit.code]
+    if len(set(codes)) != len(codes) or OrgUnit.objects.filter(code__in=codes).exists():
+        raise ConflictError(
+            _("Enhedskoden er allerede i brug."),
+            fields={"code": [_("Enhedskoden er allerede i brug.")]},
+        )
+    for unit in created:
+        # The parent is a saved row passed in: no read per unit to prove it exists.
+        validate_model(unit, exclude=["parent"], validate_unique=False, validate_constraints=False)
+    OrgUnit.objects.bulk_create(created, batch_size=INVITE_BATCH)
+    for unit in created:
+        parent = unit.parent
+        unit.path = f"{parent.path if parent else PATH_SEPARATOR}{unit.pk}{PATH_SEPARATOR}"
+        unit.depth = parent.depth + 1 if parent else 0
+    OrgUnit.objects.bulk_update(created, ["path", "depth"], batch_size=INVITE_BATCH)
+    return created
 
 
 @transaction.atomic
