@@ -1,11 +1,15 @@
 """A synthetic HR file of a whole municipality (the benchmark's and the 7,000-row test's)."""
 
 import random
+from datetime import date, timedelta
 
 
-def municipality_csv(*, people: int = 7000, units: int = 150, seed: int = 14) -> bytes:
+def municipality_csv(
+    *, people: int = 7000, units: int = 150, seed: int = 14, hires_from: date | None = None
+) -> bytes:
     """One direktion, 9 områder and the rest afdelinger/teams; people spread over the leaves,
-    every leaf with a leader; about a third without e-mail (frontline staff)."""
+    every leaf with a leader; about a third without e-mail (frontline staff). With
+    `hires_from`, every tenth person starts within four weeks of that day (new hires)."""
     rng = random.Random(seed)
     header = (
         "medarbejdernummer;navn;email;mobil;enhedskode;overordnet_enhedskode;stilling;"
@@ -21,9 +25,8 @@ def municipality_csv(*, people: int = 7000, units: int = 150, seed: int = 14) ->
         leads = unit if n < len(leaves) else ""
         email = "" if n % 3 == 0 else f"person{n}@kommune.example.dk"
         phone = f"+452{n:07d}" if n % 3 != 1 else ""
-        year, month = 2000 + n % 25, 1 + n % 12
-        lines.append(
-            f"K{n:05d};Person {n};{email};{phone};{unit};;Medarbejder;{leads};"
-            f"{year}-{month:02d}-01;;da"
-        )
+        start = f"{2000 + n % 25}-{1 + n % 12:02d}-01"
+        if hires_from is not None and n % 10 == 9:
+            start = (hires_from + timedelta(days=n % 28)).isoformat()
+        lines.append(f"K{n:05d};Person {n};{email};{phone};{unit};;Medarbejder;{leads};{start};;da")
     return ("\n".join(lines) + "\n").encode()

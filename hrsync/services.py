@@ -131,34 +131,66 @@ def _report(plan: Plan) -> dict:
     return {"changes": plan.report, "refusals": plan.refusals}
 
 
-def plan_apply(*, plan: Plan, confirm_leavers: bool, send_invitations: bool = True) -> None:
-    """Carry out a plan through org's services, so every hook runs as for a change by hand."""
+def plan_apply(
+    *, plan: Plan, confirm_leavers: bool, send_invitations: bool = True, bulk: bool = True
+) -> None:
+    """Carry out a plan through org's services, so every hook runs as for a change by hand.
+
+    New units and new hires go through org's set-based units_create_many, users_invite_many
+    and leader_scopes_grant_many (with onboarding's set-based on-invite hook): the outcome of
+    unit_create, user_invite and leader_scope_set one by one, in a number of queries that does
+    not grow with the file. `bulk=False` makes them one by one; tests hold the two to the
+    same result. Changes to units and people Bro already has go one by one either way.
+    """
     units_by_code = {
         u.code: u for u in OrgUnit.objects.filter(code__isnull=False).select_related(None)
     }
     # Shallowest first: a unit's new parent is in place before the unit moves under it, so
     # no move ever lands inside the moving unit's own subtree (the plan refused cycles).
-    for op in sorted(plan.unit_ops, key=lambda o: o.depth):
-        parent = units_by_code[op.parent_code] if op.parent_code else None
-        if op.unit_id is None:
-            unit = org.unit_create(name=op.name, kind=op.kind, parent=parent, code=op.code)
-        else:
-            unit = OrgUnit.objects.get(pk=op.unit_id)
-            if op.link:
-                unit = org.unit_update(unit=unit, code=op.code)
-            if op.rename or (op.kind and op.kind != unit.kind):
-                unit = org.unit_update(unit=unit, name=op.name, kind=op.kind or None)
-            if op.move:
-                unit = org.unit_move(unit=unit, new_parent=parent)
-            if unit.closed_at is not None:
-                unit = org.unit_reopen(unit=unit)
-        units_by_code[op.code] = unit
+    # In bulk, each level's new units are made together once the level's changes are done.
+    ops = sorted(plan.unit_ops, key=lambda o: o.depth)
+    for depth in sorted({op.depth for op in ops}):
+        level = [op for op in ops if op.depth == depth]
+        _units_apply(level if not bulk else [op for op in level if op.unit_id], units_by_code)
+        if bulk:
+            new = [op for op in level if op.unit_id is None]
+            made = org.units_create_many(
+                units=[
+                    {
+                        "name": op.name,
+                        "kind": op.kind,
+                        "parent": units_by_code[op.parent_code] if op.parent_code else None,
+                        "code": op.code,
+                    }
+                    for op in new
+                ]
+            )
+            units_by_code.update({op.code: unit for op, unit in zip(new, made, strict=True)})
     for unit in OrgUnit.objects.filter(pk__in=plan.closed_unit_ids):
         org.unit_close(unit=unit)
 
     users = User.objects.in_bulk([op.user_id for op in plan.person_ops if op.user_id])
     leaders: list[tuple[User, list[str]]] = []
+    new_leaders: dict[User, list[OrgUnit]] = {}
+    if bulk:
+        hires = [op for op in plan.person_ops if op.user_id is None]
+        invited = org.users_invite_many(
+            people=[
+                {
+                    **op.fields,
+                    "employee_number": op.employee_number,
+                    "unit": units_by_code[op.unit_code] if op.unit_code else None,
+                }
+                for op in hires
+            ],
+            send_invitation=send_invitations,
+        )
+        for op, user in zip(hires, invited, strict=True):
+            if op.leader_codes is not None:
+                new_leaders[user] = [units_by_code[code] for code in op.leader_codes]
     for op in plan.person_ops:
+        if bulk and op.user_id is None:
+            continue  # invited above; a new hire is neither offboarded nor reactivated
         fields = dict(op.fields)
         if op.unit_code is not ...:
             fields["unit"] = units_by_code[op.unit_code] if op.unit_code else None
@@ -179,11 +211,35 @@ def plan_apply(*, plan: Plan, confirm_leavers: bool, send_invitations: bool = Tr
             org.user_offboard(user_id=user.pk, today=plan.today)
         if op.leader_codes is not None:
             leaders.append((user, op.leader_codes))
+    org.leader_scopes_grant_many(scopes=new_leaders)
     for user, codes in leaders:
         org.leader_scope_set(leader=user, units=[units_by_code[code] for code in codes])
     if confirm_leavers:
         for user in User.objects.filter(pk__in=plan.missing_leaver_ids, is_active=True):
             leaver_end(user=user, today=plan.today)
+
+
+def _units_apply(ops: list, units_by_code: dict[str, OrgUnit]) -> None:
+    """One level's unit operations, one by one through org's services."""
+    for op in ops:
+        parent = units_by_code[op.parent_code] if op.parent_code else None
+        if op.unit_id is None:
+            unit = org.unit_create(name=op.name, kind=op.kind, parent=parent, code=op.code)
+        else:
+            unit = OrgUnit.objects.get(pk=op.unit_id)
+            if op.link:
+                unit = org.unit_update(unit=unit, code=op.code)
+            if op.rename or (op.kind and op.kind != unit.kind):
+                unit = org.unit_update(unit=unit, name=op.name, kind=op.kind or None)
+            if op.move:
+                unit = org.unit_move(unit=unit, new_parent=parent)
+                # The move rewrote the paths of the whole subtree: a new unit placed under one
+                # of those units later on must start from its new path.
+                for moved in OrgUnit.objects.filter(path__startswith=unit.path, code__isnull=False):
+                    units_by_code[moved.code] = moved
+            if unit.closed_at is not None:
+                unit = org.unit_reopen(unit=unit)
+        units_by_code[op.code] = unit
 
 
 def leaver_end(*, user: User, today: date) -> User:

@@ -12,6 +12,9 @@ class OnboardingConfig(AppConfig):
 
         # A person invited with a start date gets the tracks whose audience includes them.
         hooks.on_person_invited(services.journey_assign_matching)
+        hooks.on_people_invited(
+            services.journeys_assign_matching_many, instead_of=services.journey_assign_matching
+        )
         # A moved start date re-dates open steps; a new end date may start offboarding.
         hooks.on_person_dates_changed(services.journeys_redate_for_user)
         hooks.on_person_dates_changed(services.journey_assign_matching)

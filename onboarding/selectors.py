@@ -54,6 +54,28 @@ def leader_of(*, user: User) -> User | None:
     return scope.leader if scope else None
 
 
+def leaders_of(*, users: list[User]) -> dict[int, User | None]:
+    """leader_of for many people in two queries: person id → their nearest active leader."""
+    ancestors = {user.pk: user.unit.ancestor_ids for user in users if user.unit_id is not None}
+    unit_ids = {unit_id for ids in ancestors.values() for unit_id in ids}
+    by_unit: dict[int, list[tuple[int, int]]] = {}
+    for unit_id, depth, leader_id in LeaderScope.objects.filter(
+        unit_id__in=unit_ids, leader__is_active=True
+    ).values_list("unit_id", "unit__depth", "leader_id"):
+        by_unit.setdefault(unit_id, []).append((depth, leader_id))
+    nearest: dict[int, int | None] = {}
+    for user in users:
+        candidates = [
+            (-depth, leader_id)
+            for unit_id in ancestors.get(user.pk, ())
+            for depth, leader_id in by_unit.get(unit_id, ())
+            if leader_id != user.pk
+        ]
+        nearest[user.pk] = min(candidates)[1] if candidates else None
+    leaders = User.objects.in_bulk({pk for pk in nearest.values() if pk is not None})
+    return {user_id: leaders.get(pk) for user_id, pk in nearest.items()}
+
+
 # --- Tracks -------------------------------------------------------------------------------
 
 

@@ -22,7 +22,7 @@ from content import services as content_services
 from content.models import Post, PostStatus
 from content.rendering import render_markdown
 from org.models import Audience, Role, User
-from org.selectors import audiences_including, user_is_in_scope
+from org.selectors import audience_member_condition, audiences_including, user_is_in_scope
 
 from . import announce, schedule
 from .models import (
@@ -43,7 +43,7 @@ from .models import (
     Track,
     TrackKind,
 )
-from .selectors import leader_of
+from .selectors import leader_of, leaders_of
 
 logger = logging.getLogger("bro.onboarding")
 
@@ -446,6 +446,130 @@ def journey_assign_matching(*, user: User) -> list[Journey]:
         except ConflictError:
             continue  # assigned by someone else meanwhile: nothing left to do for this track
     return journeys
+
+
+def journeys_assign_matching_many(*, users: list[User]) -> list[Journey]:
+    """journey_assign_matching for many people at once (org's bulk on-invite hook).
+
+    The same journeys, steps and links as calling it for each person in turn, in a number of
+    queries that does not grow with the people: one membership query per auto-assigned track,
+    the nearest leaders in two, then bulk inserts. Should someone assign a track meanwhile
+    (the unique constraint says so), it falls back to the one-by-one hook, which skips it.
+    """
+    users = list(users)
+    tracks = list(
+        Track.objects.filter(is_active=True, auto_assign=True, audience__isnull=False).order_by(
+            "kind", "name", "id"
+        )
+    )
+    if not users or not tracks:
+        return []
+    ids = [user.pk for user in users]
+    members = {
+        track.pk: set(
+            User.objects.filter(pk__in=ids)
+            .filter(audience_member_condition(audience_ref=track.audience_id))
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+        for track in tracks
+    }
+    assigned = set(
+        Journey.objects.filter(user_id__in=ids, status=JourneyStatus.ACTIVE).values_list(
+            "user_id", "track_id"
+        )
+    )
+    earliest = schedule.local_today() - timedelta(days=AUTO_ASSIGN_LATE_DAYS)
+    wanted: list[tuple[User, Track]] = []
+    for user in users:
+        anchors = {TrackKind.ONBOARDING: user.start_date, TrackKind.OFFBOARDING: user.end_date}
+        for track in tracks:
+            anchor = anchors[track.kind]
+            if user.pk not in members[track.pk] or (user.pk, track.pk) in assigned:
+                continue
+            if anchor is None or anchor < earliest:
+                continue
+            wanted.append((user, track))
+    if not wanted:
+        return []
+    leaders = leaders_of(users=list({user.pk: user for user, _track in wanted}.values()))
+    journeys = []
+    for user, track in wanted:
+        journey = Journey(
+            user=user,
+            track=track,
+            track_version=track.version,
+            kind=track.kind,
+            anchor_date=_anchor_for(track=track, user=user, start_date=None),
+            leader=leaders.get(user.pk),
+            buddy=None,
+            hr_contact=None,
+            assigned_by=None,
+        )
+        # The person, track and leader were just read: no query per journey to prove them.
+        validate_model(
+            journey,
+            exclude=["user", "track", "leader", "buddy", "hr_contact", "assigned_by"],
+            validate_constraints=False,
+        )
+        journeys.append(journey)
+    try:
+        with transaction.atomic():
+            Journey.objects.bulk_create(journeys)
+            _journey_steps_copy(journeys=journeys, tracks=tracks)
+    except IntegrityError:
+        return [j for user in users for j in journey_assign_matching(user=user)]
+    return journeys
+
+
+def _journey_steps_copy(*, journeys: list[Journey], tracks: list[Track]) -> None:
+    """journey_assign's copy of the track's steps, for many new journeys in bulk."""
+    now = timezone.now()
+    templates = {
+        track.pk: list(
+            Step.objects.filter(track=track)
+            .prefetch_related("questions__options")
+            .order_by("position", "id")
+        )
+        for track in tracks
+        if any(journey.track_id == track.pk for journey in journeys)
+    }
+    quizzes = {
+        step.pk: _quiz_snapshot(step)
+        for steps in templates.values()
+        for step in steps
+        if step.kind == StepKind.QUIZ
+    }
+    copies, requires = [], []  # requires: (copy, the copy it needs), linked once both exist
+    for journey in journeys:
+        by_source = {}
+        for step in templates[journey.track_id]:
+            due = schedule.due_at(
+                anchor=journey.anchor_date,
+                offset_days=step.offset_days,
+                time_of_day=step.time_of_day,
+            )
+            copy = JourneyStep(
+                journey=journey,
+                source_step=step,
+                position=step.position,
+                due_at=due,
+                doer_user=_doer_user(doer=step.doer, journey=journey),
+                quiz=quizzes.get(step.pk, []),
+                **_reminders_already_past(due=due, now=now),
+                **{f: getattr(step, f) for f in STEP_FIELDS if f != "meet_person"},
+                meet_person_id=step.meet_person_id,
+                body_html=step.body_html,
+            )
+            copies.append(copy)
+            by_source[step.pk] = copy
+        for step in templates[journey.track_id]:
+            if step.requires_id and step.requires_id in by_source:
+                requires.append((by_source[step.pk], by_source[step.requires_id]))
+    JourneyStep.objects.bulk_create(copies, batch_size=500)
+    for copy, needed in requires:
+        copy.requires = needed
+    JourneyStep.objects.bulk_update([c for c, _n in requires], ["requires"], batch_size=500)
 
 
 def _redate_open_steps(*, journey: Journey, now: datetime) -> None:

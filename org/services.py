@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Replace, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -182,6 +182,99 @@ def user_invite(
     return user
 
 
+# Rows per INSERT when many people are invited at once: well under SQLite's 32,766 bound
+# variables per statement (User has ~25 columns) and PostgreSQL's 65,535.
+INVITE_BATCH = 500
+
+
+def _check_unique_identity_many(people: list[User]) -> None:
+    """user_invite's identity check for many new people: a few reads, not one per person."""
+    labels = {
+        "email": _("E-mailadressen er allerede i brug."),
+        "phone": _("Mobilnummeret er allerede i brug."),
+        "employee_number": _("Medarbejdernummeret er allerede i brug."),
+    }
+    taken = {}
+    for field, label in labels.items():
+        values = [getattr(user, field) for user in people if getattr(user, field)]
+        repeated = len(values) != len(set(values))
+        if repeated or any(
+            User.objects.filter(**{f"{field}__in": values[start : start + INVITE_BATCH]}).exists()
+            for start in range(0, len(values), INVITE_BATCH)
+        ):
+            taken[field] = [label]
+    if taken:
+        raise ConflictError(_("Personen findes allerede."), code="already_exists", fields=taken)
+
+
+@transaction.atomic
+def users_invite_many(*, people: Iterable[dict], send_invitation: bool = True) -> list[User]:
+    """Invite many people as employees at once, by the system: what user_invite does for each.
+
+    Each dict holds user_invite's person fields (name, email, phone, employee_number,
+    job_title, unit, start_date, end_date, language). The same checks refuse the same people
+    with the same error, and the rows, roles, invitations and on-invite hooks come out as
+    from user_invite one by one; only the queries are set-based (an HR import's first run),
+    and invitations and hooks are queued after commit in batches.
+    """
+    now = timezone.now()
+    users = []
+    for fields in people:
+        email, phone = normalise_email(fields.get("email")), normalise_phone(fields.get("phone"))
+        if not email and not phone:
+            raise ApplicationError(
+                _("Angiv en e-mailadresse eller et mobilnummer."),
+                code="identity_required",
+                fields={
+                    "email": [_("E-mail eller mobilnummer skal udfyldes.")],
+                    "phone": [_("E-mail eller mobilnummer skal udfyldes.")],
+                },
+            )
+        user = User(
+            name=fields["name"].strip(),
+            email=email,
+            phone=phone,
+            employee_number=(fields.get("employee_number") or "").strip() or None,
+            job_title=(fields.get("job_title") or "").strip(),
+            unit=fields.get("unit"),
+            start_date=fields.get("start_date"),
+            end_date=fields.get("end_date"),
+            language=fields.get("language") or "da",
+            invited_at=now if send_invitation else None,
+        )
+        user.set_unusable_password()
+        users.append(user)
+    if not users:
+        return []
+    _check_unique_identity_many(users)
+    for user in users:
+        bad_dates = user.start_date and user.end_date and user.end_date < user.start_date
+        # The unit is a saved row (no read per person to prove it) and identity was checked
+        # above; the date rule is a CheckConstraint, validated by a query, so only a person
+        # who breaks it pays for the full validation, which refuses them as user_invite does.
+        validate_model(
+            user,
+            exclude=["password"] if bad_dates else ["password", "unit"],
+            validate_unique=False,
+            validate_constraints=bool(bad_dates),
+        )
+    try:
+        with transaction.atomic():
+            User.objects.bulk_create(users, batch_size=INVITE_BATCH)
+    except IntegrityError as exc:
+        raise ConflictError(_("Personen findes allerede."), code="already_exists") from exc
+    UserRole.objects.bulk_create(
+        [UserRole(user=user, role=Role.EMPLOYEE) for user in users], batch_size=INVITE_BATCH
+    )
+    for user in users:
+        user._role_set = frozenset({Role.EMPLOYEE})
+    user_ids = [user.pk for user in users]
+    if send_invitation:
+        messaging.queue_invitations(user_ids=user_ids)
+    messaging.queue_people_hooks(event="invited", user_ids=user_ids)
+    return users
+
+
 @transaction.atomic
 def user_update(*, actor: User, user: User, **fields) -> User:
     """Change a person's HR data (name, contact, unit, job title, dates)."""
@@ -326,6 +419,36 @@ def leader_scope_set(*, leader: User, units: Iterable[OrgUnit]) -> User:
     return leader
 
 
+@transaction.atomic
+def leader_scopes_grant_many(*, scopes: dict[User, list[OrgUnit]]) -> None:
+    """leader_scope_set for people who lead nothing yet (just invited): rows made in bulk."""
+    leaders = [leader for leader, units in scopes.items() if units]
+    if not leaders:
+        return
+    if (
+        LeaderScope.objects.filter(leader__in=leaders).exists()
+        or UserRole.objects.filter(user__in=leaders, role=Role.LEADER).exists()
+    ):
+        raise ConflictError(_("Personen er allerede leder."), code="already_leader")
+    LeaderScope.objects.bulk_create(
+        [
+            LeaderScope(leader=leader, unit_id=unit_id)
+            for leader in leaders
+            for unit_id in sorted({unit.pk for unit in scopes[leader]})
+        ],
+        batch_size=INVITE_BATCH,
+    )
+    UserRole.objects.bulk_create(
+        [UserRole(user=leader, role=Role.LEADER) for leader in leaders], batch_size=INVITE_BATCH
+    )
+    # Leader is no staff role, so is_staff and is_superuser stay as they were.
+    roles = {}
+    for user_id, role in UserRole.objects.filter(user__in=leaders).values_list("user_id", "role"):
+        roles.setdefault(user_id, set()).add(role)
+    for leader in leaders:
+        _sync_staff_flags(user=leader, roles=roles[leader.pk])
+
+
 def _check_unit_code_free(*, code: str | None, unit_id: int | None) -> None:
     if code and OrgUnit.objects.filter(code=code).exclude(pk=unit_id).exists():
         raise ConflictError(
@@ -362,6 +485,55 @@ def unit_create(
     unit.depth = parent.depth + 1 if parent else 0
     OrgUnit.objects.filter(pk=unit.pk).update(path=unit.path, depth=unit.depth)
     return unit
+
+
+@transaction.atomic
+def units_create_many(*, units: list[dict]) -> list[OrgUnit]:
+    """unit_create for many units whose parents exist already (a level of an HR import).
+
+    Each dict holds unit_create's arguments (name, kind, parent, code). The same checks
+    refuse with the same errors; the paths are written in one UPDATE per batch.
+    """
+    if not units:
+        return []
+    created = [
+        OrgUnit(
+            name=spec["name"].strip(),
+            kind=spec["kind"],
+            parent=spec.get("parent"),
+            code=(spec.get("code") or "").strip() or None,
+            path=f"new:{_new_security_stamp()}",
+        )
+        for spec in units
+    ]
+    siblings = [(unit.parent_id, unit.name) for unit in created]
+    names = {name for _parent, name in siblings}
+    taken = set(
+        OrgUnit.objects.filter(name__in=names)
+        .filter(Q(parent_id__in={p for p, _n in siblings if p}) | Q(parent__isnull=True))
+        .values_list("parent_id", "name")
+    )
+    if len(set(siblings)) != len(siblings) or taken & set(siblings):
+        raise ConflictError(
+            _("Der findes allerede en enhed med det navn her."),
+            fields={"name": [_("Navnet er i brug under denne enhed.")]},
+        )
+    codes = [unit.code for unit in created if unit.code]
+    if len(set(codes)) != len(codes) or OrgUnit.objects.filter(code__in=codes).exists():
+        raise ConflictError(
+            _("Enhedskoden er allerede i brug."),
+            fields={"code": [_("Enhedskoden er allerede i brug.")]},
+        )
+    for unit in created:
+        # The parent is a saved row passed in: no read per unit to prove it exists.
+        validate_model(unit, exclude=["parent"], validate_unique=False, validate_constraints=False)
+    OrgUnit.objects.bulk_create(created, batch_size=INVITE_BATCH)
+    for unit in created:
+        parent = unit.parent
+        unit.path = f"{parent.path if parent else PATH_SEPARATOR}{unit.pk}{PATH_SEPARATOR}"
+        unit.depth = parent.depth + 1 if parent else 0
+    OrgUnit.objects.bulk_update(created, ["path", "depth"], batch_size=INVITE_BATCH)
+    return created
 
 
 @transaction.atomic

@@ -97,7 +97,14 @@ def fallback_user_name(user: User) -> str:
 
 def user_resource(request, user: User, link: ScimUser | None) -> dict:
     """The person as a SCIM User (JSON form), before attribute selection."""
-    data = copy.deepcopy(link.attributes) if link else {"active": user.is_active}
+    if link is not None:
+        data = copy.deepcopy(link.attributes)
+    else:
+        # A person no client has written yet (from the HR file): everything from Bro, the
+        # e-mail too, so a client that looks them up by emails.value finds them.
+        data = {"active": user.is_active}
+        if user.email:
+            data["emails"] = [{"value": user.email, "type": "work", "primary": True}]
     data["userName"] = link.user_name if link else fallback_user_name(user)
     if derived_name(data) != user.name:
         data.pop("name", None)

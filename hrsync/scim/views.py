@@ -181,15 +181,22 @@ def _page(request, body: dict | None = None) -> tuple[int, int]:
     return start, count
 
 
-def _list(resources: list[dict], start: int, count: int) -> dict:
-    page = resources[start - 1 : start - 1 + count]
+def _list(resources: list[dict], start: int, count: int, total: int | None = None) -> dict:
+    """A ListResponse of `resources[start - 1:][:count]`; with `total`, `resources` is the page."""
+    page = resources if total is not None else resources[start - 1 : start - 1 + count]
     return {
         "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
-        "totalResults": len(resources),
+        "totalResults": len(resources) if total is None else total,
         "startIndex": start,
         "itemsPerPage": len(page),
         "Resources": page,
     }
+
+
+def _db_page(queryset, start: int, count: int) -> tuple[list, int]:
+    """Without a filter the page is cut in the database: a count and the page's rows, so a
+    list of 7,000 people does not build 7,000 resources to return 100."""
+    return list(queryset[start - 1 : start - 1 + count]) if count else [], queryset.count()
 
 
 def _filter(model, raw: str | None):
@@ -301,7 +308,15 @@ def _equality_narrowing(raw: str | None) -> Q:
         return Q()
     attribute, value = match.group(1).lower(), match.group(2)
     if attribute == "username":
-        return Q(scim__user_name__iexact=value) | Q(scim__isnull=True)
+        # A person without a SCIM link is known by mapping.fallback_user_name: their e-mail,
+        # else mobile, else employee number, else bro-<id>. A superset of those is enough here.
+        unlinked = (
+            Q(email__iexact=value)
+            | Q(phone=value)
+            | Q(employee_number__iexact=value)
+            | Q(email__isnull=True, phone__isnull=True, employee_number__isnull=True)
+        )
+        return Q(scim__user_name__iexact=value) | (Q(scim__isnull=True) & unlinked)
     if attribute == "externalid":
         return Q(scim__external_id=value)
     return Q(email__iexact=value) | Q(scim__isnull=False)
@@ -331,12 +346,17 @@ class UsersView(ScimView):
         parameters = self.response_parameters(request, EnterpriseUser, body)
         start, count = _page(request, body)
         people = _visible_users().filter(_equality_narrowing(raw_filter))
-        resources = []
-        for user in people:
-            resource = mapping.user_resource(request, user, _link(user))
-            if scim_filter is None or scim_filter.match(EnterpriseUser.model_validate(resource)):
-                resources.append(resource)
-        listed = _list(resources, start, count)
+        if scim_filter is None:
+            page, total = _db_page(people, start, count)
+            resources = [mapping.user_resource(request, user, _link(user)) for user in page]
+            listed = _list(resources, start, count, total=total)
+        else:
+            resources = []
+            for user in people:
+                resource = mapping.user_resource(request, user, _link(user))
+                if scim_filter.match(EnterpriseUser.model_validate(resource)):
+                    resources.append(resource)
+            listed = _list(resources, start, count)
         listed["Resources"] = [
             _dump(r, EnterpriseUser, parameters, Context.SEARCH_RESPONSE)
             for r in listed["Resources"]
@@ -472,12 +492,17 @@ class GroupsView(ScimView):
         scim_filter = _filter(Group, raw_filter)
         parameters = self.response_parameters(request, Group, body)
         start, count = _page(request, body)
-        resources = []
-        for unit in _visible_units():
-            resource = _group_resource(request, unit)
-            if scim_filter is None or scim_filter.match(Group.model_validate(resource)):
-                resources.append(resource)
-        listed = _list(resources, start, count)
+        if scim_filter is None:
+            page, total = _db_page(_visible_units(), start, count)
+            resources = [_group_resource(request, unit) for unit in page]
+            listed = _list(resources, start, count, total=total)
+        else:
+            resources = []
+            for unit in _visible_units():
+                resource = _group_resource(request, unit)
+                if scim_filter.match(Group.model_validate(resource)):
+                    resources.append(resource)
+            listed = _list(resources, start, count)
         listed["Resources"] = [
             _dump(r, Group, parameters, Context.SEARCH_RESPONSE) for r in listed["Resources"]
         ]
