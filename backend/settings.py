@@ -456,6 +456,12 @@ CELERY_BEAT_SCHEDULE = {
 # --- Content ------------------------------------------------------------------------------
 # Hours after publishing at which people who have not acknowledged a must-read are reminded.
 CONTENT_ACK_REMINDER_HOURS = env.list("CONTENT_ACK_REMINDER_HOURS", cast=int, default=[24, 72])
+# LIX targets (content.readability): a must-read above its audience's target needs a "kort
+# fortalt" at or under it before it is published. 35 is the top of "let" on the Danish scale,
+# what the strategy's "let forståeligt for alle" asks of posts to all staff; a targeted group
+# (a unit, a role, named people) may read one band step harder.
+CONTENT_LIX_TARGET_EVERYONE = env.int("CONTENT_LIX_TARGET_EVERYONE", default=35)
+CONTENT_LIX_TARGET_GROUPS = env.int("CONTENT_LIX_TARGET_GROUPS", default=40)
 
 # --- Onboarding ---------------------------------------------------------------------------
 # Days past its due time at which an open step counts as overdue, and the doer and the new

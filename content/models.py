@@ -93,6 +93,13 @@ class Post(models.Model):
         _("antal pladser"), null=True, blank=True, help_text=_("Tom: ingen grænse.")
     )
 
+    # LIX of title+body and of the summary, set by content.services on every save (writers
+    # and managers see them; readers never do). Null: no words to measure.
+    lix = models.PositiveSmallIntegerField(_("LIX"), null=True, blank=True, editable=False)
+    summary_lix = models.PositiveSmallIntegerField(
+        _("LIX for kort fortalt"), null=True, blank=True, editable=False
+    )
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 

@@ -182,7 +182,11 @@ def _with_details(posts: QuerySet[Post]) -> Post | None:
     (`attachment_rows`, `decision_rows`): the same database work as a hand-written view, no
     model rows nobody reads.
     """
-    post = posts.annotate(author_name=F("author__name"), unit_name=F("unit__name")).first()
+    post = posts.annotate(
+        author_name=F("author__name"),
+        unit_name=F("unit__name"),
+        audience_everyone=F("audience__everyone"),  # the LIX target (content.readability)
+    ).first()
     if post is None:
         return None
     post.attachment_rows = list(

@@ -14,7 +14,9 @@ from api.serializers import (
 )
 from org.models import Language, OrgUnit, Role, User
 
+from .lix import BAND_CODES, band
 from .models import PostKind, PostStatus, RsvpAnswer
+from .readability import readability as readability_of
 from .services import AudienceSpec, DecisionSpec
 
 # --- Input ------------------------------------------------------------------------------
@@ -252,6 +254,28 @@ class MeetingSerializer(serializers.Serializer):
     date = serializers.DateField()
 
 
+class ReadabilitySerializer(serializers.Serializer):
+    """LIX while writing (content.readability): for the post's writers, never its readers."""
+
+    lix = serializers.IntegerField(
+        allow_null=True, help_text=_("LIX for titel og tekst; tom uden ord.")
+    )
+    band = serializers.ChoiceField(choices=BAND_CODES, allow_null=True)
+    band_label = serializers.CharField(
+        allow_null=True, help_text=_("Båndet i ord, fx 'let' eller 'svær'.")
+    )
+    summary_lix = serializers.IntegerField(allow_null=True, help_text=_("LIX for kort fortalt."))
+    summary_band = serializers.ChoiceField(choices=BAND_CODES, allow_null=True)
+    summary_band_label = serializers.CharField(allow_null=True)
+    target = serializers.IntegerField(help_text=_("Målgruppens LIX-mål."))
+    needs_plain_summary = serializers.BooleanField(
+        help_text=_(
+            "Et opslag der skal bekræftes, har LIX over målet og intet kort fortalt inden for "
+            "målet: det kan ikke udgives sådan."
+        )
+    )
+
+
 class PostDetailSerializer(serializers.Serializer):
     """A post with its body as sanitised HTML, attachments and kind-specific parts.
 
@@ -283,6 +307,16 @@ class PostDetailSerializer(serializers.Serializer):
     event = serializers.SerializerMethodField()
     read_at = serializers.SerializerMethodField()
     acknowledged_at = serializers.SerializerMethodField()
+    readability = ReadabilitySerializer(
+        required=False,
+        help_text=_("Kun for dem der skriver og administrerer opslaget; aldrig for læsere."),
+    )
+
+    def to_representation(self, post):
+        data = super().to_representation(post)
+        if self.context.get("manages"):
+            data["readability"] = readability_of(post)
+        return data
 
     @extend_schema_field(RefSerializer(allow_null=True))
     def get_author(self, post):
@@ -329,6 +363,14 @@ class PostListItemSerializer(serializers.Serializer):
     published_at = serializers.DateTimeField(allow_null=True)
     expires_at = serializers.DateTimeField(allow_null=True)
     updated_at = serializers.DateTimeField()
+    lix = serializers.IntegerField(allow_null=True)
+    lix_band = serializers.SerializerMethodField()
+    summary_lix = serializers.IntegerField(allow_null=True)
+
+    @extend_schema_field(serializers.ChoiceField(choices=BAND_CODES, allow_null=True))
+    def get_lix_band(self, post):
+        found = band(post.lix)
+        return found[0] if found else None
 
 
 class AcknowledgementSerializer(serializers.Serializer):

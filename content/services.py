@@ -17,7 +17,7 @@ from org import selectors as org_selectors
 from org import services as org_services
 from org.models import Audience, OrgUnit, Role, User
 
-from . import announce, files, selectors
+from . import announce, files, readability, selectors
 from .models import (
     AckReminder,
     Attachment,
@@ -226,6 +226,9 @@ def _save_post(post: Post) -> None:
         post.requires_acknowledgement = True
     _validate_kind_fields(post)
     post.body_html = render_markdown(post.body)
+    post.lix, post.summary_lix = readability.measure(
+        title=post.title, body=post.body, summary=post.summary
+    )
     _full_clean(post, exclude=["author", "audience", "unit"])
     post.save()
 
@@ -338,6 +341,7 @@ def post_publish(*, actor: User, post: Post, publish_at: datetime | None = None)
     _check_kind(actor=actor, kind=post.kind)
     _check_unit(actor=actor, kind=post.kind, unit=post.unit)
     _check_audience(actor=actor, kind=post.kind, spec=audience_spec_of(post.audience))
+    readability.check_publishable(post)
     now = timezone.now()
     if post.expires_at is not None and post.expires_at <= max(now, publish_at or now):
         raise ApplicationError(

@@ -124,8 +124,9 @@ class PostViewSet(viewsets.GenericViewSet):
             raise _not_found()
         return post
 
-    def _detail(self, post: Post) -> dict:
-        context = {}
+    def _detail(self, post: Post, *, manages: bool = True) -> dict:
+        """The detail answer; LIX (`readability`) only for someone who manages the post."""
+        context = {"manages": manages}
         if post.kind == PostKind.EVENT:
             mine = selectors.rsvp_of(post_id=post.pk, user=self.request.user)
             context["event"] = {
@@ -164,8 +165,12 @@ class PostViewSet(viewsets.GenericViewSet):
             services.post_read_record(post=post, user=request.user, at=now)
             if post.my_read_at is None:
                 post.my_read_at = now
-        else:
-            post = self._managed(pk)  # the writer's own view of a draft or scheduled post
+            # A writer among the readers still sees the LIX of a post it manages.
+            manages = request.user.has_role(*selectors.WRITER_ROLES) and (
+                selectors.posts_manageable_by(user=request.user).filter(pk=post.pk).exists()
+            )
+            return Response(self._detail(post, manages=manages))
+        post = self._managed(pk)  # the writer's own view of a draft or scheduled post
         return Response(self._detail(post))
 
     @extend_schema(
