@@ -395,6 +395,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "UnitKindEnum": "org.models.OrgUnit.Kind",
         "PostKindEnum": "content.models.PostKind",
+        "LanguageEnum": "org.models.Language",
+        "ReadingLanguageEnum": "org.models.ReadingLanguage",
+        "LixBandEnum": "content.lix.BAND_CODES",
         "PostStatusEnum": "content.models.PostStatus",
         "AttachmentKindEnum": "content.models.AttachmentKind",
         "RsvpAnswerEnum": "content.models.RsvpAnswer",
@@ -462,6 +465,9 @@ CONTENT_ACK_REMINDER_HOURS = env.list("CONTENT_ACK_REMINDER_HOURS", cast=int, de
 # (a unit, a role, named people) may read one band step harder.
 CONTENT_LIX_TARGET_EVERYONE = env.int("CONTENT_LIX_TARGET_EVERYONE", default=35)
 CONTENT_LIX_TARGET_GROUPS = env.int("CONTENT_LIX_TARGET_GROUPS", default=40)
+# Dotted path of a machine-translation provider class (content.translation) for drafts of
+# post versions a person then approves. Empty (as shipped): none, nothing leaves Bro.
+CONTENT_TRANSLATION_PROVIDER = env.str("CONTENT_TRANSLATION_PROVIDER", default="")
 
 # --- Onboarding ---------------------------------------------------------------------------
 # Days past its due time at which an open step counts as overdue, and the doer and the new

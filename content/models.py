@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from org.models import Audience, Language, OrgUnit
+from org.models import Audience, Language, OrgUnit, ReadingLanguage
 
 
 class PostKind(models.TextChoices):
@@ -197,8 +197,56 @@ class AttachmentKind(models.TextChoices):
     IMAGE = "image", _("Billede")
 
 
+class PostVersion(models.Model):
+    """The post in another language, written or pasted by a person; shown once approved.
+
+    Any change takes the approval away again: what readers see in their language is always
+    what a person approved.
+    """
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="versions")
+    language = models.CharField(_("sprog"), max_length=5, choices=ReadingLanguage.choices)
+    title = models.CharField(_("titel"), max_length=200)
+    summary = models.CharField(_("kort fortalt"), max_length=500, blank=True)
+    body = models.TextField(_("tekst (Markdown)"), blank=True)
+    body_html = models.TextField(editable=False, blank=True)
+    machine_draft = models.BooleanField(
+        _("maskinoversat kladde"),
+        default=False,
+        help_text=_("Begyndte som maskinoversættelse; en person har læst den før godkendelse."),
+    )
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved = models.BooleanField(_("godkendt"), default=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("godkendt den"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("sprogudgave")
+        verbose_name_plural = _("sprogudgaver")
+        ordering = ["post", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "language"], name="postversion_unique"),
+            models.CheckConstraint(
+                condition=Q(approved=False) | Q(approved_at__isnull=False),
+                name="postversion_approved_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} [{self.language}] {self.title}"
+
+
 class Attachment(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="attachments")
+    # Blank: for every language; else only with the version (or original) in that language.
+    language = models.CharField(
+        _("sprog"), max_length=5, choices=ReadingLanguage.choices, blank=True, default=""
+    )
     file = models.FileField(upload_to=_attachment_path, max_length=255)
     original_name = models.CharField(_("filnavn"), max_length=255)
     kind = models.CharField(max_length=10, choices=AttachmentKind.choices)

@@ -17,7 +17,7 @@ from org import selectors as org_selectors
 from org import services as org_services
 from org.models import Audience, OrgUnit, Role, User
 
-from . import announce, files, readability, selectors
+from . import announce, files, readability, selectors, translation
 from .models import (
     AckReminder,
     Attachment,
@@ -25,6 +25,7 @@ from .models import (
     Post,
     PostKind,
     PostStatus,
+    PostVersion,
     ReadReceipt,
     Rsvp,
     RsvpAnswer,
@@ -443,6 +444,89 @@ def post_archive(*, post: Post) -> Post:
     return post
 
 
+# --- Versions in other languages --------------------------------------------------------
+
+
+@transaction.atomic
+def post_version_save(
+    *,
+    actor: User,
+    post: Post,
+    language: str,
+    title: str,
+    summary: str = "",
+    body: str = "",
+    machine_draft: bool = False,
+) -> PostVersion:
+    """Write or replace the post's version in `language`; readers see it once approved.
+
+    Any change takes a previous approval away: what readers get is what a person approved.
+    """
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if post.status == PostStatus.ARCHIVED:
+        raise ConflictError(_("Opslaget er arkiveret."), code="post_archived")
+    if language == post.language:
+        raise ApplicationError(
+            _("Det er originalens sprog: ret selve opslaget."),
+            code="validation_error",
+            fields={"language": [_("Vælg et andet sprog end originalens.")]},
+        )
+    version = PostVersion.objects.filter(post=post, language=language).first()
+    if version is None:
+        version = PostVersion(post=post, language=language)
+    version.title = title.strip()
+    version.summary = summary.strip()
+    version.body = body
+    version.body_html = render_markdown(body)
+    version.machine_draft = machine_draft
+    version.written_by = actor
+    version.approved, version.approved_by, version.approved_at = False, None, None
+    _full_clean(version, exclude=["post", "written_by", "approved_by"])
+    version.save()
+    return version
+
+
+@transaction.atomic
+def post_version_approve(*, actor: User, version: PostVersion) -> PostVersion:
+    """A person has read the version: show it to readers in its language."""
+    version = PostVersion.objects.select_for_update().get(pk=version.pk)
+    if version.approved:
+        return version
+    version.approved, version.approved_by, version.approved_at = True, actor, timezone.now()
+    version.save(update_fields=["approved", "approved_by", "approved_at", "updated_at"])
+    return version
+
+
+@transaction.atomic
+def post_version_delete(*, version: PostVersion) -> None:
+    version.delete()
+
+
+def post_version_machine_draft(*, actor: User, post: Post, language: str) -> PostVersion:
+    """A machine translation of the original as an unapproved draft, for a person to check.
+
+    Refused (409 translation_unavailable) when no provider is configured, as shipped.
+    """
+    provider = translation.configured_provider()
+    if provider is None:
+        raise ConflictError(
+            _("Maskinoversættelse er ikke slået til. Skriv eller indsæt oversættelsen selv."),
+            code="translation_unavailable",
+        )
+    title, summary, body = provider.translate(
+        texts=[post.title, post.summary, post.body], source=post.language, target=language
+    )
+    return post_version_save(
+        actor=actor,
+        post=post,
+        language=language,
+        title=title[:200],
+        summary=summary[:500],
+        body=body,
+        machine_draft=True,
+    )
+
+
 # --- Reading ----------------------------------------------------------------------------
 
 
@@ -528,8 +612,13 @@ def event_rsvp(*, post: Post, user: User, answer: str) -> Rsvp:
 
 
 @transaction.atomic
-def attachment_add(*, actor: User, post: Post, upload: UploadedFile) -> Attachment:
-    """Store a checked PDF or image on the post through the configured storage."""
+def attachment_add(
+    *, actor: User, post: Post, upload: UploadedFile, language: str = ""
+) -> Attachment:
+    """Store a checked PDF or image on the post through the configured storage.
+
+    With `language`, only readers of that language's version (or original) get it.
+    """
     if post.status == PostStatus.ARCHIVED:
         raise ConflictError(_("Opslaget er arkiveret."), code="post_archived")
     checked = files.check_upload(
@@ -538,6 +627,7 @@ def attachment_add(*, actor: User, post: Post, upload: UploadedFile) -> Attachme
     original_name = (upload.name or "fil").replace("\\", "/").rsplit("/", 1)[-1][:255] or "fil"
     attachment = Attachment(
         post=post,
+        language=language,
         original_name=original_name,
         kind=checked.kind,
         content_type=checked.content_type,

@@ -41,6 +41,10 @@ def test_every_id_and_page_parameter_carries_the_servers_bounds(schema):
     for path, method, operation in _operations(schema):
         for parameter in operation.get("parameters", []):
             name, bounds = parameter["name"], parameter["schema"]
+            if parameter["in"] == "path" and name == "language":  # a post version's language
+                if not bounds.get("enum"):
+                    wrong.append(f"{method} {path} {name}: {bounds}")
+                continue
             is_id = (parameter["in"] == "path" and name != "token") or name in {"unit", "wave"}
             if is_id and (bounds.get("minimum"), bounds.get("maximum")) != (1, 2**63 - 1):
                 wrong.append(f"{method} {path} {name}: {bounds}")
