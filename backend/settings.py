@@ -468,6 +468,10 @@ CONTENT_LIX_TARGET_GROUPS = env.int("CONTENT_LIX_TARGET_GROUPS", default=40)
 # Dotted path of a machine-translation provider class (content.translation) for drafts of
 # post versions a person then approves. Empty (as shipped): none, nothing leaves Bro.
 CONTENT_TRANSLATION_PROVIDER = env.str("CONTENT_TRANSLATION_PROVIDER", default="")
+# Audio attachments (MP3, M4A/AAC, Ogg Opus): largest file and longest recording. A 45-minute
+# SnakMed episode at 48 kbit/s mono is about 16 MB; no upload passes UPLOAD_MAX_BYTES anyway.
+CONTENT_AUDIO_MAX_BYTES = env.int("CONTENT_AUDIO_MAX_BYTES", default=20 * 1024 * 1024)
+CONTENT_AUDIO_MAX_SECONDS = env.int("CONTENT_AUDIO_MAX_SECONDS", default=2 * 3600)
 
 # --- Onboarding ---------------------------------------------------------------------------
 # Days past its due time at which an open step counts as overdue, and the doer and the new

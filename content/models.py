@@ -93,6 +93,12 @@ class Post(models.Model):
         _("antal pladser"), null=True, blank=True, help_text=_("Tom: ingen grænse.")
     )
 
+    # A podcast episode (SnakMed): the series and the episode's number in it.
+    podcast = models.CharField(
+        _("podcast"), max_length=100, blank=True, help_text=_("Fx SnakMed; tom: ikke en episode.")
+    )
+    episode_number = models.PositiveSmallIntegerField(_("episode nr."), null=True, blank=True)
+
     # LIX of title+body and of the summary, set by content.services on every save (writers
     # and managers see them; readers never do). Null: no words to measure.
     lix = models.PositiveSmallIntegerField(_("LIX"), null=True, blank=True, editable=False)
@@ -155,6 +161,16 @@ class Post(models.Model):
                 condition=Q(capacity__isnull=True) | Q(capacity__gte=1),
                 name="post_capacity_positive",
             ),
+            models.CheckConstraint(
+                condition=Q(podcast="", episode_number__isnull=True)
+                | (~Q(podcast="") & Q(episode_number__gte=1)),
+                name="post_episode_has_podcast_and_number",
+            ),
+            models.UniqueConstraint(
+                fields=["podcast", "episode_number"],
+                condition=~Q(podcast=""),
+                name="post_episode_unique",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -195,6 +211,7 @@ def _attachment_path(instance: "Attachment", filename: str) -> str:
 class AttachmentKind(models.TextChoices):
     PDF = "pdf", _("PDF")
     IMAGE = "image", _("Billede")
+    AUDIO = "audio", _("Lyd")
 
 
 class PostVersion(models.Model):
@@ -252,6 +269,10 @@ class Attachment(models.Model):
     kind = models.CharField(max_length=10, choices=AttachmentKind.choices)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
+    # Audio: the length read from the file itself (content.files), and whether it is the post
+    # read aloud (rather than, say, a podcast episode's own sound).
+    duration_seconds = models.PositiveIntegerField(_("varighed (sekunder)"), null=True, blank=True)
+    read_aloud = models.BooleanField(_("opslaget læst op"), default=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -261,6 +282,13 @@ class Attachment(models.Model):
         verbose_name = _("vedhæftet fil")
         verbose_name_plural = _("vedhæftede filer")
         ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=AttachmentKind.AUDIO, duration_seconds__isnull=False)
+                | Q(~Q(kind=AttachmentKind.AUDIO), duration_seconds__isnull=True, read_aloud=False),
+                name="attachment_audio_has_duration",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.original_name

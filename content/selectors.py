@@ -28,6 +28,7 @@ from push import selectors as push_selectors
 from . import hooks
 from .models import (
     Attachment,
+    AttachmentKind,
     Decision,
     Post,
     PostKind,
@@ -58,6 +59,8 @@ FEED_COLUMNS = (
     "starts_at",
     "ends_at",
     "place",
+    "podcast",
+    "episode_number",
 )
 FEED_JOINED = {
     "original_language": F("language"),
@@ -205,8 +208,15 @@ def feed(
         posts = _search(posts, q)
     if updated_since is not None:
         posts = posts.filter(updated_at__gt=updated_since)
+    # One EXISTS in the same query: can the post be listened to?
+    audio = Attachment.objects.filter(post_id=OuterRef("pk"), kind=AttachmentKind.AUDIO)
     return posts.order_by("-pinned", "-published_at", "-id").values(
-        *FEED_COLUMNS, "shown_language", "shown_title", "shown_summary", **FEED_JOINED
+        *FEED_COLUMNS,
+        "shown_language",
+        "shown_title",
+        "shown_summary",
+        listenable=Exists(audio),
+        **FEED_JOINED,
     )
 
 
@@ -218,6 +228,8 @@ ATTACHMENT_COLUMNS = (
     "content_type",
     "size",
     "language",
+    "duration_seconds",
+    "read_aloud",
 )
 
 

@@ -90,6 +90,12 @@ class _PostFieldsInput(StrictInputSerializer):
     capacity = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=100_000
     )
+    podcast = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, help_text=_("Fx SnakMed.")
+    )
+    episode_number = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=32_767
+    )
 
     def service_arguments(self) -> dict:
         """The validated data as the services take it: specs for audience and decisions."""
@@ -146,7 +152,12 @@ class DecisionQuery(QuerySerializer):
 
 
 class AttachmentUploadInput(serializers.Serializer):
-    file = serializers.FileField(help_text=_("PDF, PNG, JPEG, GIF eller WebP."))
+    file = serializers.FileField(
+        help_text=_("PDF, PNG, JPEG, GIF, WebP eller lyd (MP3, M4A, Ogg Opus).")
+    )
+    read_aloud = serializers.BooleanField(
+        required=False, default=False, help_text=_("Lydfilen er opslaget læst op.")
+    )
     language = serializers.ChoiceField(
         choices=ReadingLanguage.choices,
         required=False,
@@ -187,6 +198,11 @@ class FeedItemSerializer(serializers.Serializer):
     starts_at = serializers.DateTimeField(allow_null=True)
     ends_at = serializers.DateTimeField(allow_null=True)
     place = serializers.CharField()
+    podcast = serializers.CharField(help_text=_("Podcastens navn (fx SnakMed); tom: ingen."))
+    episode_number = serializers.IntegerField(allow_null=True)
+    listenable = serializers.BooleanField(
+        help_text=_("Har en lydfil: en podcast-episode eller opslaget læst op.")
+    )
     read_at = serializers.DateTimeField(allow_null=True)
     acknowledged_at = serializers.DateTimeField(allow_null=True)
     is_read = serializers.BooleanField()
@@ -233,6 +249,10 @@ class AttachmentSerializer(serializers.Serializer):
     content_type = serializers.CharField()
     size = serializers.IntegerField()
     language = serializers.CharField(help_text=_("Tom: til alle sprog."))
+    duration_seconds = serializers.IntegerField(
+        allow_null=True, help_text=_("Lyd: længden, læst af selve filen.")
+    )
+    read_aloud = serializers.BooleanField(help_text=_("Lyd: opslaget læst op."))
     url = serializers.SerializerMethodField()
 
     def get_url(self, attachment) -> str:
@@ -372,6 +392,8 @@ class PostDetailSerializer(serializers.Serializer):
     attachments = AttachmentSerializer(many=True, source="attachment_rows")
     meeting = serializers.SerializerMethodField()
     decisions = DecisionSerializer(many=True, source="decision_rows")
+    podcast = serializers.CharField()
+    episode_number = serializers.IntegerField(allow_null=True)
     event = serializers.SerializerMethodField()
     read_at = serializers.SerializerMethodField()
     acknowledged_at = serializers.SerializerMethodField()

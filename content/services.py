@@ -21,6 +21,7 @@ from . import announce, files, readability, selectors, translation
 from .models import (
     AckReminder,
     Attachment,
+    AttachmentKind,
     Decision,
     Post,
     PostKind,
@@ -178,6 +179,8 @@ _EDITABLE_FIELDS = frozenset(
         "ends_at",
         "place",
         "capacity",
+        "podcast",
+        "episode_number",
     }
 )
 
@@ -205,6 +208,17 @@ def _validate_kind_fields(post: Post) -> None:
         errors["meeting_date"] = [_("Kun for referater.")]
     if post.capacity is not None and post.capacity < 1:
         errors["capacity"] = [_("Mindst 1 plads.")]
+    post.podcast = post.podcast.strip()
+    if post.podcast and post.episode_number is None:
+        errors["episode_number"] = [_("En episode har et nummer.")]
+    if post.episode_number is not None and not post.podcast:
+        errors["podcast"] = [_("Skriv hvilken podcast episoden hører til, fx SnakMed.")]
+    elif post.podcast and (
+        Post.objects.filter(podcast=post.podcast, episode_number=post.episode_number)
+        .exclude(pk=post.pk)
+        .exists()
+    ):
+        errors["episode_number"] = [_("Den episode findes allerede.")]
     if errors:
         raise ApplicationError(
             _("Nogle felter er ikke udfyldt korrekt."), code="validation_error", fields=errors
@@ -613,17 +627,28 @@ def event_rsvp(*, post: Post, user: User, answer: str) -> Rsvp:
 
 @transaction.atomic
 def attachment_add(
-    *, actor: User, post: Post, upload: UploadedFile, language: str = ""
+    *, actor: User, post: Post, upload: UploadedFile, language: str = "", read_aloud: bool = False
 ) -> Attachment:
-    """Store a checked PDF or image on the post through the configured storage.
+    """Store a checked PDF, image or audio file on the post through the configured storage.
 
-    With `language`, only readers of that language's version (or original) get it.
+    With `language`, only readers of that language's version (or original) get it;
+    `read_aloud` marks an audio file as the post read aloud.
     """
     if post.status == PostStatus.ARCHIVED:
         raise ConflictError(_("Opslaget er arkiveret."), code="post_archived")
     checked = files.check_upload(
-        stream=upload, size=upload.size, max_bytes=settings.UPLOAD_MAX_BYTES
+        stream=upload,
+        size=upload.size,
+        max_bytes=settings.UPLOAD_MAX_BYTES,
+        audio_max_bytes=settings.CONTENT_AUDIO_MAX_BYTES,
+        audio_max_seconds=settings.CONTENT_AUDIO_MAX_SECONDS,
     )
+    if read_aloud and checked.kind != AttachmentKind.AUDIO:
+        raise ApplicationError(
+            _("Kun en lydfil kan være opslaget læst op."),
+            code="validation_error",
+            fields={"read_aloud": [_("Kun for lydfiler.")]},
+        )
     original_name = (upload.name or "fil").replace("\\", "/").rsplit("/", 1)[-1][:255] or "fil"
     attachment = Attachment(
         post=post,
@@ -632,6 +657,8 @@ def attachment_add(
         kind=checked.kind,
         content_type=checked.content_type,
         size=upload.size,
+        duration_seconds=checked.duration_seconds,
+        read_aloud=read_aloud,
         uploaded_by=actor,
     )
     attachment.file.save(f"upload{checked.suffix}", upload, save=False)

@@ -1,6 +1,6 @@
 """The content API: the feed, reading and acknowledging, RSVPs, writing, reach, attachments."""
 
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -12,15 +12,16 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from api.errors import error_body
 from api.permissions import role_permission
 from api.throttling import UPLOAD_THROTTLES
 from backend.errors import NotFoundError
 from org.models import ReadingLanguage
 
-from . import selectors, services
+from . import ranges, selectors, services
 from .calendar import event_ics
 from .languages import reader_languages
-from .models import Decision, Post, PostKind, PostVersion
+from .models import AttachmentKind, Decision, Post, PostKind, PostVersion
 from .pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, feed_page
 from .serializers import (
     AcknowledgementSerializer,
@@ -48,7 +49,16 @@ from .serializers import (
 
 IsWriter = role_permission(*selectors.WRITER_ROLES)
 # What content.files lets through, so a generated client reads each download as bytes.
-ATTACHMENT_MEDIA_TYPES = ("application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp")
+ATTACHMENT_MEDIA_TYPES = (
+    "application/pdf",
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "audio/mpeg",
+    "audio/mp4",
+    "audio/ogg",
+)
 
 
 def _not_found() -> NotFoundError:
@@ -453,12 +463,22 @@ class PostViewSet(viewsets.GenericViewSet):
             post=post,
             upload=data.validated_data["file"],
             language=data.validated_data["language"],
+            read_aloud=data.validated_data["read_aloud"],
         )
         return Response(AttachmentSerializer(attachment).data, status=201)
 
     @extend_schema(
         summary="Download an attachment (addressees and writers)",
-        responses={(200, media_type): OpenApiTypes.BINARY for media_type in ATTACHMENT_MEDIA_TYPES},
+        description=(
+            "Supports a single HTTP Range (`Range: bytes=first-last`), answered 206 with "
+            "`Content-Range`, so a player can seek in a recording; a range past the end is "
+            "416. Audio is served inline, other files as a download."
+        ),
+        responses={
+            **{(200, media_type): OpenApiTypes.BINARY for media_type in ATTACHMENT_MEDIA_TYPES},
+            **{(206, media_type): OpenApiTypes.BINARY for media_type in ATTACHMENT_MEDIA_TYPES},
+            416: OpenApiTypes.OBJECT,
+        },
     )
     @action(
         detail=True,
@@ -472,12 +492,33 @@ class PostViewSet(viewsets.GenericViewSet):
         )
         if found is None:
             raise _not_found()
-        return FileResponse(
-            found.file.open("rb"),
-            as_attachment=True,
-            filename=found.original_name,
-            content_type=found.content_type,
-        )
+        is_audio = found.kind == AttachmentKind.AUDIO
+        try:
+            wanted = ranges.parse(request.headers.get("Range", ""), found.size)
+        except ranges.Unsatisfiable:
+            return Response(
+                error_body("range_not_satisfiable", _("Udsnittet ligger uden for filen.")),
+                status=416,
+                headers={"Content-Range": f"bytes */{found.size}"},
+            )
+        if wanted is None:
+            response = FileResponse(
+                found.file.open("rb"),
+                as_attachment=not is_audio,
+                filename=found.original_name,
+                content_type=found.content_type,
+            )
+        else:
+            first, last = wanted
+            response = StreamingHttpResponse(
+                ranges.read_slice(found.file.open("rb"), first, last),
+                status=206,
+                content_type=found.content_type,
+            )
+            response["Content-Range"] = f"bytes {first}-{last}/{found.size}"
+            response["Content-Length"] = str(last - first + 1)
+        response["Accept-Ranges"] = "bytes"
+        return response
 
     @extend_schema(summary="Remove an attachment from a draft", request=None, responses={204: None})
     @attachment.mapping.delete
