@@ -461,6 +461,11 @@ def post_archive(*, post: Post) -> Post:
 # --- Versions in other languages --------------------------------------------------------
 
 
+def _touch(post_id: int) -> None:
+    # What readers see changed: a phone syncing the feed with `updated_since` must fetch it.
+    Post.objects.filter(pk=post_id).update(updated_at=timezone.now())
+
+
 @transaction.atomic
 def post_version_save(
     *,
@@ -494,9 +499,12 @@ def post_version_save(
     version.body_html = render_markdown(body)
     version.machine_draft = machine_draft
     version.written_by = actor
+    was_shown = version.approved
     version.approved, version.approved_by, version.approved_at = False, None, None
     _full_clean(version, exclude=["post", "written_by", "approved_by"])
     version.save()
+    if was_shown:
+        _touch(post.pk)
     return version
 
 
@@ -508,11 +516,14 @@ def post_version_approve(*, actor: User, version: PostVersion) -> PostVersion:
         return version
     version.approved, version.approved_by, version.approved_at = True, actor, timezone.now()
     version.save(update_fields=["approved", "approved_by", "approved_at", "updated_at"])
+    _touch(version.post_id)
     return version
 
 
 @transaction.atomic
 def post_version_delete(*, version: PostVersion) -> None:
+    if version.approved:
+        _touch(version.post_id)
     version.delete()
 
 

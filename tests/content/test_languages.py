@@ -93,12 +93,17 @@ def test_an_unapproved_version_is_never_shown(org, api):
 
 def test_a_changed_version_needs_approval_again(org, api, meeting):
     reader = _reader(language="en")
+    client = api(reader)
+    [before] = client.get("/api/v1/feed/").json()["results"]
     services.post_version_save(
         actor=org.comms, post=meeting, language="en", title="Staff meeting moved"
     )
-    [item] = api(reader).get("/api/v1/feed/").json()["results"]
-    assert item["title"] == "Personalemøde"
+    [after] = client.get("/api/v1/feed/").json()["results"]
+    synced = client.get("/api/v1/feed/", {"updated_since": before["updated_at"]}).json()
+    assert (before["title"], after["title"]) == ("Staff meeting", "Personalemøde")
     assert PostVersion.objects.get(post=meeting, language="en").approved is False
+    # A phone syncing since then learns that what it shows changed.
+    assert [item["id"] for item in synced["results"]] == [meeting.pk]
 
 
 def test_the_detail_in_arabic_is_right_to_left_with_its_own_attachments(org, api, meeting):
