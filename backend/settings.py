@@ -399,6 +399,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "UnitKindEnum": "org.models.OrgUnit.Kind",
         "PostKindEnum": "content.models.PostKind",
+        "LanguageEnum": "org.models.Language",
+        "ReadingLanguageEnum": "org.models.ReadingLanguage",
+        "LixBandEnum": "content.lix.BAND_CODES",
         "PostStatusEnum": "content.models.PostStatus",
         "AttachmentKindEnum": "content.models.AttachmentKind",
         "RsvpAnswerEnum": "content.models.RsvpAnswer",
@@ -460,6 +463,19 @@ CELERY_BEAT_SCHEDULE = {
 # --- Content ------------------------------------------------------------------------------
 # Hours after publishing at which people who have not acknowledged a must-read are reminded.
 CONTENT_ACK_REMINDER_HOURS = env.list("CONTENT_ACK_REMINDER_HOURS", cast=int, default=[24, 72])
+# LIX targets (content.readability): a must-read above its audience's target needs a "kort
+# fortalt" at or under it before it is published. 35 is the top of "let" on the Danish scale,
+# what the strategy's "let forståeligt for alle" asks of posts to all staff; a targeted group
+# (a unit, a role, named people) may read one band step harder.
+CONTENT_LIX_TARGET_EVERYONE = env.int("CONTENT_LIX_TARGET_EVERYONE", default=35)
+CONTENT_LIX_TARGET_GROUPS = env.int("CONTENT_LIX_TARGET_GROUPS", default=40)
+# Dotted path of a machine-translation provider class (content.translation) for drafts of
+# post versions a person then approves. Empty (as shipped): none, nothing leaves Bro.
+CONTENT_TRANSLATION_PROVIDER = env.str("CONTENT_TRANSLATION_PROVIDER", default="")
+# Audio attachments (MP3, M4A/AAC, Ogg Opus): largest file and longest recording. A 45-minute
+# SnakMed episode at 48 kbit/s mono is about 16 MB; no upload passes UPLOAD_MAX_BYTES anyway.
+CONTENT_AUDIO_MAX_BYTES = env.int("CONTENT_AUDIO_MAX_BYTES", default=20 * 1024 * 1024)
+CONTENT_AUDIO_MAX_SECONDS = env.int("CONTENT_AUDIO_MAX_SECONDS", default=2 * 3600)
 
 # --- Onboarding ---------------------------------------------------------------------------
 # Days past its due time at which an open step counts as overdue, and the doer and the new

@@ -12,6 +12,7 @@ from org.models import OrgUnit, Role, User
 
 from . import services
 from .models import Decision, EventPost, MinutesPost, PagePost, Post, PostKind, PostStatus
+from .readability import readability as readability_of
 
 _COMMON_FIELDS = [
     "title",
@@ -138,7 +139,7 @@ class BasePostAdmin(ServiceSaveMixin, admin.ModelAdmin):
     list_filter = ["status", "kind", "requires_acknowledgement", "pinned"]
     search_fields = ["title", "body"]
     list_select_related = ["author", "unit"]
-    readonly_fields = ["status", "publish_at", "published_at", "author"]
+    readonly_fields = ["status", "publish_at", "published_at", "author", "readability"]
     actions = ["publish_now", "archive"]
     editor_roles = (Role.COMMUNICATIONS, Role.ADMIN)
 
@@ -164,6 +165,25 @@ class BasePostAdmin(ServiceSaveMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         posts = super().get_queryset(request)
         return posts.filter(kind=self.kind) if self.kind else posts
+
+    @admin.display(description=_("LIX (læsbarhed)"))
+    def readability(self, obj):
+        figures = readability_of(obj)
+        if figures["lix"] is None:
+            return "–"
+        text = _("Tekst: %(lix)s (%(band)s)") % {
+            "lix": figures["lix"],
+            "band": figures["band_label"],
+        }
+        if figures["summary_lix"] is not None:
+            text += " · " + _("kort fortalt: %(lix)s (%(band)s)") % {
+                "lix": figures["summary_lix"],
+                "band": figures["summary_band_label"],
+            }
+        text += " · " + _("mål: %(target)s") % {"target": figures["target"]}
+        if figures["needs_plain_summary"]:
+            text += " · " + str(_("kræver et kort fortalt inden for målet før udgivelse"))
+        return text
 
     def get_fieldsets(self, request, obj=None):
         kind = self.kind or (obj.kind if obj else None)

@@ -1,13 +1,15 @@
 """Danish demo content on top of the demo organisation, through the services, idempotently.
 
 A month of news, referater with decisions for several units, upcoming events with answers,
-personaleinfo pages, and a must-read that part of its audience has acknowledged. Each post is
-known by its title: running the demo again adds nothing.
+personaleinfo pages, and a must-read that part of its audience has acknowledged; posts in
+English, Ukrainian and Arabic, and a SnakMed podcast episode. Each post is known by its title:
+running the demo again adds nothing. Every post's LIX is computed on save (see the admin).
 """
 
 import random
 from datetime import datetime, time, timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from org import selectors as org_selectors
@@ -158,6 +160,8 @@ def build_demo(*, stdout) -> None:
 
     _events(comms=comms, root=root, rng=rng)
     _must_read(comms=comms, rng=rng)
+    _versions(comms=comms)
+    _episode(comms=comms, root=root)
     stdout.write(f"  content: {Post.objects.count()} opslag.")
 
 
@@ -209,6 +213,74 @@ def _must_read(*, comms: User, rng: random.Random) -> None:
         services.post_acknowledge(post=post, user=person)
     for person in only_read:
         services.post_read_record(post=post, user=person)
+
+
+# Versions by title of the Danish original: (language, title, kort fortalt, body). Written by
+# hand for the demo, as a person would write or paste them; approved.
+VERSIONS = {
+    NEWS[0][0]: [
+        ("en", "Welcome to Bro – the municipality's new staff app",
+         "Read news, minutes and staff information on your phone.",
+         "Bro gathers what you need to know as an employee in one place.\n\n"
+         "- **News** from your workplace and the municipality\n- **Minutes** from meetings\n"
+         "- **Staff information**: holidays, sick leave, contacts\n\nWe welcome your feedback."),
+        ("uk", "Ласкаво просимо до Bro – нового застосунку для працівників",
+         "Читайте новини, протоколи та інформацію для персоналу на телефоні.",
+         "Bro збирає в одному місці все, що вам потрібно знати як працівнику."),
+    ],
+    MUST_READ_TITLE: [
+        ("en", "New hygiene instructions: hand hygiene and protective equipment",
+         "Read the instructions and confirm with 'read and understood'.",
+         "## Hand hygiene\n\nDisinfect your hands **before and after** every visit.\n\n"
+         "## Protective equipment\n\n- Gloves when touching body fluids\n- Apron when bathing"),
+        ("ar", "تعليمات النظافة الجديدة: نظافة اليدين ومعدات الحماية",
+         "اقرأ التعليمات وأكّد بـ «قرأت وفهمت».",
+         "## نظافة اليدين\n\nعقّم يديك **قبل وبعد** كل زيارة.\n\n"
+         "## معدات الحماية\n\n- قفازات عند ملامسة سوائل الجسم\n- مريلة عند الاستحمام"),
+    ],
+}  # fmt: skip
+
+EPISODE_TITLE = "SnakMed #1: Nattevagt i hjemmeplejen"
+
+
+def _versions(*, comms: User) -> None:
+    for original_title, versions in VERSIONS.items():
+        post = Post.objects.filter(title=original_title).first()
+        if post is None:
+            continue
+        for language, title, summary, body in versions:
+            if post.versions.filter(language=language).exists():
+                continue
+            version = services.post_version_save(
+                actor=comms, post=post, language=language, title=title, summary=summary, body=body
+            )
+            services.post_version_approve(actor=comms, version=version)
+
+
+def silent_mp3(seconds: int) -> bytes:
+    """A silent MP3: MPEG-1 Layer III frames (128 kbit/s, 44.1 kHz, 417 bytes, 26.1 ms each)."""
+    frames = round(seconds * 44100 / 1152)
+    return (bytes([0xFF, 0xFB, 0x90, 0x00]) + bytes(413)) * frames
+
+
+def _episode(*, comms: User, root: OrgUnit) -> None:
+    """SnakMed episode 1; its sound is a placeholder of silence (the demo ships no recording)."""
+    if Post.objects.filter(title=EPISODE_TITLE).exists():
+        return
+    post = services.post_create(
+        author=comms, kind=PostKind.NEWS, title=EPISODE_TITLE, unit=root,
+        podcast="SnakMed", episode_number=1,
+        summary="To kolleger fortæller om en nat på arbejde. Lyt med i 10 minutter.",
+        body="Hvordan er det at køre nattevagt? Lone og Ahmed fortæller om stille veje, "
+             "travle nætter og de borgere, der venter på dem.",
+        audience=AudienceSpec(everyone=True),
+    )  # fmt: skip
+    services.attachment_add(
+        actor=comms,
+        post=post,
+        upload=SimpleUploadedFile("snakmed-1.mp3", silent_mp3(10), content_type="audio/mpeg"),
+    )
+    services.post_import_published(actor=comms, post=post, published_at=_stamp(2))
 
 
 SCHEDULED_TITLE = "Sådan bruger du Bro – kort fortalt"

@@ -12,7 +12,7 @@ from pypdf.errors import PyPdfError
 
 from backend.errors import ApplicationError
 
-from . import pdf_scan
+from . import audio, pdf_scan
 from .models import AttachmentKind
 
 # Signatures of the formats we accept. SVG is not among them: it is a script carrier.
@@ -40,6 +40,7 @@ class CheckedFile:
     kind: str
     content_type: str
     suffix: str
+    duration_seconds: int | None = None
 
 
 def _refuse(message: str, code: str) -> ApplicationError:
@@ -109,8 +110,21 @@ def check_pdf(stream: IO[bytes]) -> None:
         raise _refuse(_pdf_refusals()[finding], finding)
 
 
-def check_upload(*, stream: IO[bytes], size: int, max_bytes: int) -> CheckedFile:
+def check_upload(
+    *,
+    stream: IO[bytes],
+    size: int,
+    max_bytes: int,
+    audio_max_bytes: int | None = None,
+    audio_max_seconds: int = 0,
+) -> CheckedFile:
     """Check size and type of an upload; the stream is left at its start."""
+    stream.seek(0)
+    head = stream.read(16)
+    stream.seek(0)
+    audio_format = audio.sniff(head) if audio_max_bytes is not None else None
+    if audio_format is not None:
+        max_bytes = audio_max_bytes
     if size > max_bytes:
         raise _refuse(
             _("Filen er for stor. Den må højst fylde %(mb)s MB.")
@@ -119,12 +133,18 @@ def check_upload(*, stream: IO[bytes], size: int, max_bytes: int) -> CheckedFile
         )
     if size == 0:
         raise _refuse(_("Filen er tom."), "file_empty")
-    stream.seek(0)
-    checked = sniff(stream.read(16))
-    stream.seek(0)
+    if audio_format is not None:
+        heard = audio.check_audio(stream=stream, format=audio_format, max_seconds=audio_max_seconds)
+        return CheckedFile(
+            AttachmentKind.AUDIO, heard.content_type, heard.suffix, heard.duration_seconds
+        )
+    checked = sniff(head)
     if checked is None:
         raise _refuse(
-            _("Filtypen understøttes ikke. Brug PDF, PNG, JPEG, GIF eller WebP."),
+            _(
+                "Filtypen understøttes ikke. Brug PDF, PNG, JPEG, GIF, WebP eller lyd "
+                "(MP3, M4A, Ogg Opus)."
+            ),
             "file_type_unsupported",
         )
     if checked.kind == AttachmentKind.PDF:

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from org.models import Audience, Language, OrgUnit
+from org.models import Audience, Language, OrgUnit, ReadingLanguage
 
 
 class PostKind(models.TextChoices):
@@ -93,6 +93,19 @@ class Post(models.Model):
         _("antal pladser"), null=True, blank=True, help_text=_("Tom: ingen grænse.")
     )
 
+    # A podcast episode (SnakMed): the series and the episode's number in it.
+    podcast = models.CharField(
+        _("podcast"), max_length=100, blank=True, help_text=_("Fx SnakMed; tom: ikke en episode.")
+    )
+    episode_number = models.PositiveSmallIntegerField(_("episode nr."), null=True, blank=True)
+
+    # LIX of title+body and of the summary, set by content.services on every save (writers
+    # and managers see them; readers never do). Null: no words to measure.
+    lix = models.PositiveSmallIntegerField(_("LIX"), null=True, blank=True, editable=False)
+    summary_lix = models.PositiveSmallIntegerField(
+        _("LIX for kort fortalt"), null=True, blank=True, editable=False
+    )
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -148,6 +161,16 @@ class Post(models.Model):
                 condition=Q(capacity__isnull=True) | Q(capacity__gte=1),
                 name="post_capacity_positive",
             ),
+            models.CheckConstraint(
+                condition=Q(podcast="", episode_number__isnull=True)
+                | (~Q(podcast="") & Q(episode_number__gte=1)),
+                name="post_episode_has_podcast_and_number",
+            ),
+            models.UniqueConstraint(
+                fields=["podcast", "episode_number"],
+                condition=~Q(podcast=""),
+                name="post_episode_unique",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -188,15 +211,68 @@ def _attachment_path(instance: "Attachment", filename: str) -> str:
 class AttachmentKind(models.TextChoices):
     PDF = "pdf", _("PDF")
     IMAGE = "image", _("Billede")
+    AUDIO = "audio", _("Lyd")
+
+
+class PostVersion(models.Model):
+    """The post in another language, written or pasted by a person; shown once approved.
+
+    Any change takes the approval away again: what readers see in their language is always
+    what a person approved.
+    """
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="versions")
+    language = models.CharField(_("sprog"), max_length=5, choices=ReadingLanguage.choices)
+    title = models.CharField(_("titel"), max_length=200)
+    summary = models.CharField(_("kort fortalt"), max_length=500, blank=True)
+    body = models.TextField(_("tekst (Markdown)"), blank=True)
+    body_html = models.TextField(editable=False, blank=True)
+    machine_draft = models.BooleanField(
+        _("maskinoversat kladde"),
+        default=False,
+        help_text=_("Begyndte som maskinoversættelse; en person har læst den før godkendelse."),
+    )
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved = models.BooleanField(_("godkendt"), default=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("godkendt den"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("sprogudgave")
+        verbose_name_plural = _("sprogudgaver")
+        ordering = ["post", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "language"], name="postversion_unique"),
+            models.CheckConstraint(
+                condition=Q(approved=False) | Q(approved_at__isnull=False),
+                name="postversion_approved_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} [{self.language}] {self.title}"
 
 
 class Attachment(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="attachments")
+    # Blank: for every language; else only with the version (or original) in that language.
+    language = models.CharField(
+        _("sprog"), max_length=5, choices=ReadingLanguage.choices, blank=True, default=""
+    )
     file = models.FileField(upload_to=_attachment_path, max_length=255)
     original_name = models.CharField(_("filnavn"), max_length=255)
     kind = models.CharField(max_length=10, choices=AttachmentKind.choices)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
+    # Audio: the length read from the file itself (content.files), and whether it is the post
+    # read aloud (rather than, say, a podcast episode's own sound).
+    duration_seconds = models.PositiveIntegerField(_("varighed (sekunder)"), null=True, blank=True)
+    read_aloud = models.BooleanField(_("opslaget læst op"), default=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -206,6 +282,13 @@ class Attachment(models.Model):
         verbose_name = _("vedhæftet fil")
         verbose_name_plural = _("vedhæftede filer")
         ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=AttachmentKind.AUDIO, duration_seconds__isnull=False)
+                | Q(~Q(kind=AttachmentKind.AUDIO), duration_seconds__isnull=True, read_aloud=False),
+                name="attachment_audio_has_duration",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.original_name

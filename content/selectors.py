@@ -10,6 +10,7 @@ from django.db.models import (
     Exists,
     F,
     FilteredRelation,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -27,10 +28,12 @@ from push import selectors as push_selectors
 from . import hooks
 from .models import (
     Attachment,
+    AttachmentKind,
     Decision,
     Post,
     PostKind,
     PostStatus,
+    PostVersion,
     ReadReceipt,
     Rsvp,
     RsvpAnswer,
@@ -40,13 +43,11 @@ WRITER_ROLES = (Role.COMMUNICATIONS, Role.ADMIN, Role.HR, Role.LEADER)
 # Roles that may write anything, for anyone.
 EDITOR_ROLES = (Role.COMMUNICATIONS, Role.ADMIN)
 
-# The feed item, as the one query returns it: no serializer runs per row.
+# The feed item, as the one query returns it: no serializer runs per row. Title, summary and
+# language come from `in_reader_language` (shown_title, shown_summary, shown_language).
 FEED_COLUMNS = (
     "id",
     "kind",
-    "title",
-    "summary",
-    "language",
     "pinned",
     "requires_acknowledgement",
     "published_at",
@@ -58,8 +59,11 @@ FEED_COLUMNS = (
     "starts_at",
     "ends_at",
     "place",
+    "podcast",
+    "episode_number",
 )
 FEED_JOINED = {
+    "original_language": F("language"),
     "unit_name": F("unit__name"),
     "author_name": F("author__name"),
     "read_at": F("my_receipt__read_at"),
@@ -133,6 +137,38 @@ def posts_for_reader(*, user: User) -> QuerySet[Post]:
     )
 
 
+def in_reader_language(posts: QuerySet[Post], languages: list[str]) -> QuerySet[Post]:
+    """Annotate the version each post is shown in: the first approved one in `languages`.
+
+    One LEFT JOIN per wished language (content.languages caps them at three), so the version
+    is chosen in SQL, in the same query, not per row in Python. Adds `shown_language`,
+    `shown_title`, `shown_summary`, `shown_version_id`; the original where no approved
+    version in a wished language exists.
+    """
+    joins = {}
+    for i, language in enumerate(languages):
+        joins[f"version_{i}"] = FilteredRelation(
+            "versions", condition=Q(versions__language=language, versions__approved=True)
+        )
+    posts = posts.annotate(**joins)
+    found = [
+        (f"version_{i}", Q(**{f"version_{i}__id__isnull": False})) for i in range(len(languages))
+    ]
+
+    def pick(column: str, original):
+        return Case(
+            *[When(condition, then=F(f"{join}__{column}")) for join, condition in found],
+            default=original,
+        )
+
+    return posts.annotate(
+        shown_language=pick("language", F("language")),
+        shown_title=pick("title", F("title")),
+        shown_summary=pick("summary", F("summary")),
+        shown_version_id=pick("id", Value(None, output_field=IntegerField())),
+    )
+
+
 def _search(posts: QuerySet[Post], q: str) -> QuerySet[Post]:
     if connection.vendor == "postgresql":
         vector = SearchVector("title", weight="A", config="danish") + SearchVector(
@@ -157,9 +193,13 @@ def feed(
     unit_id: int | None = None,
     q: str = "",
     updated_since: datetime | None = None,
+    languages: list[str] | None = None,
 ) -> QuerySet:
-    """The person's feed as value rows (FEED_COLUMNS and FEED_JOINED), pinned first, then newest."""
-    posts = posts_for_reader(user=user)
+    """The person's feed as value rows (FEED_COLUMNS and FEED_JOINED), pinned first, then newest.
+
+    Each post in the first of `languages` it has an approved version in, else the original.
+    """
+    posts = in_reader_language(posts_for_reader(user=user), languages or [])
     if kind:
         posts = posts.filter(kind=kind)
     if unit_id is not None:
@@ -168,13 +208,32 @@ def feed(
         posts = _search(posts, q)
     if updated_since is not None:
         posts = posts.filter(updated_at__gt=updated_since)
-    return posts.order_by("-pinned", "-published_at", "-id").values(*FEED_COLUMNS, **FEED_JOINED)
+    # One EXISTS in the same query: can the post be listened to?
+    audio = Attachment.objects.filter(post_id=OuterRef("pk"), kind=AttachmentKind.AUDIO)
+    return posts.order_by("-pinned", "-published_at", "-id").values(
+        *FEED_COLUMNS,
+        "shown_language",
+        "shown_title",
+        "shown_summary",
+        listenable=Exists(audio),
+        **FEED_JOINED,
+    )
 
 
-ATTACHMENT_COLUMNS = ("id", "post_id", "original_name", "kind", "content_type", "size")
+ATTACHMENT_COLUMNS = (
+    "id",
+    "post_id",
+    "original_name",
+    "kind",
+    "content_type",
+    "size",
+    "language",
+    "duration_seconds",
+    "read_aloud",
+)
 
 
-def _with_details(posts: QuerySet[Post]) -> Post | None:
+def _with_details(posts: QuerySet[Post], *, languages: list[str] | None = None) -> Post | None:
     """The one post in `posts` as the detail view shows it, or None.
 
     The author's and unit's names come as two joined columns (`author_name`, `unit_name`)
@@ -182,11 +241,34 @@ def _with_details(posts: QuerySet[Post]) -> Post | None:
     (`attachment_rows`, `decision_rows`): the same database work as a hand-written view, no
     model rows nobody reads.
     """
-    post = posts.annotate(author_name=F("author__name"), unit_name=F("unit__name")).first()
+    post = (
+        in_reader_language(posts, languages or [])
+        .annotate(
+            author_name=F("author__name"),
+            unit_name=F("unit__name"),
+            audience_everyone=F("audience__everyone"),  # the LIX target (content.readability)
+        )
+        .first()
+    )
     if post is None:
         return None
+    post.original_language = post.language
+    if post.shown_version_id is not None:
+        version = PostVersion.objects.only("body", "body_html").get(pk=post.shown_version_id)
+        post.title, post.summary = post.shown_title, post.shown_summary
+        post.body, post.body_html = version.body, version.body_html
+        post.language = post.shown_language
+    post.available_languages = [
+        post.original_language,
+        *PostVersion.objects.filter(post_id=post.pk, approved=True)
+        .order_by("language")
+        .values_list("language", flat=True),
+    ]
     post.attachment_rows = list(
-        Attachment.objects.filter(post_id=post.pk).order_by("id").values(*ATTACHMENT_COLUMNS)
+        Attachment.objects.filter(post_id=post.pk)
+        .filter(Q(language="") | Q(language=post.language))
+        .order_by("id")
+        .values(*ATTACHMENT_COLUMNS)
     )
     post.decision_rows = [
         {
@@ -204,16 +286,20 @@ def _with_details(posts: QuerySet[Post]) -> Post | None:
     return post
 
 
-def post_for_reader(*, user: User, post_id: int) -> Post | None:
+def post_for_reader(*, user: User, post_id: int, languages: list[str] | None = None) -> Post | None:
     """One post addressed to the person, with its attachments, decisions and the reader's
-    own receipt (`my_read_at`, `my_acknowledged_at`); None when it is not addressed to them."""
+    own receipt (`my_read_at`, `my_acknowledged_at`); None when it is not addressed to them.
+
+    In the first of `languages` it has an approved version in (title, summary, body, and the
+    attachments for that language), else the original."""
     return _with_details(
         posts_for_reader(user=user)
         .filter(pk=post_id)
         .annotate(
             my_read_at=F("my_receipt__read_at"),
             my_acknowledged_at=F("my_receipt__acknowledged_at"),
-        )
+        ),
+        languages=languages,
     )
 
 
@@ -240,6 +326,11 @@ def post_for_manager(*, user: User, post_id: int, details: bool = True) -> Post 
     """A post the person manages; with `details`, as the detail view shows it."""
     posts = posts_manageable_by(user=user).filter(pk=post_id)
     return _with_details(posts) if details else posts.first()
+
+
+def post_versions(*, post_id: int) -> QuerySet[PostVersion]:
+    """Every version of a post, approved or not, for those who manage it."""
+    return PostVersion.objects.filter(post_id=post_id).order_by("language")
 
 
 def manageable_list(*, user: User, status: str | None = None, kind: str | None = None):

@@ -12,9 +12,11 @@ from api.serializers import (
     QuerySerializer,
     StrictInputSerializer,
 )
-from org.models import Language, OrgUnit, Role, User
+from org.models import RTL_LANGUAGES, Language, OrgUnit, ReadingLanguage, Role, User
 
+from .lix import BAND_CODES, band
 from .models import PostKind, PostStatus, RsvpAnswer
+from .readability import readability as readability_of
 from .services import AudienceSpec, DecisionSpec
 
 # --- Input ------------------------------------------------------------------------------
@@ -88,6 +90,12 @@ class _PostFieldsInput(StrictInputSerializer):
     capacity = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=100_000
     )
+    podcast = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, help_text=_("Fx SnakMed.")
+    )
+    episode_number = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=32_767
+    )
 
     def service_arguments(self) -> dict:
         """The validated data as the services take it: specs for audience and decisions."""
@@ -121,6 +129,11 @@ class RsvpInput(StrictInputSerializer):
 
 
 class FeedQuery(QuerySerializer):
+    original = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_("Vis originalerne, ikke sprogudgaver i mit sprog."),
+    )
     kind = serializers.ChoiceField(choices=PostKind.choices, required=False)
     unit = IdField(required=False)
     q = serializers.CharField(required=False, allow_blank=True, max_length=200)
@@ -139,7 +152,19 @@ class DecisionQuery(QuerySerializer):
 
 
 class AttachmentUploadInput(serializers.Serializer):
-    file = serializers.FileField(help_text=_("PDF, PNG, JPEG, GIF eller WebP."))
+    file = serializers.FileField(
+        help_text=_("PDF, PNG, JPEG, GIF, WebP eller lyd (MP3, M4A, Ogg Opus).")
+    )
+    read_aloud = serializers.BooleanField(
+        required=False, default=False, help_text=_("Lydfilen er opslaget læst op.")
+    )
+    language = serializers.ChoiceField(
+        choices=ReadingLanguage.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Kun til denne sprogudgave (eller originalen); tom: til alle sprog."),
+    )
 
 
 # --- Output -----------------------------------------------------------------------------
@@ -152,7 +177,14 @@ class FeedItemSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=PostKind.choices)
     title = serializers.CharField()
     summary = serializers.CharField()
-    language = serializers.ChoiceField(choices=Language.choices)
+    language = serializers.ChoiceField(
+        choices=ReadingLanguage.choices, help_text=_("Sproget titel og tekst vises i.")
+    )
+    original_language = serializers.ChoiceField(choices=Language.choices)
+    translated = serializers.BooleanField(
+        help_text=_("Vist i en godkendt sprogudgave; ?original=true viser originalen.")
+    )
+    rtl = serializers.BooleanField(help_text=_("Skrives fra højre mod venstre (fx arabisk)."))
     pinned = serializers.BooleanField()
     requires_acknowledgement = serializers.BooleanField()
     published_at = serializers.DateTimeField()
@@ -166,6 +198,11 @@ class FeedItemSerializer(serializers.Serializer):
     starts_at = serializers.DateTimeField(allow_null=True)
     ends_at = serializers.DateTimeField(allow_null=True)
     place = serializers.CharField()
+    podcast = serializers.CharField(help_text=_("Podcastens navn (fx SnakMed); tom: ingen."))
+    episode_number = serializers.IntegerField(allow_null=True)
+    listenable = serializers.BooleanField(
+        help_text=_("Har en lydfil: en podcast-episode eller opslaget læst op.")
+    )
     read_at = serializers.DateTimeField(allow_null=True)
     acknowledged_at = serializers.DateTimeField(allow_null=True)
     is_read = serializers.BooleanField()
@@ -177,6 +214,11 @@ class FeedItemSerializer(serializers.Serializer):
 
 def feed_item(row: dict) -> dict:
     """A feed value row plus the flags derived from it (no query)."""
+    row["title"] = row.pop("shown_title")
+    row["summary"] = row.pop("shown_summary")
+    row["language"] = row.pop("shown_language")
+    row["translated"] = row["language"] != row["original_language"]
+    row["rtl"] = row["language"] in RTL_LANGUAGES
     row["is_read"] = row["read_at"] is not None
     row["is_acknowledged"] = row["acknowledged_at"] is not None
     row["must_read"] = row["requires_acknowledgement"] and not row["is_acknowledged"]
@@ -206,6 +248,11 @@ class AttachmentSerializer(serializers.Serializer):
     kind = serializers.CharField()
     content_type = serializers.CharField()
     size = serializers.IntegerField()
+    language = serializers.CharField(help_text=_("Tom: til alle sprog."))
+    duration_seconds = serializers.IntegerField(
+        allow_null=True, help_text=_("Lyd: længden, læst af selve filen.")
+    )
+    read_aloud = serializers.BooleanField(help_text=_("Lyd: opslaget læst op."))
     url = serializers.SerializerMethodField()
 
     def get_url(self, attachment) -> str:
@@ -252,6 +299,62 @@ class MeetingSerializer(serializers.Serializer):
     date = serializers.DateField()
 
 
+class ReadabilitySerializer(serializers.Serializer):
+    """LIX while writing (content.readability): for the post's writers, never its readers."""
+
+    lix = serializers.IntegerField(
+        allow_null=True, help_text=_("LIX for titel og tekst; tom uden ord.")
+    )
+    band = serializers.ChoiceField(choices=BAND_CODES, allow_null=True)
+    band_label = serializers.CharField(
+        allow_null=True, help_text=_("Båndet i ord, fx 'let' eller 'svær'.")
+    )
+    summary_lix = serializers.IntegerField(allow_null=True, help_text=_("LIX for kort fortalt."))
+    summary_band = serializers.ChoiceField(choices=BAND_CODES, allow_null=True)
+    summary_band_label = serializers.CharField(allow_null=True)
+    target = serializers.IntegerField(help_text=_("Målgruppens LIX-mål."))
+    needs_plain_summary = serializers.BooleanField(
+        help_text=_(
+            "Et opslag der skal bekræftes, har LIX over målet og intet kort fortalt inden for "
+            "målet: det kan ikke udgives sådan."
+        )
+    )
+
+
+class PostVersionSerializer(serializers.Serializer):
+    language = serializers.ChoiceField(choices=ReadingLanguage.choices)
+    title = serializers.CharField()
+    summary = serializers.CharField()
+    body = serializers.CharField()
+    body_html = serializers.CharField()
+    rtl = serializers.SerializerMethodField()
+    machine_draft = serializers.BooleanField()
+    approved = serializers.BooleanField()
+    approved_at = serializers.DateTimeField(allow_null=True)
+    updated_at = serializers.DateTimeField()
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_rtl(self, version) -> bool:
+        return version.language in RTL_LANGUAGES
+
+
+class PostVersionInput(StrictInputSerializer):
+    title = serializers.CharField(max_length=200)
+    summary = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    body = serializers.CharField(required=False, allow_blank=True, max_length=100_000)
+
+
+class DetailQuery(QuerySerializer):
+    original = serializers.BooleanField(
+        required=False, default=False, help_text=_("Vis originalen, ikke en sprogudgave.")
+    )
+    language = serializers.ChoiceField(
+        choices=ReadingLanguage.choices,
+        required=False,
+        help_text=_("Vis denne godkendte sprogudgave, hvis den findes."),
+    )
+
+
 class PostDetailSerializer(serializers.Serializer):
     """A post with its body as sanitised HTML, attachments and kind-specific parts.
 
@@ -267,7 +370,16 @@ class PostDetailSerializer(serializers.Serializer):
     summary = serializers.CharField()
     body = serializers.CharField(help_text=_("Teksten som skrevet (Markdown)."))
     body_html = serializers.CharField(help_text=_("Teksten som renset HTML, klar til visning."))
-    language = serializers.ChoiceField(choices=Language.choices)
+    language = serializers.ChoiceField(
+        choices=ReadingLanguage.choices, help_text=_("Sproget titel og tekst vises i.")
+    )
+    original_language = serializers.ChoiceField(choices=Language.choices)
+    translated = serializers.SerializerMethodField()
+    rtl = serializers.SerializerMethodField()
+    available_languages = serializers.ListField(
+        child=serializers.ChoiceField(choices=ReadingLanguage.choices),
+        help_text=_("Originalens sprog og de godkendte sprogudgaver; ?language= vælger én."),
+    )
     author = serializers.SerializerMethodField()
     unit = serializers.SerializerMethodField()
     audience_id = serializers.IntegerField(allow_null=True)
@@ -280,9 +392,37 @@ class PostDetailSerializer(serializers.Serializer):
     attachments = AttachmentSerializer(many=True, source="attachment_rows")
     meeting = serializers.SerializerMethodField()
     decisions = DecisionSerializer(many=True, source="decision_rows")
+    podcast = serializers.CharField()
+    episode_number = serializers.IntegerField(allow_null=True)
     event = serializers.SerializerMethodField()
     read_at = serializers.SerializerMethodField()
     acknowledged_at = serializers.SerializerMethodField()
+    readability = ReadabilitySerializer(
+        required=False,
+        help_text=_("Kun for dem der skriver og administrerer opslaget; aldrig for læsere."),
+    )
+
+    versions = PostVersionSerializer(
+        many=True,
+        required=False,
+        source="manager_versions",  # never Post.versions: readers must not get them
+        help_text=_("Alle sprogudgaver, også ikke godkendte: kun for dem der administrerer."),
+    )
+
+    def to_representation(self, post):
+        data = super().to_representation(post)
+        if self.context.get("manages"):
+            data["readability"] = readability_of(post)
+            data["versions"] = PostVersionSerializer(self.context["versions"], many=True).data
+        return data
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_translated(self, post) -> bool:
+        return post.language != post.original_language
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_rtl(self, post) -> bool:
+        return post.language in RTL_LANGUAGES
 
     @extend_schema_field(RefSerializer(allow_null=True))
     def get_author(self, post):
@@ -329,6 +469,14 @@ class PostListItemSerializer(serializers.Serializer):
     published_at = serializers.DateTimeField(allow_null=True)
     expires_at = serializers.DateTimeField(allow_null=True)
     updated_at = serializers.DateTimeField()
+    lix = serializers.IntegerField(allow_null=True)
+    lix_band = serializers.SerializerMethodField()
+    summary_lix = serializers.IntegerField(allow_null=True)
+
+    @extend_schema_field(serializers.ChoiceField(choices=BAND_CODES, allow_null=True))
+    def get_lix_band(self, post):
+        found = band(post.lix)
+        return found[0] if found else None
 
 
 class AcknowledgementSerializer(serializers.Serializer):

@@ -17,14 +17,16 @@ from org import selectors as org_selectors
 from org import services as org_services
 from org.models import Audience, OrgUnit, Role, User
 
-from . import announce, files, selectors
+from . import announce, files, readability, selectors, translation
 from .models import (
     AckReminder,
     Attachment,
+    AttachmentKind,
     Decision,
     Post,
     PostKind,
     PostStatus,
+    PostVersion,
     ReadReceipt,
     Rsvp,
     RsvpAnswer,
@@ -177,6 +179,8 @@ _EDITABLE_FIELDS = frozenset(
         "ends_at",
         "place",
         "capacity",
+        "podcast",
+        "episode_number",
     }
 )
 
@@ -204,6 +208,17 @@ def _validate_kind_fields(post: Post) -> None:
         errors["meeting_date"] = [_("Kun for referater.")]
     if post.capacity is not None and post.capacity < 1:
         errors["capacity"] = [_("Mindst 1 plads.")]
+    post.podcast = post.podcast.strip()
+    if post.podcast and post.episode_number is None:
+        errors["episode_number"] = [_("En episode har et nummer.")]
+    if post.episode_number is not None and not post.podcast:
+        errors["podcast"] = [_("Skriv hvilken podcast episoden hører til, fx SnakMed.")]
+    elif post.podcast and (
+        Post.objects.filter(podcast=post.podcast, episode_number=post.episode_number)
+        .exclude(pk=post.pk)
+        .exists()
+    ):
+        errors["episode_number"] = [_("Den episode findes allerede.")]
     if errors:
         raise ApplicationError(
             _("Nogle felter er ikke udfyldt korrekt."), code="validation_error", fields=errors
@@ -226,6 +241,9 @@ def _save_post(post: Post) -> None:
         post.requires_acknowledgement = True
     _validate_kind_fields(post)
     post.body_html = render_markdown(post.body)
+    post.lix, post.summary_lix = readability.measure(
+        title=post.title, body=post.body, summary=post.summary
+    )
     _full_clean(post, exclude=["author", "audience", "unit"])
     post.save()
 
@@ -338,6 +356,7 @@ def post_publish(*, actor: User, post: Post, publish_at: datetime | None = None)
     _check_kind(actor=actor, kind=post.kind)
     _check_unit(actor=actor, kind=post.kind, unit=post.unit)
     _check_audience(actor=actor, kind=post.kind, spec=audience_spec_of(post.audience))
+    readability.check_publishable(post)
     now = timezone.now()
     if post.expires_at is not None and post.expires_at <= max(now, publish_at or now):
         raise ApplicationError(
@@ -439,6 +458,100 @@ def post_archive(*, post: Post) -> Post:
     return post
 
 
+# --- Versions in other languages --------------------------------------------------------
+
+
+def _touch(post_id: int) -> None:
+    # What readers see changed: a phone syncing the feed with `updated_since` must fetch it.
+    Post.objects.filter(pk=post_id).update(updated_at=timezone.now())
+
+
+@transaction.atomic
+def post_version_save(
+    *,
+    actor: User,
+    post: Post,
+    language: str,
+    title: str,
+    summary: str = "",
+    body: str = "",
+    machine_draft: bool = False,
+) -> PostVersion:
+    """Write or replace the post's version in `language`; readers see it once approved.
+
+    Any change takes a previous approval away: what readers get is what a person approved.
+    """
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if post.status == PostStatus.ARCHIVED:
+        raise ConflictError(_("Opslaget er arkiveret."), code="post_archived")
+    if language == post.language:
+        raise ApplicationError(
+            _("Det er originalens sprog: ret selve opslaget."),
+            code="validation_error",
+            fields={"language": [_("Vælg et andet sprog end originalens.")]},
+        )
+    version = PostVersion.objects.filter(post=post, language=language).first()
+    if version is None:
+        version = PostVersion(post=post, language=language)
+    version.title = title.strip()
+    version.summary = summary.strip()
+    version.body = body
+    version.body_html = render_markdown(body)
+    version.machine_draft = machine_draft
+    version.written_by = actor
+    was_shown = version.approved
+    version.approved, version.approved_by, version.approved_at = False, None, None
+    _full_clean(version, exclude=["post", "written_by", "approved_by"])
+    version.save()
+    if was_shown:
+        _touch(post.pk)
+    return version
+
+
+@transaction.atomic
+def post_version_approve(*, actor: User, version: PostVersion) -> PostVersion:
+    """A person has read the version: show it to readers in its language."""
+    version = PostVersion.objects.select_for_update().get(pk=version.pk)
+    if version.approved:
+        return version
+    version.approved, version.approved_by, version.approved_at = True, actor, timezone.now()
+    version.save(update_fields=["approved", "approved_by", "approved_at", "updated_at"])
+    _touch(version.post_id)
+    return version
+
+
+@transaction.atomic
+def post_version_delete(*, version: PostVersion) -> None:
+    if version.approved:
+        _touch(version.post_id)
+    version.delete()
+
+
+def post_version_machine_draft(*, actor: User, post: Post, language: str) -> PostVersion:
+    """A machine translation of the original as an unapproved draft, for a person to check.
+
+    Refused (409 translation_unavailable) when no provider is configured, as shipped.
+    """
+    provider = translation.configured_provider()
+    if provider is None:
+        raise ConflictError(
+            _("Maskinoversættelse er ikke slået til. Skriv eller indsæt oversættelsen selv."),
+            code="translation_unavailable",
+        )
+    title, summary, body = provider.translate(
+        texts=[post.title, post.summary, post.body], source=post.language, target=language
+    )
+    return post_version_save(
+        actor=actor,
+        post=post,
+        language=language,
+        title=title[:200],
+        summary=summary[:500],
+        body=body,
+        machine_draft=True,
+    )
+
+
 # --- Reading ----------------------------------------------------------------------------
 
 
@@ -524,20 +637,39 @@ def event_rsvp(*, post: Post, user: User, answer: str) -> Rsvp:
 
 
 @transaction.atomic
-def attachment_add(*, actor: User, post: Post, upload: UploadedFile) -> Attachment:
-    """Store a checked PDF or image on the post through the configured storage."""
+def attachment_add(
+    *, actor: User, post: Post, upload: UploadedFile, language: str = "", read_aloud: bool = False
+) -> Attachment:
+    """Store a checked PDF, image or audio file on the post through the configured storage.
+
+    With `language`, only readers of that language's version (or original) get it;
+    `read_aloud` marks an audio file as the post read aloud.
+    """
     if post.status == PostStatus.ARCHIVED:
         raise ConflictError(_("Opslaget er arkiveret."), code="post_archived")
     checked = files.check_upload(
-        stream=upload, size=upload.size, max_bytes=settings.UPLOAD_MAX_BYTES
+        stream=upload,
+        size=upload.size,
+        max_bytes=settings.UPLOAD_MAX_BYTES,
+        audio_max_bytes=settings.CONTENT_AUDIO_MAX_BYTES,
+        audio_max_seconds=settings.CONTENT_AUDIO_MAX_SECONDS,
     )
+    if read_aloud and checked.kind != AttachmentKind.AUDIO:
+        raise ApplicationError(
+            _("Kun en lydfil kan være opslaget læst op."),
+            code="validation_error",
+            fields={"read_aloud": [_("Kun for lydfiler.")]},
+        )
     original_name = (upload.name or "fil").replace("\\", "/").rsplit("/", 1)[-1][:255] or "fil"
     attachment = Attachment(
         post=post,
+        language=language,
         original_name=original_name,
         kind=checked.kind,
         content_type=checked.content_type,
         size=upload.size,
+        duration_seconds=checked.duration_seconds,
+        read_aloud=read_aloud,
         uploaded_by=actor,
     )
     attachment.file.save(f"upload{checked.suffix}", upload, save=False)

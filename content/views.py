@@ -1,6 +1,6 @@
 """The content API: the feed, reading and acknowledging, RSVPs, writing, reach, attachments."""
 
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -12,13 +12,16 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from api.errors import error_body
 from api.permissions import role_permission
 from api.throttling import UPLOAD_THROTTLES
 from backend.errors import NotFoundError
+from org.models import ReadingLanguage
 
-from . import selectors, services
+from . import ranges, selectors, services
 from .calendar import event_ics
-from .models import Decision, Post, PostKind
+from .languages import reader_languages
+from .models import AttachmentKind, Decision, Post, PostKind, PostVersion
 from .pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, feed_page
 from .serializers import (
     AcknowledgementSerializer,
@@ -27,6 +30,7 @@ from .serializers import (
     AttendeeSerializer,
     DecisionListItemSerializer,
     DecisionQuery,
+    DetailQuery,
     FeedPageSerializer,
     FeedQuery,
     ManageListQuery,
@@ -34,6 +38,8 @@ from .serializers import (
     PostDetailSerializer,
     PostListItemSerializer,
     PostUpdateInput,
+    PostVersionInput,
+    PostVersionSerializer,
     PublishInput,
     ReachSerializer,
     RsvpInput,
@@ -43,11 +49,34 @@ from .serializers import (
 
 IsWriter = role_permission(*selectors.WRITER_ROLES)
 # What content.files lets through, so a generated client reads each download as bytes.
-ATTACHMENT_MEDIA_TYPES = ("application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp")
+ATTACHMENT_MEDIA_TYPES = (
+    "application/pdf",
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "audio/mpeg",
+    "audio/mp4",
+    "audio/ogg",
+)
 
 
 def _not_found() -> NotFoundError:
     return NotFoundError(_("Opslaget findes ikke."))
+
+
+LANGUAGE_PATH = OpenApiParameter(
+    "language",
+    {"type": "string", "enum": list(ReadingLanguage.values)},
+    OpenApiParameter.PATH,
+    description="The version's language.",
+)
+
+
+def _languages_of(request) -> list[str]:
+    return reader_languages(
+        user=request.user, accept_language=request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+    )
 
 
 class FeedView(GenericAPIView):
@@ -60,7 +89,10 @@ class FeedView(GenericAPIView):
         description=(
             "Published, unexpired posts whose audience includes me; pinned first, then newest. "
             "Each item says whether I have read and acknowledged it; `must_read` marks "
-            "unacknowledged must-reads. Cursor paging: follow `next` until it is null. With "
+            "unacknowledged must-reads. Each post comes in the first of my languages (profile "
+            "reading language, app language, then Accept-Language) it has an approved version "
+            "in, else the Danish original (`original=true`: always the original); `rtl` marks "
+            "right-to-left text. Cursor paging: follow `next` until it is null. With "
             "`updated_since`, the first page's `removed` lists the ids of posts archived or "
             "expired since then, for the app to drop from its cache."
         ),
@@ -85,6 +117,7 @@ class FeedView(GenericAPIView):
             unit_id=params.get("unit"),
             q=params.get("q", "").strip(),
             updated_since=params.get("updated_since"),
+            languages=[] if params["original"] else _languages_of(request),
         )
         page, next_url = feed_page(rows=rows, request=request)
         since = params.get("updated_since")
@@ -124,8 +157,11 @@ class PostViewSet(viewsets.GenericViewSet):
             raise _not_found()
         return post
 
-    def _detail(self, post: Post) -> dict:
-        context = {}
+    def _detail(self, post: Post, *, manages: bool = True) -> dict:
+        """The detail answer; LIX and versions only for someone who manages the post."""
+        context = {"manages": manages}
+        if manages:
+            context["versions"] = list(selectors.post_versions(post_id=post.pk))
         if post.kind == PostKind.EVENT:
             mine = selectors.rsvp_of(post_id=post.pk, user=self.request.user)
             context["event"] = {
@@ -155,17 +191,37 @@ class PostViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         summary="One post; opening it records that I read it",
+        description=(
+            "In my language when the post has an approved version in it (as in the feed), "
+            "with the attachments for that language; `original=true` shows the original, "
+            "`language` a chosen approved version. Reading any version counts as reading the "
+            "post."
+        ),
+        parameters=[DetailQuery],
         responses=PostDetailSerializer,
     )
     def retrieve(self, request, pk=None):
-        post = selectors.post_for_reader(user=request.user, post_id=int(pk))
+        query = DetailQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        if params["original"]:
+            languages = []
+        elif params.get("language"):
+            languages = [params["language"]]
+        else:
+            languages = _languages_of(request)
+        post = selectors.post_for_reader(user=request.user, post_id=int(pk), languages=languages)
         if post is not None:
             now = timezone.now()
             services.post_read_record(post=post, user=request.user, at=now)
             if post.my_read_at is None:
                 post.my_read_at = now
-        else:
-            post = self._managed(pk)  # the writer's own view of a draft or scheduled post
+            # A writer among the readers still sees the LIX of a post it manages.
+            manages = request.user.has_role(*selectors.WRITER_ROLES) and (
+                selectors.posts_manageable_by(user=request.user).filter(pk=post.pk).exists()
+            )
+            return Response(self._detail(post, manages=manages))
+        post = self._managed(pk)  # the writer's own view of a draft or scheduled post
         return Response(self._detail(post))
 
     @extend_schema(
@@ -307,6 +363,84 @@ class PostViewSet(viewsets.GenericViewSet):
         page = self.paginate_queryset(selectors.event_attendees(post=post))
         return self.get_paginated_response(AttendeeSerializer(page, many=True).data)
 
+    # --- versions in other languages -------------------------------------------------------
+
+    def _version(self, pk, language) -> PostVersion:
+        post = self._managed(pk, details=False)
+        version = selectors.post_versions(post_id=post.pk).filter(language=language).first()
+        if version is None:
+            raise NotFoundError(_("Opslaget har ingen udgave på det sprog."))
+        return version
+
+    @extend_schema(
+        summary="Write or replace the post in another language (unapproved until approved)",
+        parameters=[LANGUAGE_PATH],
+        request=PostVersionInput,
+        responses=PostVersionSerializer,
+    )
+    @action(
+        detail=True,
+        methods=["put"],
+        url_path="versions/<language:language>",
+        url_name="version",
+    )
+    def version(self, request, pk=None, language=None):
+        post = self._managed(pk, details=False)
+        data = PostVersionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        version = services.post_version_save(
+            actor=request.user, post=post, language=language, **data.validated_data
+        )
+        return Response(PostVersionSerializer(version).data)
+
+    @extend_schema(
+        summary="Remove the post's version in a language",
+        parameters=[LANGUAGE_PATH],
+        request=None,
+        responses={204: None},
+    )
+    @version.mapping.delete
+    def version_remove(self, request, pk=None, language=None):
+        services.post_version_delete(version=self._version(pk, language))
+        return Response(status=204)
+
+    @extend_schema(
+        summary="Approve the version: readers in its language get it from now on",
+        parameters=[LANGUAGE_PATH],
+        request=None,
+        responses=PostVersionSerializer,
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="versions/<language:language>/approve",
+        url_name="version-approve",
+    )
+    def version_approve(self, request, pk=None, language=None):
+        version = services.post_version_approve(
+            actor=request.user, version=self._version(pk, language)
+        )
+        return Response(PostVersionSerializer(version).data)
+
+    @extend_schema(
+        summary="A machine-translated draft of the version (409 when none is configured)",
+        parameters=[LANGUAGE_PATH],
+        request=None,
+        responses={201: PostVersionSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="versions/<language:language>/machine-draft",
+        url_name="version-machine-draft",
+    )
+    def version_machine_draft(self, request, pk=None, language=None):
+        post = self._managed(pk, details=False)
+        version = services.post_version_machine_draft(
+            actor=request.user, post=post, language=language
+        )
+        return Response(PostVersionSerializer(version).data, status=201)
+
     # --- attachments ----------------------------------------------------------------------
 
     @extend_schema(
@@ -325,13 +459,26 @@ class PostViewSet(viewsets.GenericViewSet):
         data = AttachmentUploadInput(data=request.data)
         data.is_valid(raise_exception=True)
         attachment = services.attachment_add(
-            actor=request.user, post=post, upload=data.validated_data["file"]
+            actor=request.user,
+            post=post,
+            upload=data.validated_data["file"],
+            language=data.validated_data["language"],
+            read_aloud=data.validated_data["read_aloud"],
         )
         return Response(AttachmentSerializer(attachment).data, status=201)
 
     @extend_schema(
         summary="Download an attachment (addressees and writers)",
-        responses={(200, media_type): OpenApiTypes.BINARY for media_type in ATTACHMENT_MEDIA_TYPES},
+        description=(
+            "Supports a single HTTP Range (`Range: bytes=first-last`), answered 206 with "
+            "`Content-Range`, so a player can seek in a recording; a range past the end is "
+            "416. Audio is served inline, other files as a download."
+        ),
+        responses={
+            **{(200, media_type): OpenApiTypes.BINARY for media_type in ATTACHMENT_MEDIA_TYPES},
+            **{(206, media_type): OpenApiTypes.BINARY for media_type in ATTACHMENT_MEDIA_TYPES},
+            416: OpenApiTypes.OBJECT,
+        },
     )
     @action(
         detail=True,
@@ -345,12 +492,33 @@ class PostViewSet(viewsets.GenericViewSet):
         )
         if found is None:
             raise _not_found()
-        return FileResponse(
-            found.file.open("rb"),
-            as_attachment=True,
-            filename=found.original_name,
-            content_type=found.content_type,
-        )
+        is_audio = found.kind == AttachmentKind.AUDIO
+        try:
+            wanted = ranges.parse(request.headers.get("Range", ""), found.size)
+        except ranges.Unsatisfiable:
+            return Response(
+                error_body("range_not_satisfiable", _("Udsnittet ligger uden for filen.")),
+                status=416,
+                headers={"Content-Range": f"bytes */{found.size}"},
+            )
+        if wanted is None:
+            response = FileResponse(
+                found.file.open("rb"),
+                as_attachment=not is_audio,
+                filename=found.original_name,
+                content_type=found.content_type,
+            )
+        else:
+            first, last = wanted
+            response = StreamingHttpResponse(
+                ranges.read_slice(found.file.open("rb"), first, last),
+                status=206,
+                content_type=found.content_type,
+            )
+            response["Content-Range"] = f"bytes {first}-{last}/{found.size}"
+            response["Content-Length"] = str(last - first + 1)
+        response["Accept-Ranges"] = "bytes"
+        return response
 
     @extend_schema(summary="Remove an attachment from a draft", request=None, responses={204: None})
     @attachment.mapping.delete

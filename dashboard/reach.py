@@ -3,6 +3,7 @@
 from typing import Any
 
 from content.models import Post, PostStatus
+from content.readability import readability
 from content.selectors import manageable_list, post_for_reach, post_reach, posts_manageable_by
 from org.models import User
 
@@ -44,4 +45,10 @@ def reach_of(*, viewer: User, post_id: int) -> dict[str, Any] | None:
     whole_audience = (
         post.author_id == viewer.pk or posts_manageable_by(user=viewer).filter(pk=post.pk).exists()
     )
-    return {"post": post, "reach": reach, "own_people_only": not whole_audience}
+    return {
+        "post": post,
+        "reach": reach,
+        "own_people_only": not whole_audience,
+        # LIX is for those who manage the post, as in the API.
+        "readability": readability(post) if whole_audience else None,
+    }

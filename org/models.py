@@ -82,6 +82,35 @@ class Language(models.TextChoices):
     EN = "en", _("English")
 
 
+class ReadingLanguage(models.TextChoices):
+    """Languages a post can be read in (content.PostVersion), each named in itself.
+
+    Wider than `Language` (the app's own texts): many frontline staff read Danish as a second
+    language, and a person-approved version of a post helps them where the app's buttons do not.
+    """
+
+    DA = "da", "Dansk"
+    EN = "en", "English"
+    DE = "de", "Deutsch"
+    PL = "pl", "Polski"
+    RO = "ro", "Română"
+    LT = "lt", "Lietuvių"
+    UK = "uk", "Українська"
+    TR = "tr", "Türkçe"
+    AR = "ar", "العربية"
+    FA = "fa", "فارسی"
+    UR = "ur", "اردو"
+    SO = "so", "Soomaali"
+    TI = "ti", "ትግርኛ"
+    VI = "vi", "Tiếng Việt"
+    TH = "th", "ไทย"
+    TL = "tl", "Tagalog"
+
+
+# Written right to left: an app lays these out mirrored.
+RTL_LANGUAGES = frozenset({ReadingLanguage.AR, ReadingLanguage.FA, ReadingLanguage.UR})
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -143,6 +172,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     end_date = models.DateField(_("slutdato"), null=True, blank=True)
     language = models.CharField(
         _("sprog"), max_length=5, choices=Language.choices, default=Language.DA
+    )
+    # The language the person reads posts in, when it is not the app's language; blank: the
+    # app's language if not Danish, then the phone's Accept-Language, then Danish.
+    reading_language = models.CharField(
+        _("sprog for opslag"), max_length=5, choices=ReadingLanguage.choices, blank=True
     )
     share_email = models.BooleanField(_("vis e-mail for kolleger"), default=False)
     share_phone = models.BooleanField(_("vis mobilnummer for kolleger"), default=False)

@@ -123,6 +123,7 @@ def _export_profile(user: User) -> dict[str, Any]:
         "start_date",
         "end_date",
         "language",
+        "reading_language",
         "share_email",
         "share_phone",
         "is_active",

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from api.serializers import DateField, IdRelatedField, QuerySerializer, StrictInputSerializer
 
-from .models import Language, OrgUnit, Role, User
+from .models import Language, OrgUnit, ReadingLanguage, Role, User
 
 
 class UnitRefSerializer(serializers.Serializer):
@@ -40,6 +40,11 @@ class MeSerializer(serializers.Serializer):
     start_date = serializers.DateField(allow_null=True)
     end_date = serializers.DateField(allow_null=True)
     language = serializers.ChoiceField(choices=Language.choices)
+    reading_language = serializers.ChoiceField(
+        choices=ReadingLanguage.choices,
+        allow_blank=True,
+        help_text=_("Sproget opslag vises i, når der er en godkendt udgave; tom: appens sprog."),
+    )
     share_email = serializers.BooleanField()
     share_phone = serializers.BooleanField()
     roles = serializers.SerializerMethodField()
@@ -54,6 +59,9 @@ class MeSerializer(serializers.Serializer):
 
 class MeUpdateSerializer(StrictInputSerializer):
     language = serializers.ChoiceField(choices=Language.choices, required=False)
+    reading_language = serializers.ChoiceField(
+        choices=ReadingLanguage.choices, required=False, allow_blank=True
+    )
     share_email = serializers.BooleanField(required=False)
     share_phone = serializers.BooleanField(required=False)
 

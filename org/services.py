@@ -325,6 +325,7 @@ def user_profile_update(
     *,
     user: User,
     language: str | None = None,
+    reading_language: str | None = None,
     share_email: bool | None = None,
     share_phone: bool | None = None,
 ) -> User:
@@ -332,6 +333,8 @@ def user_profile_update(
     _check_not_erased(user)
     if language is not None:
         user.language = language
+    if reading_language is not None:
+        user.reading_language = reading_language
     if share_email is not None:
         user.share_email = share_email
     if share_phone is not None:
@@ -751,6 +754,7 @@ def user_erase(*, actor: User | None, user: User, now: datetime | None = None) -
     # invited, last logged in) go too; journeys keep their own anchor dates for statistics.
     user.start_date = user.end_date = user.invited_at = user.last_login = None
     user.language = User._meta.get_field("language").default
+    user.reading_language = ""
     user.share_email = user.share_phone = False
     user.erased_at = now
     user.set_unusable_password()

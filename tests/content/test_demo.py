@@ -3,7 +3,15 @@
 import io
 
 from content import demo
-from content.models import Decision, Post, PostKind, PostStatus, ReadReceipt, Rsvp
+from content.models import (
+    Decision,
+    Post,
+    PostKind,
+    PostStatus,
+    PostVersion,
+    ReadReceipt,
+    Rsvp,
+)
 from org import demo as org_demo
 from org import selectors as org_selectors
 
@@ -37,3 +45,23 @@ def test_demo_content_is_built_once_with_every_kind_the_demo_promises(db):
     audience = org_selectors.audience_members(audience=must_read.audience).count()
     acknowledged = must_read.receipts.filter(acknowledged_at__isnull=False).count()
     assert 0 < acknowledged < audience
+
+
+def test_demo_shows_plain_language_versions_and_a_snakmed_episode(db):
+    org_demo.build_demo(stdout=io.StringIO())
+    demo.build_demo(stdout=io.StringIO())
+    demo.build_demo(stdout=io.StringIO())  # idempotent: no second version or episode
+
+    languages = sorted(
+        PostVersion.objects.filter(approved=True).values_list("post__title", "language")
+    )
+    episode = Post.objects.get(podcast="SnakMed")
+    [audio] = episode.attachments.all()
+
+    assert languages == sorted(
+        (title, version[0]) for title, versions in demo.VERSIONS.items() for version in versions
+    )
+    assert {language for _title, language in languages} == {"en", "uk", "ar"}
+    assert (episode.episode_number, episode.status) == (1, PostStatus.PUBLISHED)
+    assert (audio.kind, audio.content_type, audio.duration_seconds) == ("audio", "audio/mpeg", 10)
+    assert not Post.objects.filter(lix__isnull=True).exists()  # LIX shown in the admin

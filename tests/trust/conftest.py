@@ -101,6 +101,9 @@ def world(org):
         post = content_services.post_publish(actor=author, post=post)
         upload = SimpleUploadedFile("plan.png", PNG_BYTES, content_type="image/png")
         attachment = content_services.attachment_add(actor=author, post=post, upload=upload)
+        content_services.post_version_save(
+            actor=author, post=post, language="en", title=f"Staff meeting {unit.name}"
+        )
         return post, attachment
 
     w.post_a, w.attachment_a = event(org.leader, org.unit_a)

@@ -58,6 +58,10 @@ TABLE = {
     ("post-attachment", "get"): "401 200 404 200 404 200 404 200 200 401",
     ("post-attachment", "delete"): "401 404 404 409 404 404 404 409 409 401",
     ("post-attachments", "post"): "401 404 404 400 404 404 404 400 400 401",
+    ("post-version", "put"): "401 404 404 400 404 404 404 400 400 401",
+    ("post-version", "delete"): "401 404 404 204 404 404 404 204 204 401",
+    ("post-version-approve", "post"): "401 404 404 200 404 404 404 200 200 401",
+    ("post-version-machine-draft", "post"): "401 404 404 409 404 404 404 409 409 401",
     ("post-attendees", "get"): "401 404 404 200 404 404 404 200 200 401",
     ("post-ics", "get"): "401 200 404 200 404 200 404 200 200 401",
     ("post-publish", "post"): "401 404 404 409 404 404 404 409 409 401",
@@ -143,6 +147,7 @@ def _objects(world, side: str) -> dict:
         "alert_id": pick(world.alert_a, world.alert_b).pk,
         "notification_id": pick(world.notification_a, world.notification_b),
         "token": pick(world.device_a, world.device_b).identifier,
+        "language": "en",
     }
 
 
