@@ -18,7 +18,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from org.admin import HRAdminMixin, ServiceSaveMixin
+from org.admin_base import ReadOnlyAdminMixin, RoleAdminMixin, ServiceErrorMixin
 
 from . import schedule, services
 from .models import Journey, JourneyStep, Step, StepKind, StepStatus, Track
@@ -97,7 +97,7 @@ class StepInlineForm(forms.ModelForm):
         pass
 
 
-class StepInline(HRAdminMixin, admin.TabularInline):
+class StepInline(RoleAdminMixin, admin.TabularInline):
     """HR edits steps here (the mixin's role check, not Django's per-model permissions)."""
 
     model = Step
@@ -108,15 +108,12 @@ class StepInline(HRAdminMixin, admin.TabularInline):
     raw_id_fields = ["post"]
     fk_name = "track"
 
-    def has_add_permission(self, request, obj=None):
-        return self._allowed(request)
-
     def has_delete_permission(self, request, obj=None):
         return self._allowed(request)
 
 
 @admin.register(Track)
-class TrackAdmin(HRAdminMixin, ServiceSaveMixin, admin.ModelAdmin):
+class TrackAdmin(RoleAdminMixin, ServiceErrorMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "audience", "auto_assign", "is_active", "version", "steps_n"]
     list_filter = ["kind", "is_active", "auto_assign"]
     search_fields = ["name"]
@@ -213,7 +210,7 @@ class TrackAdmin(HRAdminMixin, ServiceSaveMixin, admin.ModelAdmin):
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
 
-class JourneyStepInline(admin.TabularInline):
+class JourneyStepInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = JourneyStep
     fields = [
         "due_at",
@@ -230,12 +227,9 @@ class JourneyStepInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Journey)
-class JourneyAdmin(HRAdminMixin, admin.ModelAdmin):
+class JourneyAdmin(ReadOnlyAdminMixin, RoleAdminMixin, admin.ModelAdmin):
     """Running journeys, read-only: assigning and changing happen through the API's services."""
 
     list_display = ["user", "track", "anchor_date", "status", "done", "overdue"]
@@ -279,9 +273,3 @@ class JourneyAdmin(HRAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("forsinkede"), ordering="steps_overdue")
     def overdue(self, journey):
         return journey.steps_overdue
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

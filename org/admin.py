@@ -4,13 +4,11 @@ from allauth.socialaccount.models import SocialApp, SocialToken
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
-from django.http import HttpResponseRedirect
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from backend.errors import ApplicationError
-
 from . import services
+from .admin_base import ReadOnlyAdminMixin, RoleAdminMixin, ServiceErrorMixin
 from .models import (
     AccessLog,
     Audience,
@@ -23,43 +21,8 @@ from .models import (
 )
 
 
-class HRAdminMixin:
-    """Open to HR and admins (the roles), not only to Django superusers."""
-
-    def _allowed(self, request) -> bool:
-        user = request.user
-        return user.is_active and (user.is_superuser or user.has_role(Role.HR, Role.ADMIN))
-
-    def has_module_permission(self, request):
-        return self._allowed(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_add_permission(self, request):
-        return self._allowed(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ServiceSaveMixin:
-    """Show a service's refusal as an admin error message; the whole save is rolled back."""
-
-    def changeform_view(self, request, *args, **kwargs):
-        try:
-            return super().changeform_view(request, *args, **kwargs)
-        except ApplicationError as exc:
-            # changeform_view runs in a transaction, so nothing of the refused save is kept.
-            self.message_user(request, exc.message, level=messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-
-
 @admin.register(OrgUnit)
-class OrgUnitAdmin(HRAdminMixin, ServiceSaveMixin, admin.ModelAdmin):
+class OrgUnitAdmin(RoleAdminMixin, ServiceErrorMixin, admin.ModelAdmin):
     list_display = ["tree_name", "kind", "parent", "active_members"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -107,18 +70,7 @@ class UserAdminForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = [
-            "name",
-            "email",
-            "phone",
-            "employee_number",
-            "job_title",
-            "unit",
-            "start_date",
-            "end_date",
-            "language",
-            "is_active",
-        ]
+        fields = [*services.USER_FIELDS, "is_active"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -128,7 +80,7 @@ class UserAdminForm(forms.ModelForm):
 
 
 @admin.register(User)
-class UserAdmin(HRAdminMixin, ServiceSaveMixin, admin.ModelAdmin):
+class UserAdmin(RoleAdminMixin, ServiceErrorMixin, admin.ModelAdmin):
     form = UserAdminForm
     list_display = ["name", "email", "phone", "employee_number", "job_title", "unit", "is_active"]
     list_filter = ["is_active", "roles__role", "unit__kind", "language"]
@@ -151,21 +103,18 @@ class UserAdmin(HRAdminMixin, ServiceSaveMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Slet personoplysninger (anonymisér) for de valgte personer"))
     def erase_selected(self, request, queryset):
-        erased = 0
-        for person in queryset.filter(erased_at__isnull=True):
-            try:
-                services.user_erase(actor=request.user, user=person)
-            except ApplicationError as exc:
-                self.message_user(request, f"{person}: {exc.message}", level=messages.ERROR)
-                continue
-            erased += 1
+        erased = self.each_through_service(
+            request,
+            queryset.filter(erased_at__isnull=True),
+            lambda person: services.user_erase(actor=request.user, user=person),
+        )
         self.message_user(
             request, _("%(n)s personer er anonymiseret.") % {"n": erased}, level=messages.SUCCESS
         )
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
-        fields = {name: data[name] for name in UserAdminForm.Meta.fields if name != "is_active"}
+        fields = {name: data[name] for name in services.USER_FIELDS}
         if not change:
             user = services.user_invite(invited_by=request.user, roles=data["roles"], **fields)
             obj.pk = user.pk
@@ -201,7 +150,7 @@ class AudienceJobTitleInline(admin.TabularInline):
 
 
 @admin.register(Audience)
-class AudienceAdmin(HRAdminMixin, admin.ModelAdmin):
+class AudienceAdmin(RoleAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "everyone", "created_at"]
     search_fields = ["name"]
     filter_horizontal = ["people"]
@@ -209,7 +158,7 @@ class AudienceAdmin(HRAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(HRAdminMixin, admin.ModelAdmin):
+class AccessLogAdmin(ReadOnlyAdminMixin, RoleAdminMixin, admin.ModelAdmin):
     """Read-only: the log is written by org.services.access_log_record and never edited."""
 
     list_display = ["at", "actor", "subject", "what", "purpose"]
@@ -217,12 +166,6 @@ class AccessLogAdmin(HRAdminMixin, admin.ModelAdmin):
     search_fields = ["actor__name", "subject__name", "purpose"]
     list_select_related = ["actor", "subject"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 # Identity providers come from the environment (org.social_adapter.list_apps) and provider

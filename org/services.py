@@ -124,6 +124,20 @@ def _save_user(user: User) -> None:
         raise ConflictError(_("Personen findes allerede."), code="already_exists") from exc
 
 
+# A person's HR data, in the order the admin shows it: what user_update changes.
+USER_FIELDS = (
+    "name",
+    "email",
+    "phone",
+    "employee_number",
+    "job_title",
+    "unit",
+    "start_date",
+    "end_date",
+    "language",
+)
+
+
 @transaction.atomic
 def user_invite(
     *,
@@ -185,18 +199,7 @@ def user_invite(
 @transaction.atomic
 def user_update(*, actor: User, user: User, **fields) -> User:
     """Change a person's HR data (name, contact, unit, job title, dates)."""
-    allowed = {
-        "name",
-        "email",
-        "phone",
-        "employee_number",
-        "job_title",
-        "unit",
-        "start_date",
-        "end_date",
-        "language",
-    }
-    unknown = set(fields) - allowed
+    unknown = set(fields) - set(USER_FIELDS)
     if unknown:
         raise ApplicationError(_("Ukendte felter: %(f)s.") % {"f": ", ".join(sorted(unknown))})
     _check_not_erased(user)
