@@ -1,6 +1,8 @@
 """Django admin for HR: units, people, roles and leader scopes — every save through services."""
 
-from allauth.socialaccount.models import SocialApp, SocialToken
+from allauth.socialaccount.admin import SocialAccountAdmin
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
+from allauth.usersessions.models import UserSession
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
@@ -170,6 +172,27 @@ class AccessLogAdmin(ReadOnlyAdminMixin, RoleAdminMixin, admin.ModelAdmin):
 
 # Identity providers come from the environment (org.social_adapter.list_apps) and provider
 # tokens are not stored: only the work-account links stay, for IT to remove a stale one.
-for _model in (SocialApp, SocialToken):
+# allauth's own list of sessions is left out: it speaks English, and a person's sessions end
+# through org.services (deactivation, erasure), not by hand.
+for _model in (SocialApp, SocialToken, SocialAccount, UserSession):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
+
+
+@admin.register(SocialAccount)
+class WorkAccountAdmin(SocialAccountAdmin):
+    """allauth's work-account links, with Danish names for its unlabelled fields."""
+
+    LABELS = {"user": _("person"), "uid": _("konto-id hos udbyderen")}
+    list_display = ["person", "account_id", "provider"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        return super().get_form(request, obj, labels=self.LABELS, **kwargs)
+
+    @admin.display(description=LABELS["user"], ordering="user__name")
+    def person(self, account):
+        return account.user
+
+    @admin.display(description=LABELS["uid"], ordering="uid")
+    def account_id(self, account):
+        return account.uid

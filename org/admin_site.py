@@ -20,6 +20,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -74,6 +75,8 @@ class StaffAuthenticationForm(AdminAuthenticationForm):
 
 
 class BroAdminSite(AdminSite):
+    site_header = gettext_lazy("Bro – administration")
+    site_title = gettext_lazy("Bro – administration")
     login_form = StaffAuthenticationForm
     login_template = "org/admin_login.html"
 
