@@ -11,17 +11,25 @@ from datetime import timedelta
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminDateWidget, FilteredSelectMultiple
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from backend.errors import ApplicationError
+from org.admin import person_action_add
 from org.admin_base import ReadOnlyAdminMixin, RoleAdminMixin, ServiceErrorMixin
+from org.models import User
 
 from . import schedule, services
-from .models import Journey, JourneyStep, Step, StepKind, StepStatus, Track
+from .models import Journey, JourneyStatus, JourneyStep, Step, StepKind, StepStatus, Track
 
 
 def quiz_to_text(step: Step) -> str:
@@ -49,6 +57,62 @@ def quiz_from_text(text: str) -> list[dict]:
         else:
             questions.append({"text": line, "options": []})
     return questions
+
+
+class AssignTrackForm(forms.Form):
+    track = forms.ModelChoiceField(
+        label=_("forløb"), queryset=Track.objects.filter(is_active=True).order_by("name")
+    )
+    people = forms.ModelMultipleChoiceField(
+        label=_("personer"),
+        queryset=User.objects.filter(is_active=True).order_by("name"),
+        widget=FilteredSelectMultiple(_("personer"), is_stacked=False),
+    )
+    start_date = forms.DateField(
+        label=_("startdato"),
+        required=False,
+        widget=AdminDateWidget,
+        help_text=_("Tom: personens egen startdato (slutdatoen for offboarding)."),
+    )
+
+
+class StartDateForm(forms.Form):
+    start_date = forms.DateField(label=_("ny startdato"), widget=AdminDateWidget)
+
+
+class StepAddForm(forms.Form):
+    title = forms.CharField(label=_("titel"), max_length=200)
+    kind = forms.ChoiceField(label=_("type"), choices=StepKind.choices, initial=StepKind.TASK)
+    offset_days = forms.IntegerField(
+        label=_("dag"), help_text=_("Dage efter startdatoen (negativ: før første dag).")
+    )
+    body = forms.CharField(label=_("tekst (Markdown)"), required=False, widget=forms.Textarea)
+
+
+class StepSkipForm(forms.Form):
+    step = forms.ModelChoiceField(label=_("trin"), queryset=JourneyStep.objects.none())
+    reason = forms.CharField(label=_("begrundelse"), required=False, max_length=200)
+
+    def __init__(self, *args, journey: Journey, **kwargs):
+        super().__init__(*args, **kwargs)
+        open_steps = journey.steps.filter(status=StepStatus.OPEN).order_by("due_at", "position")
+        self.fields["step"].queryset = open_steps
+
+
+def _form_page(model_admin, request, *, title: str, form, intro: str = ""):
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "intro": intro,
+        "form": form,
+        "opts": model_admin.model._meta,
+    }
+    return TemplateResponse(request, "admin/onboarding/form.html", context)
+
+
+def _check_role(model_admin, request) -> None:
+    if not model_admin._allowed(request):
+        raise PermissionDenied
 
 
 class StepInlineForm(forms.ModelForm):
@@ -117,9 +181,67 @@ class TrackAdmin(RoleAdminMixin, ServiceErrorMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "audience", "auto_assign", "is_active", "version", "steps_n"]
     list_filter = ["kind", "is_active", "auto_assign"]
     search_fields = ["name"]
-    fields = ["name", "description", "kind", "audience", "auto_assign", "is_active", "timeline"]
-    readonly_fields = ["timeline"]
+    fields = [
+        "name",
+        "description",
+        "kind",
+        "audience",
+        "auto_assign",
+        "is_active",
+        "assign_link",
+        "timeline",
+    ]
+    readonly_fields = ["assign_link", "timeline"]
     inlines = [StepInline]
+
+    def get_urls(self):
+        assign = self.admin_site.admin_view(self.assign_view)
+        return [path("tildel/", assign, name="onboarding_track_assign"), *super().get_urls()]
+
+    @admin.display(description=_("tildel"))
+    def assign_link(self, track):
+        if not track.pk:
+            return "—"
+        url = reverse("admin:onboarding_track_assign") + f"?track={track.pk}"
+        return format_html('<a class="button" href="{}">{}</a>', url, gettext("Tildel forløbet"))
+
+    def assign_view(self, request):
+        """Give chosen people a journey on a chosen track, through journey_assign."""
+        _check_role(self, request)
+        initial = {
+            "track": request.GET.get("track"),
+            "people": [p for p in request.GET.get("people", "").split(",") if p.isdigit()],
+        }
+        form = AssignTrackForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            journeys = []
+            for person in data["people"]:
+                try:
+                    journeys.append(
+                        services.journey_assign(
+                            actor=request.user,
+                            user=person,
+                            track=data["track"],
+                            start_date=data["start_date"],
+                        )
+                    )
+                except ApplicationError as exc:
+                    self.message_user(request, f"{person}: {exc.message}", level=messages.ERROR)
+            if journeys:
+                self.message_user(
+                    request,
+                    gettext("%(track)s er tildelt %(n)s personer.")
+                    % {"track": data["track"], "n": len(journeys)},
+                    level=messages.SUCCESS,
+                )
+            if len(journeys) == 1:
+                return redirect("admin:onboarding_journey_change", journeys[0].pk)
+            return redirect(
+                reverse("admin:onboarding_journey_changelist") + f"?track__id__exact="
+                f"{data['track'].pk}"
+            )
+        return _form_page(self, request, title=gettext("Tildel et forløb"), form=form)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(step_total=Count("steps"))
@@ -210,7 +332,7 @@ class TrackAdmin(RoleAdminMixin, ServiceErrorMixin, admin.ModelAdmin):
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
 
-class JourneyStepInline(ReadOnlyAdminMixin, admin.TabularInline):
+class JourneyStepInline(ReadOnlyAdminMixin, RoleAdminMixin, admin.TabularInline):
     model = JourneyStep
     fields = [
         "due_at",
@@ -248,9 +370,105 @@ class JourneyAdmin(ReadOnlyAdminMixin, RoleAdminMixin, admin.ModelAdmin):
         "assigned_by",
         "status",
         "completed_at",
+        "progress",
+        "hr_actions",
     ]
     fields = readonly_fields
     inlines = [JourneyStepInline]
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/flyt-start/", wrap(self.move_start_view), name="onboarding_journey_move"
+            ),
+            path(
+                "<int:pk>/nyt-trin/", wrap(self.add_step_view), name="onboarding_journey_add_step"
+            ),
+            path(
+                "<int:pk>/spring-over/", wrap(self.skip_step_view), name="onboarding_journey_skip"
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("fremdrift"))
+    def progress(self, journey):
+        steps = journey.steps.exclude(status=StepStatus.SKIPPED)
+        done = steps.filter(status=StepStatus.DONE).count()
+        return gettext("%(done)s af %(total)s trin gennemført") % {
+            "done": done,
+            "total": steps.count(),
+        }
+
+    @admin.display(description=_("HR kan"))
+    def hr_actions(self, journey):
+        if journey.status != JourneyStatus.ACTIVE:
+            return "—"
+        links = [
+            ("admin:onboarding_journey_move", gettext("Flyt startdato")),
+            ("admin:onboarding_journey_add_step", gettext("Tilføj et trin")),
+            ("admin:onboarding_journey_skip", gettext("Spring et trin over")),
+        ]
+        return format_html_join(
+            " ",
+            '<a class="button" href="{}">{}</a>',
+            ((reverse(name, args=[journey.pk]), text) for name, text in links),
+        )
+
+    def _journey_form(self, request, pk, *, form_class, title, service, done, **form_kwargs):
+        """One journey's small HR form: valid input goes to `service`, a refusal is a message."""
+        _check_role(self, request)
+        journey = get_object_or_404(Journey.objects.select_related("user", "track"), pk=pk)
+        form = form_class(request.POST or None, **form_kwargs)
+        if request.method == "POST" and form.is_valid():
+            try:
+                service(journey, form.cleaned_data)
+            except ApplicationError as exc:
+                self.message_user(request, exc.message, level=messages.ERROR)
+            else:
+                self.message_user(request, done, level=messages.SUCCESS)
+                return redirect("admin:onboarding_journey_change", journey.pk)
+        return _form_page(
+            self, request, title=f"{title}: {journey.user} – {journey.track}", form=form
+        )
+
+    def move_start_view(self, request, pk):
+        return self._journey_form(
+            request,
+            pk,
+            form_class=StartDateForm,
+            title=gettext("Flyt startdato"),
+            done=gettext("Startdatoen er flyttet; de åbne trin har fået nye datoer."),
+            service=lambda journey, data: services.journey_update(
+                actor=request.user, journey=journey, start_date=data["start_date"]
+            ),
+        )
+
+    def add_step_view(self, request, pk):
+        return self._journey_form(
+            request,
+            pk,
+            form_class=StepAddForm,
+            title=gettext("Tilføj et trin"),
+            done=gettext("Trinnet er tilføjet."),
+            service=lambda journey, data: services.journey_step_add(
+                actor=request.user, journey=journey, **data
+            ),
+        )
+
+    def skip_step_view(self, request, pk):
+        journey = get_object_or_404(Journey, pk=pk)
+        return self._journey_form(
+            request,
+            pk,
+            form_class=StepSkipForm,
+            journey=journey,
+            title=gettext("Spring et trin over"),
+            done=gettext("Trinnet er sprunget over."),
+            service=lambda _journey, data: services.journey_step_skip(
+                actor=request.user, step=data["step"], reason=data["reason"]
+            ),
+        )
 
     def get_queryset(self, request):
         cutoff = timezone.now() - timedelta(days=settings.ONBOARDING_OVERDUE_DAYS)
@@ -273,3 +491,13 @@ class JourneyAdmin(ReadOnlyAdminMixin, RoleAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("forsinkede"), ordering="steps_overdue")
     def overdue(self, journey):
         return journey.steps_overdue
+
+
+@admin.action(description=_("Tildel et onboardingforløb"))
+def assign_track(modeladmin, request, queryset):
+    """The people list's way into the assign page, with the chosen people filled in."""
+    people = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
+    return redirect(reverse("admin:onboarding_track_assign") + f"?people={people}")
+
+
+person_action_add(assign_track)

@@ -177,7 +177,7 @@ class Step(StepFields):
     """One step of a track, in order; `requires` makes it open only when that step is done."""
 
     track = models.ForeignKey(
-        Track, on_delete=models.CASCADE, related_name="steps", verbose_name=_("forløbsskabelon")
+        Track, on_delete=models.CASCADE, related_name="steps", verbose_name=_("forløb")
     )
     position = models.PositiveSmallIntegerField(_("rækkefølge"), default=0)
     requires = models.ForeignKey(
@@ -251,7 +251,7 @@ class Journey(models.Model):
         verbose_name=_("person"),
     )
     track = models.ForeignKey(
-        Track, on_delete=models.PROTECT, related_name="journeys", verbose_name=_("forløbsskabelon")
+        Track, on_delete=models.PROTECT, related_name="journeys", verbose_name=_("forløb")
     )
     track_version = models.PositiveIntegerField(verbose_name=_("skabelonens version"))
     kind = models.CharField(max_length=20, choices=TrackKind.choices, verbose_name=_("type"))

@@ -135,6 +135,11 @@ class UserAdmin(RoleAdminMixin, ServiceErrorMixin, admin.ModelAdmin):
         return None
 
 
+def person_action_add(action) -> None:
+    """Offer another app's action in the people list (onboarding: assign a track)."""
+    UserAdmin.actions = [*UserAdmin.actions, action]
+
+
 class AudienceUnitInline(admin.TabularInline):
     model = AudienceUnit
     extra = 0

@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='journey',
             name='track',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='journeys', to='onboarding.track', verbose_name='forløbsskabelon'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='journeys', to='onboarding.track', verbose_name='forløb'),
         ),
         migrations.AlterField(
             model_name='journey',
@@ -161,7 +161,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='step',
             name='track',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='onboarding.track', verbose_name='forløbsskabelon'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='onboarding.track', verbose_name='forløb'),
         ),
         migrations.AlterField(
             model_name='track',
