@@ -20,7 +20,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from backend.errors import ApplicationError
@@ -231,7 +231,11 @@ class TrackAdmin(RoleAdminMixin, ServiceErrorMixin, admin.ModelAdmin):
             if journeys:
                 self.message_user(
                     request,
-                    gettext("%(track)s er tildelt %(n)s personer.")
+                    ngettext(
+                        "%(track)s er tildelt %(n)s person.",
+                        "%(track)s er tildelt %(n)s personer.",
+                        len(journeys),
+                    )
                     % {"track": data["track"], "n": len(journeys)},
                     level=messages.SUCCESS,
                 )
