@@ -433,6 +433,33 @@ def unit_move(*, unit: OrgUnit, new_parent: OrgUnit | None) -> OrgUnit:
     return unit
 
 
+# How an audience made without a name is called in lists and pickers (stored data, so in the
+# source language): what its rules say, e.g. "Hjemmeplejen Nord med underenheder".
+_ROLE_GROUP_NAMES = {
+    Role.EMPLOYEE: "Alle medarbejdere",
+    Role.LEADER: "Alle ledere",
+    Role.HR: "Alle i HR",
+    Role.COMMUNICATIONS: "Alle i kommunikation",
+    Role.ADMIN: "Alle administratorer",
+}
+_NAMED_PEOPLE_AT_MOST = 3
+
+
+def _audience_name(*, everyone, units, roles, job_titles, people) -> str:
+    if everyone:
+        return "Alle medarbejdere"
+    parts = [f"{unit.name} med underenheder" if sub else unit.name for unit, sub in units]
+    parts += [_ROLE_GROUP_NAMES[role] for role in Role.values if role in roles]
+    parts += [f"Alle med stillingen {title}" for title in job_titles]
+    if len(people) <= _NAMED_PEOPLE_AT_MOST:
+        parts += [person.name for person in people]
+    else:
+        parts.append(f"{len(people)} udvalgte personer")
+    name = ", ".join(parts)
+    max_length = Audience._meta.get_field("name").max_length
+    return name if len(name) <= max_length else name[: max_length - 1] + "…"
+
+
 @transaction.atomic
 def audience_create(
     *,
@@ -444,7 +471,10 @@ def audience_create(
     job_titles: Iterable[str] = (),
     people: Iterable[User] = (),
 ) -> Audience:
-    """Make an audience from rules; `units` pairs a unit with whether its subtree is included."""
+    """Make an audience from rules; `units` pairs a unit with whether its subtree is included.
+
+    Without a name it is called by its rules, so lists and pickers say whom it reaches.
+    """
     units, roles, job_titles, people = list(units), set(roles), list(job_titles), list(people)
     if not (everyone or units or roles or job_titles or people):
         raise ApplicationError(
@@ -454,12 +484,15 @@ def audience_create(
     unknown = roles - set(Role.values)
     if unknown:
         raise ApplicationError(_("Ukendt rolle."), fields={"roles": sorted(unknown)})
+    titles = sorted({t.strip() for t in job_titles if t.strip()})
+    name = name.strip() or _audience_name(
+        everyone=everyone, units=units, roles=roles, job_titles=titles, people=people
+    )
     audience = Audience.objects.create(name=name, everyone=everyone, created_by=created_by)
     AudienceUnit.objects.bulk_create(
         [AudienceUnit(audience=audience, unit=u, include_subtree=s) for u, s in units]
     )
     AudienceRole.objects.bulk_create([AudienceRole(audience=audience, role=r) for r in roles])
-    titles = sorted({t.strip() for t in job_titles if t.strip()})
     AudienceJobTitle.objects.bulk_create(
         [AudienceJobTitle(audience=audience, job_title=t) for t in titles]
     )
