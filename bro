@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Bro's two everyday commands, for a fresh machine with Python 3.12+:
-#   ./bro run    install into .venv, migrate, build the Danish demo data, serve on :8000
+#   ./bro run    install into .venv (from the lock file), migrate, build the Danish demo data, serve on :8000
 #   ./bro test   install into .venv (with the test tools) and run the test suite
+#   ./bro lock   after a dependency change in pyproject.toml: write the lock files again
 # Anything after the command goes to runserver / pytest, e.g. ./bro test tests/org -x
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -21,16 +22,28 @@ find_python() {
   exit 1
 }
 
+LOCK=requirements-dev.txt  # the app's and the dev tools' exact versions, with hashes
+
 install() {
   if [ ! -x "$VENV/bin/python" ]; then
+    echo "==> Making a virtual environment in $VENV"
     "$(find_python)" -m venv "$VENV"
   fi
-  # Reinstall only when the declared dependencies changed since the last install.
+  # Reinstall only when the lock file (or the project's own metadata) changed since the last.
   local stamp="$VENV/.bro-installed"
-  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-    "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet -e ".[dev]"
+  if [ ! -f "$stamp" ] || [ "$LOCK" -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    local total
+    total="$(grep -c '^[A-Za-z0-9]' "$LOCK")"
+    echo "==> Installing $total locked packages from $LOCK (pip checks every hash)"
+    # One counting line instead of pip's few hundred; pip's own errors still come through.
+    "$VENV/bin/python" -m pip install --require-hashes --no-deps -r "$LOCK" 2>&1 |
+      awk -v total="$total" '
+        /^Collecting / { n++; printf "\r    %d of %d fetched or found in the cache", n, total; fflush() }
+        /^Installing collected packages/ { printf "\n    installing them…\n"; fflush() }
+        /^(ERROR|error|Hashes|    [a-z0-9_.-]+==)/ { print }'
+    "$VENV/bin/python" -m pip install --quiet --no-deps --no-build-isolation -e .
     touch "$stamp"
+    echo "==> Installed."
   fi
 }
 
@@ -39,7 +52,9 @@ shift || true
 case "$command" in
   run)
     install
-    "$VENV/bin/python" manage.py migrate --no-input
+    echo "==> Preparing the database (migrations)"
+    "$VENV/bin/python" manage.py migrate --no-input -v 0
+    echo "==> Building the demo municipality"
     "$VENV/bin/python" manage.py seed_demo
     exec "$VENV/bin/python" manage.py serve "${@:-127.0.0.1:8000}"
     ;;
@@ -47,8 +62,20 @@ case "$command" in
     install
     exec "$VENV/bin/python" -m pytest -n "${BRO_TEST_WORKERS:-2}" "$@"
     ;;
+  lock)
+    # After changing pyproject.toml's dependencies: write both lock files again (anything
+    # after `lock` goes to pip-compile, e.g. ./bro lock --upgrade-package django).
+    install
+    for extra in "" dev; do
+      out="requirements${extra:+-$extra}.txt"
+      CUSTOM_COMPILE_COMMAND="./bro lock" "$VENV/bin/pip-compile" --quiet --generate-hashes \
+        --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links \
+        ${extra:+--extra "$extra"} -o "$out" "$@" pyproject.toml
+      echo "==> $out written"
+    done
+    ;;
   *)
-    echo "usage: ./bro run | ./bro test [pytest args]" >&2
+    echo "usage: ./bro run | ./bro test [pytest args] | ./bro lock [pip-compile args]" >&2
     exit 2
     ;;
 esac
