@@ -36,7 +36,7 @@ install() {
     total="$(grep -c '^[A-Za-z0-9]' "$LOCK")"
     echo "==> Installing $total locked packages from $LOCK (pip checks every hash)"
     # One counting line instead of pip's few hundred; pip's own errors still come through.
-    "$VENV/bin/python" -m pip install --require-hashes --no-deps -r "$LOCK" 2>&1 |
+    PYTHONUNBUFFERED=1 "$VENV/bin/python" -m pip install --require-hashes --no-deps -r "$LOCK" 2>&1 |
       awk -v total="$total" '
         /^Collecting / { n++; printf "\r    %d of %d fetched or found in the cache", n, total; fflush() }
         /^Installing collected packages/ { printf "\n    installing them…\n"; fflush() }
