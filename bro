@@ -22,50 +22,58 @@ find_python() {
   exit 1
 }
 
-LOCK=requirements-dev.txt  # the app's and the dev tools' exact versions, with hashes
+# The exact versions, with hashes: the app's (requirements.txt) and with the dev tools too.
+RUN_LOCK=requirements.txt
+DEV_LOCK=requirements-dev.txt
 
-install() {
+installed() {  # installed <lock>: true when that lock (or a superset) is installed and current
+  local stamp="$VENV/.bro-installed-$1"
+  [ -f "$stamp" ] && [ ! "$1" -nt "$stamp" ] && [ ! pyproject.toml -nt "$stamp" ]
+}
+
+install() {  # install <lock>
+  local lock="$1"
+  if installed "$lock" || { [ "$lock" = "$RUN_LOCK" ] && installed "$DEV_LOCK"; }; then
+    return
+  fi
   if [ ! -x "$VENV/bin/python" ]; then
     echo "==> Making a virtual environment in $VENV"
     "$(find_python)" -m venv "$VENV"
   fi
-  # Reinstall only when the lock file (or the project's own metadata) changed since the last.
-  local stamp="$VENV/.bro-installed"
-  if [ ! -f "$stamp" ] || [ "$LOCK" -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-    local total
-    total="$(grep -c '^[A-Za-z0-9]' "$LOCK")"
-    echo "==> Installing $total locked packages from $LOCK (pip checks every hash)"
-    # One counting line instead of pip's few hundred; pip's own errors still come through.
-    PYTHONUNBUFFERED=1 "$VENV/bin/python" -m pip install --require-hashes --no-deps -r "$LOCK" 2>&1 |
-      awk -v total="$total" '
-        /^Collecting / { n++; printf "\r    %d of %d fetched or found in the cache", n, total; fflush() }
-        /^Installing collected packages/ { printf "\n    installing them…\n"; fflush() }
-        /^(ERROR|error|Hashes|    [a-z0-9_.-]+==)/ { print }'
-    "$VENV/bin/python" -m pip install --quiet --no-deps --no-build-isolation -e .
-    touch "$stamp"
-    echo "==> Installed."
-  fi
+  local total
+  total="$(grep -c '^[A-Za-z0-9]' "$lock")"
+  echo "==> Installing $total locked packages from $lock (pip checks every hash)"
+  # One counting line instead of pip's few hundred; pip's own errors still come through.
+  # (The project itself is not installed: manage.py and pytest run it from this folder.)
+  PYTHONUNBUFFERED=1 "$VENV/bin/python" -m pip install --require-hashes --no-deps -r "$lock" 2>&1 |
+    awk -v total="$total" '
+      /^Collecting / { n++; printf "\r    %d of %d fetched or found in the cache", n, total; fflush() }
+      /^Installing collected packages/ { printf "\n    installing them…\n"; fflush() }
+      /^(ERROR|error|Hashes|    [a-z0-9_.-]+==)/ { print }'
+  touch "$VENV/.bro-installed-$lock"
+  echo "==> Installed (${SECONDS} s since start)"
 }
 
 command="${1:-}"
 shift || true
 case "$command" in
   run)
-    install
+    install "$RUN_LOCK"
     echo "==> Preparing the database (migrations)"
     "$VENV/bin/python" manage.py migrate --no-input -v 0
     echo "==> Building the demo municipality"
     "$VENV/bin/python" manage.py seed_demo
+    echo "==> Starting the server (${SECONDS} s since start)"
     exec "$VENV/bin/python" manage.py serve "${@:-127.0.0.1:8000}"
     ;;
   test)
-    install
+    install "$DEV_LOCK"
     exec "$VENV/bin/python" -m pytest -n "${BRO_TEST_WORKERS:-2}" "$@"
     ;;
   lock)
     # After changing pyproject.toml's dependencies: write both lock files again (anything
     # after `lock` goes to pip-compile, e.g. ./bro lock --upgrade-package django).
-    install
+    install "$DEV_LOCK"
     for extra in "" dev; do
       out="requirements${extra:+-$extra}.txt"
       CUSTOM_COMPILE_COMMAND="./bro lock" "$VENV/bin/pip-compile" --quiet --generate-hashes \

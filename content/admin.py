@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.utils.translation import gettext_lazy as _
 
-from org.admin_base import RoleAdminMixin, ServiceErrorMixin
+from org.admin_base import RoleAdminMixin, ServiceErrorMixin, two_box_field
 from org.models import OrgUnit, Role, User
 
 from . import services
@@ -32,11 +32,11 @@ class PostAdminForm(forms.ModelForm):
     audience_everyone = forms.BooleanField(
         label=_("Alle medarbejdere"), required=False, help_text=_("Hele organisationen.")
     )
-    audience_units = forms.ModelMultipleChoiceField(
+    audience_units = two_box_field(
         label=_("Enheder"),
         queryset=OrgUnit.objects.order_by("path"),
+        plural=_("enheder"),
         required=False,
-        widget=FilteredSelectMultiple(_("enheder"), is_stacked=False),
     )
     audience_units_subtree = forms.BooleanField(
         label=_("Med underliggende enheder"),
@@ -52,11 +52,11 @@ class PostAdminForm(forms.ModelForm):
         label=_("Stillinger"), required=False,
         widget=FilteredSelectMultiple(_("stillinger"), is_stacked=False),
     )  # fmt: skip
-    audience_people = forms.ModelMultipleChoiceField(
+    audience_people = two_box_field(
         label=_("Personer"),
         queryset=User.objects.filter(is_active=True).order_by("name"),
+        plural=_("personer"),
         required=False,
-        widget=FilteredSelectMultiple(_("personer"), is_stacked=False),
     )
 
     class Meta:

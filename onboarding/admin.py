@@ -12,7 +12,7 @@ from datetime import timedelta
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AdminDateWidget, FilteredSelectMultiple
+from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backend.errors import ApplicationError
 from org.admin import person_action_add
-from org.admin_base import ReadOnlyAdminMixin, RoleAdminMixin, ServiceErrorMixin
+from org.admin_base import ReadOnlyAdminMixin, RoleAdminMixin, ServiceErrorMixin, two_box_field
 from org.models import User
 
 from . import schedule, services
@@ -63,10 +63,10 @@ class AssignTrackForm(forms.Form):
     track = forms.ModelChoiceField(
         label=_("forløb"), queryset=Track.objects.filter(is_active=True).order_by("name")
     )
-    people = forms.ModelMultipleChoiceField(
+    people = two_box_field(
         label=_("personer"),
         queryset=User.objects.filter(is_active=True).order_by("name"),
-        widget=FilteredSelectMultiple(_("personer"), is_stacked=False),
+        plural=_("personer"),
     )
     start_date = forms.DateField(
         label=_("startdato"),
@@ -76,11 +76,33 @@ class AssignTrackForm(forms.Form):
     )
 
 
-class StartDateForm(forms.Form):
+class JourneyHRForm(forms.Form):
+    """One of HR's small forms on a journey's page; `apply` calls the onboarding service."""
+
+    page_title = ""
+    done_message = ""
+
+    def __init__(self, *args, journey: Journey, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.journey = journey
+
+    def apply(self, *, actor: User) -> None:
+        raise NotImplementedError
+
+
+class StartDateForm(JourneyHRForm):
+    page_title = _("Flyt startdato")
+    done_message = _("Startdatoen er flyttet; de åbne trin har fået nye datoer.")
     start_date = forms.DateField(label=_("ny startdato"), widget=AdminDateWidget)
 
+    def apply(self, *, actor: User) -> None:
+        start_date = self.cleaned_data["start_date"]
+        services.journey_update(actor=actor, journey=self.journey, start_date=start_date)
 
-class StepAddForm(forms.Form):
+
+class StepAddForm(JourneyHRForm):
+    page_title = _("Tilføj et trin")
+    done_message = _("Trinnet er tilføjet.")
     title = forms.CharField(label=_("titel"), max_length=200)
     kind = forms.ChoiceField(label=_("type"), choices=StepKind.choices, initial=StepKind.TASK)
     offset_days = forms.IntegerField(
@@ -88,15 +110,28 @@ class StepAddForm(forms.Form):
     )
     body = forms.CharField(label=_("tekst (Markdown)"), required=False, widget=forms.Textarea)
 
+    def apply(self, *, actor: User) -> None:
+        services.journey_step_add(actor=actor, journey=self.journey, **self.cleaned_data)
 
-class StepSkipForm(forms.Form):
+
+class StepSkipForm(JourneyHRForm):
+    page_title = _("Spring et trin over")
+    done_message = _("Trinnet er sprunget over.")
     step = forms.ModelChoiceField(label=_("trin"), queryset=JourneyStep.objects.none())
     reason = forms.CharField(label=_("begrundelse"), required=False, max_length=200)
 
-    def __init__(self, *args, journey: Journey, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        open_steps = journey.steps.filter(status=StepStatus.OPEN).order_by("due_at", "position")
-        self.fields["step"].queryset = open_steps
+        open_steps = self.journey.steps.filter(status=StepStatus.OPEN)
+        self.fields["step"].queryset = open_steps.order_by("due_at", "position")
+
+    def apply(self, *, actor: User) -> None:
+        data = self.cleaned_data
+        services.journey_step_skip(actor=actor, step=data["step"], reason=data["reason"])
+
+
+# HR's forms on a journey's page, by the last part of their address.
+JOURNEY_FORMS = {"flyt-start": StartDateForm, "nyt-trin": StepAddForm, "spring-over": StepSkipForm}
 
 
 def _form_page(model_admin, request, *, title: str, form, intro: str = ""):
@@ -381,16 +416,15 @@ class JourneyAdmin(ReadOnlyAdminMixin, RoleAdminMixin, admin.ModelAdmin):
     inlines = [JourneyStepInline]
 
     def get_urls(self):
-        wrap = self.admin_site.admin_view
+        def form_view(form_class):
+            return self.admin_site.admin_view(
+                lambda request, pk: self.journey_form_view(request, pk, form_class=form_class)
+            )
+
         return [
-            path(
-                "<int:pk>/flyt-start/", wrap(self.move_start_view), name="onboarding_journey_move"
-            ),
-            path(
-                "<int:pk>/nyt-trin/", wrap(self.add_step_view), name="onboarding_journey_add_step"
-            ),
-            path(
-                "<int:pk>/spring-over/", wrap(self.skip_step_view), name="onboarding_journey_skip"
+            *(
+                path(f"<int:pk>/{slug}/", form_view(form_class), name=_journey_form_url(slug))
+                for slug, form_class in JOURNEY_FORMS.items()
             ),
             *super().get_urls(),
         ]
@@ -409,69 +443,13 @@ class JourneyAdmin(ReadOnlyAdminMixin, RoleAdminMixin, admin.ModelAdmin):
         if journey.status != JourneyStatus.ACTIVE:
             return "—"
         links = [
-            ("admin:onboarding_journey_move", gettext("Flyt startdato")),
-            ("admin:onboarding_journey_add_step", gettext("Tilføj et trin")),
-            ("admin:onboarding_journey_skip", gettext("Spring et trin over")),
+            (f"admin:{_journey_form_url(slug)}", form_class.page_title)
+            for slug, form_class in JOURNEY_FORMS.items()
         ]
         return format_html_join(
             " ",
             '<a class="button" href="{}">{}</a>',
             ((reverse(name, args=[journey.pk]), text) for name, text in links),
-        )
-
-    def _journey_form(self, request, pk, *, form_class, title, service, done, **form_kwargs):
-        """One journey's small HR form: valid input goes to `service`, a refusal is a message."""
-        _check_role(self, request)
-        journey = get_object_or_404(Journey.objects.select_related("user", "track"), pk=pk)
-        form = form_class(request.POST or None, **form_kwargs)
-        if request.method == "POST" and form.is_valid():
-            try:
-                service(journey, form.cleaned_data)
-            except ApplicationError as exc:
-                self.message_user(request, exc.message, level=messages.ERROR)
-            else:
-                self.message_user(request, done, level=messages.SUCCESS)
-                return redirect("admin:onboarding_journey_change", journey.pk)
-        return _form_page(
-            self, request, title=f"{title}: {journey.user} – {journey.track}", form=form
-        )
-
-    def move_start_view(self, request, pk):
-        return self._journey_form(
-            request,
-            pk,
-            form_class=StartDateForm,
-            title=gettext("Flyt startdato"),
-            done=gettext("Startdatoen er flyttet; de åbne trin har fået nye datoer."),
-            service=lambda journey, data: services.journey_update(
-                actor=request.user, journey=journey, start_date=data["start_date"]
-            ),
-        )
-
-    def add_step_view(self, request, pk):
-        return self._journey_form(
-            request,
-            pk,
-            form_class=StepAddForm,
-            title=gettext("Tilføj et trin"),
-            done=gettext("Trinnet er tilføjet."),
-            service=lambda journey, data: services.journey_step_add(
-                actor=request.user, journey=journey, **data
-            ),
-        )
-
-    def skip_step_view(self, request, pk):
-        journey = get_object_or_404(Journey, pk=pk)
-        return self._journey_form(
-            request,
-            pk,
-            form_class=StepSkipForm,
-            journey=journey,
-            title=gettext("Spring et trin over"),
-            done=gettext("Trinnet er sprunget over."),
-            service=lambda _journey, data: services.journey_step_skip(
-                actor=request.user, step=data["step"], reason=data["reason"]
-            ),
         )
 
     def get_queryset(self, request):
@@ -495,6 +473,26 @@ class JourneyAdmin(ReadOnlyAdminMixin, RoleAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("forsinkede"), ordering="steps_overdue")
     def overdue(self, journey):
         return journey.steps_overdue
+
+    def journey_form_view(self, request, pk, *, form_class):
+        """One journey's HR form: valid input goes to its service, a refusal is a message."""
+        _check_role(self, request)
+        journey = get_object_or_404(Journey.objects.select_related("user", "track"), pk=pk)
+        form = form_class(request.POST or None, journey=journey)
+        if request.method == "POST" and form.is_valid():
+            try:
+                form.apply(actor=request.user)
+            except ApplicationError as exc:
+                self.message_user(request, exc.message, level=messages.ERROR)
+            else:
+                self.message_user(request, form.done_message, level=messages.SUCCESS)
+                return redirect("admin:onboarding_journey_change", journey.pk)
+        title = f"{form_class.page_title}: {journey.user} – {journey.track}"
+        return _form_page(self, request, title=title, form=form)
+
+
+def _journey_form_url(slug: str) -> str:
+    return f"onboarding_journey_{slug.replace('-', '_')}"
 
 
 @admin.action(description=_("Tildel et onboardingforløb"))

@@ -9,18 +9,10 @@ from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from . import models as org_models
 from . import services
 from .admin_base import ReadOnlyAdminMixin, RoleAdminMixin, ServiceErrorMixin
-from .models import (
-    AccessLog,
-    Audience,
-    AudienceJobTitle,
-    AudienceRole,
-    AudienceUnit,
-    OrgUnit,
-    Role,
-    User,
-)
+from .models import AccessLog, Audience, OrgUnit, Role, User
 
 
 @admin.register(OrgUnit)
@@ -141,18 +133,18 @@ def person_action_add(action) -> None:
 
 
 class AudienceUnitInline(admin.TabularInline):
-    model = AudienceUnit
+    model = org_models.AudienceUnit
     extra = 0
     autocomplete_fields = ["unit"]
 
 
 class AudienceRoleInline(admin.TabularInline):
-    model = AudienceRole
+    model = org_models.AudienceRole
     extra = 0
 
 
 class AudienceJobTitleInline(admin.TabularInline):
-    model = AudienceJobTitle
+    model = org_models.AudienceJobTitle
     extra = 0
 
 

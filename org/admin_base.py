@@ -4,7 +4,9 @@ The admin is for HR, communications and admins by their role in Bro, not by Djan
 permissions; each page names the roles that may use it in `admin_roles`.
 """
 
+from django import forms
 from django.contrib import messages
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.http import HttpResponseRedirect
 
 from backend.errors import ApplicationError
@@ -73,3 +75,13 @@ class ServiceErrorMixin:
                 continue
             done += 1
         return done
+
+
+def two_box_field(*, label, queryset, plural, required: bool = True):
+    """Many choices in the admin's two-box picker: search on the left, the chosen on the right."""
+    return forms.ModelMultipleChoiceField(
+        label=label,
+        queryset=queryset,
+        required=required,
+        widget=FilteredSelectMultiple(plural, is_stacked=False),
+    )

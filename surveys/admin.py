@@ -31,17 +31,10 @@ class UntilFirstRunInline(admin.TabularInline):
     def survey_id_of(self, parent) -> int:
         raise NotImplementedError
 
-    def _editable(self, obj) -> bool:
+    def _editable(self, request, obj=None) -> bool:
         return obj is None or not _has_run(self.survey_id_of(obj))
 
-    def has_add_permission(self, request, obj=None):
-        return self._editable(obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._editable(obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._editable(obj)
+    has_add_permission = has_change_permission = has_delete_permission = _editable
 
 
 class QuestionInline(UntilFirstRunInline):

@@ -19,8 +19,10 @@ import pytest
 import requests
 import time_machine
 from django.core.management import call_command
+from django.utils import timezone
 
 from org.models import User
+from surveys import services as surveys_services
 from tests.conftest import login_token
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -79,6 +81,8 @@ def demo_clock():
 def test_the_staff_flows_through_a_generated_client(live_server, tmp_path, demo_clock):
     # Given the demo municipality, and a client generated from the live schema
     call_command("seed_demo", stdout=io.StringIO())
+    # The beat's first tick, as ./bro run's: the weekly pulse opens for everyone
+    assert surveys_services.waves_open_due(now=timezone.now())
     employee = User.objects.get(pk=_demo_employee())
     new_hire = User.objects.get(employee_number="SK09999")
     client_module = _generate(f"{live_server.url}/api/schema/", tmp_path)
