@@ -61,9 +61,9 @@ case "$command" in
     install "$RUN_LOCK"
     echo "==> Preparing the database (migrations)"
     "$VENV/bin/python" manage.py migrate --no-input -v 0
-    echo "==> Building the demo municipality"
+    echo "==> Building the demo municipality (${SECONDS} s since start)"
+    # Its logins table is the last thing printed before the server's own lines.
     "$VENV/bin/python" manage.py seed_demo
-    echo "==> Starting the server (${SECONDS} s since start)"
     exec "$VENV/bin/python" manage.py serve "${@:-127.0.0.1:8000}"
     ;;
   test)
