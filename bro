@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Bro's two everyday commands, for a fresh machine with Python 3.12+:
-#   ./bro run    install into .venv, migrate, build the Danish demo data, serve on :8000
+#   ./bro run    install into .venv (from the lock file), migrate, build the Danish demo data, serve on :8000
 #   ./bro test   install into .venv (with the test tools) and run the test suite
+#   ./bro lock   after a dependency change in pyproject.toml: write the lock files again
 # Anything after the command goes to runserver / pytest, e.g. ./bro test tests/org -x
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -21,34 +22,68 @@ find_python() {
   exit 1
 }
 
-install() {
+# The exact versions, with hashes: the app's (requirements.txt) and with the dev tools too.
+RUN_LOCK=requirements.txt
+DEV_LOCK=requirements-dev.txt
+
+installed() {  # installed <lock>: true when that lock (or a superset) is installed and current
+  local stamp="$VENV/.bro-installed-$1"
+  [ -f "$stamp" ] && [ ! "$1" -nt "$stamp" ] && [ ! pyproject.toml -nt "$stamp" ]
+}
+
+install() {  # install <lock>
+  local lock="$1"
+  if installed "$lock" || { [ "$lock" = "$RUN_LOCK" ] && installed "$DEV_LOCK"; }; then
+    return
+  fi
   if [ ! -x "$VENV/bin/python" ]; then
+    echo "==> Making a virtual environment in $VENV"
     "$(find_python)" -m venv "$VENV"
   fi
-  # Reinstall only when the declared dependencies changed since the last install.
-  local stamp="$VENV/.bro-installed"
-  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-    "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet -e ".[dev]"
-    touch "$stamp"
-  fi
+  local total
+  total="$(grep -c '^[A-Za-z0-9]' "$lock")"
+  echo "==> Installing $total locked packages from $lock (pip checks every hash)"
+  # One counting line instead of pip's few hundred; pip's own errors still come through.
+  # (The project itself is not installed: manage.py and pytest run it from this folder.)
+  PYTHONUNBUFFERED=1 "$VENV/bin/python" -m pip install --require-hashes --no-deps -r "$lock" 2>&1 |
+    awk -v total="$total" '
+      /^Collecting / { n++; printf "\r    %d of %d fetched or found in the cache", n, total; fflush() }
+      /^Installing collected packages/ { printf "\n    installing them…\n"; fflush() }
+      /^(ERROR|error|Hashes|    [a-z0-9_.-]+==)/ { print }'
+  touch "$VENV/.bro-installed-$lock"
+  echo "==> Installed (${SECONDS} s since start)"
 }
 
 command="${1:-}"
 shift || true
 case "$command" in
   run)
-    install
-    "$VENV/bin/python" manage.py migrate --no-input
+    install "$RUN_LOCK"
+    echo "==> Preparing the database (migrations)"
+    "$VENV/bin/python" manage.py migrate --no-input -v 0
+    echo "==> Building the demo municipality (${SECONDS} s since start)"
+    # Its logins table is the last thing printed before the server's own lines.
     "$VENV/bin/python" manage.py seed_demo
     exec "$VENV/bin/python" manage.py serve "${@:-127.0.0.1:8000}"
     ;;
   test)
-    install
+    install "$DEV_LOCK"
     exec "$VENV/bin/python" -m pytest -n "${BRO_TEST_WORKERS:-2}" "$@"
     ;;
+  lock)
+    # After changing pyproject.toml's dependencies: write both lock files again (anything
+    # after `lock` goes to pip-compile, e.g. ./bro lock --upgrade-package django).
+    install "$DEV_LOCK"
+    for extra in "" dev; do
+      out="requirements${extra:+-$extra}.txt"
+      CUSTOM_COMPILE_COMMAND="./bro lock" "$VENV/bin/pip-compile" --quiet --generate-hashes \
+        --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links \
+        ${extra:+--extra "$extra"} -o "$out" "$@" pyproject.toml
+      echo "==> $out written"
+    done
+    ;;
   *)
-    echo "usage: ./bro run | ./bro test [pytest args]" >&2
+    echo "usage: ./bro run | ./bro test [pytest args] | ./bro lock [pip-compile args]" >&2
     exit 2
     ;;
 esac

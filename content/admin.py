@@ -1,33 +1,19 @@
 """Django admin for communications (everything) and HR (staff info pages); saves go through
 content.services, and the audience is picked on the post's own form."""
 
+from itertools import chain
+
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.utils.translation import gettext_lazy as _
 
-from backend.errors import ApplicationError
-from org.admin import ServiceSaveMixin
+from org.admin_base import RoleAdminMixin, ServiceErrorMixin, two_box_field
 from org.models import OrgUnit, Role, User
 
 from . import services
 from .models import Decision, EventPost, MinutesPost, PagePost, Post, PostKind, PostStatus
 from .readability import readability as readability_of
-
-_COMMON_FIELDS = [
-    "title",
-    "summary",
-    "body",
-    "language",
-    "unit",
-    "pinned",
-    "requires_acknowledgement",
-    "expires_at",
-]
-_KIND_FIELDS = {
-    PostKind.MINUTES: ["meeting_name", "meeting_date"],
-    PostKind.EVENT: ["starts_at", "ends_at", "place", "capacity"],
-}
 
 
 def _job_title_choices():
@@ -47,11 +33,11 @@ class PostAdminForm(forms.ModelForm):
     audience_everyone = forms.BooleanField(
         label=_("Alle medarbejdere"), required=False, help_text=_("Hele organisationen.")
     )
-    audience_units = forms.ModelMultipleChoiceField(
+    audience_units = two_box_field(
         label=_("Enheder"),
         queryset=OrgUnit.objects.order_by("path"),
+        plural=_("enheder"),
         required=False,
-        widget=FilteredSelectMultiple(_("enheder"), is_stacked=False),
     )
     audience_units_subtree = forms.BooleanField(
         label=_("Med underliggende enheder"),
@@ -67,17 +53,16 @@ class PostAdminForm(forms.ModelForm):
         label=_("Stillinger"), required=False,
         widget=FilteredSelectMultiple(_("stillinger"), is_stacked=False),
     )  # fmt: skip
-    audience_people = forms.ModelMultipleChoiceField(
+    audience_people = two_box_field(
         label=_("Personer"),
         queryset=User.objects.filter(is_active=True).order_by("name"),
+        plural=_("personer"),
         required=False,
-        widget=FilteredSelectMultiple(_("personer"), is_stacked=False),
     )
 
     class Meta:
         model = Post
-        fields = [*_COMMON_FIELDS, "meeting_name", "meeting_date", "starts_at", "ends_at",
-                  "place", "capacity"]  # fmt: skip
+        fields = [*services.POST_FIELDS, *chain(*services.POST_KIND_FIELDS.values())]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,32 +90,20 @@ class PostAdminForm(forms.ModelForm):
         return None if empty else spec
 
 
-class DecisionInline(admin.TabularInline):
+class DecisionInline(RoleAdminMixin, admin.TabularInline):
     model = Decision
     extra = 1
     fields = ["text", "owner", "deadline"]
 
-    # The same people as the minutes themselves (by role, not Django model permissions).
-    def _allowed(self, request) -> bool:
-        user = request.user
-        return user.is_active and (
-            user.is_superuser or user.has_role(Role.COMMUNICATIONS, Role.ADMIN)
-        )
-
-    def has_view_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_add_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._allowed(request)
+    # The same people as the minutes themselves (by role, not Django model permissions); a
+    # decision row of a draft may be removed.
+    admin_roles = (Role.COMMUNICATIONS, Role.ADMIN)
 
     def has_delete_permission(self, request, obj=None):
         return self._allowed(request)
 
 
-class BasePostAdmin(ServiceSaveMixin, admin.ModelAdmin):
+class BasePostAdmin(RoleAdminMixin, ServiceErrorMixin, admin.ModelAdmin):
     """Shared by the per-kind lists. `kind` None: the full list, kind chosen on the form."""
 
     kind: str | None = None
@@ -141,26 +114,8 @@ class BasePostAdmin(ServiceSaveMixin, admin.ModelAdmin):
     list_select_related = ["author", "unit"]
     readonly_fields = ["status", "publish_at", "published_at", "author", "readability"]
     actions = ["publish_now", "archive"]
-    editor_roles = (Role.COMMUNICATIONS, Role.ADMIN)
-
-    def _allowed(self, request) -> bool:
-        user = request.user
-        return user.is_active and (user.is_superuser or user.has_role(*self.editor_roles))
-
-    def has_module_permission(self, request):
-        return self._allowed(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_add_permission(self, request):
-        return self._allowed(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # archive instead: receipts and reach stay
+    # No deleting (the mixin's answer): archive instead, so receipts and reach stay.
+    admin_roles = (Role.COMMUNICATIONS, Role.ADMIN)
 
     def get_queryset(self, request):
         posts = super().get_queryset(request)
@@ -187,15 +142,15 @@ class BasePostAdmin(ServiceSaveMixin, admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         kind = self.kind or (obj.kind if obj else None)
-        content = ([] if self.kind or obj else ["kind"]) + _COMMON_FIELDS
+        content = [*([] if self.kind or obj else ["kind"]), *services.POST_FIELDS]
         fieldsets = [(None, {"fields": content})]
-        if kind in _KIND_FIELDS:
-            fieldsets.append((_("Detaljer"), {"fields": _KIND_FIELDS[kind]}))
+        if kind in services.POST_KIND_FIELDS:
+            fieldsets.append((_("Detaljer"), {"fields": services.POST_KIND_FIELDS[kind]}))
         elif kind is None:
             fieldsets.append(
                 (
                     _("Referat og arrangement"),
-                    {"fields": _KIND_FIELDS[PostKind.MINUTES] + _KIND_FIELDS[PostKind.EVENT]},
+                    {"fields": [*chain(*services.POST_KIND_FIELDS.values())]},
                 )
             )
         fieldsets.append(
@@ -255,24 +210,19 @@ class BasePostAdmin(ServiceSaveMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Udgiv nu"))
     def publish_now(self, request, queryset):
-        done = 0
-        for post in queryset.filter(status__in=[PostStatus.DRAFT, PostStatus.SCHEDULED]):
-            try:
-                services.post_publish(actor=request.user, post=post)
-                done += 1
-            except ApplicationError as exc:
-                self.message_user(request, f"{post}: {exc.message}", level=messages.ERROR)
+        done = self.each_through_service(
+            request,
+            queryset.filter(status__in=[PostStatus.DRAFT, PostStatus.SCHEDULED]),
+            lambda post: services.post_publish(actor=request.user, post=post),
+        )
         self.message_user(request, _("%(n)s opslag udgivet.") % {"n": done})
 
     @admin.action(description=_("Arkivér"))
     def archive(self, request, queryset):
-        done = 0
-        for post in queryset:
-            try:
-                services.post_archive(post=post)
-                done += 1
-            except ApplicationError as exc:  # a draft: never published, so not archived
-                self.message_user(request, f"{post}: {exc.message}", level=messages.ERROR)
+        # A draft is refused with a message: never published, so not archived.
+        done = self.each_through_service(
+            request, queryset, lambda post: services.post_archive(post=post)
+        )
         self.message_user(request, _("%(n)s opslag arkiveret.") % {"n": done})
 
 
@@ -297,4 +247,4 @@ class PageAdmin(BasePostAdmin):
     """Staff info pages: HR writes them too."""
 
     kind = PostKind.PAGE
-    editor_roles = (Role.COMMUNICATIONS, Role.ADMIN, Role.HR)
+    admin_roles = (Role.COMMUNICATIONS, Role.ADMIN, Role.HR)

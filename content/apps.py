@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ContentConfig(AppConfig):
     name = "content"
+    verbose_name = _("Opslag")
 
     def ready(self) -> None:
         # The page behind a post's SMS or e-mail link (the notifications app owns the links).

@@ -36,7 +36,7 @@ class Post(models.Model):
     title = models.CharField(_("titel"), max_length=200)
     body = models.TextField(_("tekst (Markdown)"), blank=True)
     # Rendered and sanitised when the body is written (content.rendering), never per request.
-    body_html = models.TextField(editable=False, blank=True)
+    body_html = models.TextField(editable=False, blank=True, verbose_name=_("tekst (HTML)"))
     summary = models.CharField(
         _("kort fortalt"),
         max_length=500,
@@ -106,8 +106,8 @@ class Post(models.Model):
         _("LIX for kort fortalt"), null=True, blank=True, editable=False
     )
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("oprettet"))
+    updated_at = models.DateTimeField(auto_now=True, db_index=True, verbose_name=_("ændret"))
 
     class Meta:
         verbose_name = _("opslag")
@@ -297,8 +297,10 @@ class Attachment(models.Model):
 class Decision(models.Model):
     """A decision in a referat: what was decided, who does it, by when."""
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="decisions")
-    position = models.PositiveSmallIntegerField(default=0)
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("opslag")
+    )
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("rækkefølge"))
     text = models.TextField(_("beslutning"))
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,

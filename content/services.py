@@ -163,26 +163,24 @@ def _audience_create(*, actor: User, kind: str, spec: AudienceSpec) -> Audience:
 
 # --- Writing ----------------------------------------------------------------------------
 
-_EDITABLE_FIELDS = frozenset(
-    {
-        "title",
-        "body",
-        "summary",
-        "language",
-        "unit",
-        "pinned",
-        "requires_acknowledgement",
-        "expires_at",
-        "meeting_name",
-        "meeting_date",
-        "starts_at",
-        "ends_at",
-        "place",
-        "capacity",
-        "podcast",
-        "episode_number",
-    }
+# What post_create and post_update set, in the admin's order: every kind's, then per kind.
+POST_FIELDS = (
+    "title",
+    "summary",
+    "body",
+    "language",
+    "unit",
+    "pinned",
+    "requires_acknowledgement",
+    "expires_at",
+    "podcast",
+    "episode_number",
 )
+POST_KIND_FIELDS = {
+    PostKind.MINUTES: ("meeting_name", "meeting_date"),
+    PostKind.EVENT: ("starts_at", "ends_at", "place", "capacity"),
+}
+_EDITABLE_FIELDS = frozenset(POST_FIELDS).union(*POST_KIND_FIELDS.values())
 
 
 def _validate_kind_fields(post: Post) -> None:

@@ -268,7 +268,7 @@ class PostViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         summary="The event as an iCalendar file",
-        responses={(200, "text/calendar"): OpenApiTypes.BINARY},
+        responses={(200, "text/calendar"): OpenApiTypes.STR},  # text, so clients read it as text
     )
     @action(detail=True, methods=["get"], url_path="event.ics", url_name="ics")
     def ics(self, request, pk=None):

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from backend.errors import ApplicationError
-from org.admin import HRAdminMixin
+from org.admin_base import ReadOnlyAdminMixin, RoleAdminMixin
+from org.models import Role
 
 from . import services
 from .models import ImportRun, ScimClient
@@ -49,7 +50,7 @@ class ConfirmForm(forms.Form):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(HRAdminMixin, admin.ModelAdmin):
+class ImportRunAdmin(ReadOnlyAdminMixin, RoleAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "file_name", "mode", "source", "status", "started_by", "summary"]
     list_filter = ["status", "mode", "source"]
     readonly_fields = [
@@ -64,13 +65,7 @@ class ImportRunAdmin(HRAdminMixin, admin.ModelAdmin):
         "counts",
         "error",
     ]
-    exclude = ["report"]
-
-    def has_add_permission(self, request):
-        return False  # new runs start from the upload page
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    exclude = ["report"]  # new runs start from the upload page
 
     @admin.display(description=gettext_lazy("antal"))
     def summary(self, run):
@@ -160,7 +155,7 @@ class ScimClientForm(forms.ModelForm):
 
 
 @admin.register(ScimClient)
-class ScimClientAdmin(HRAdminMixin, admin.ModelAdmin):
+class ScimClientAdmin(RoleAdminMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "token_prefix",
@@ -173,10 +168,8 @@ class ScimClientAdmin(HRAdminMixin, admin.ModelAdmin):
     form = ScimClientForm
     actions = ["revoke"]
 
-    def _allowed(self, request) -> bool:
-        # Provisioning clients can create and deactivate anyone: admins only.
-        user = request.user
-        return user.is_active and (user.is_superuser or user.has_role("admin"))
+    # Provisioning clients can create and deactivate anyone: admins only.
+    admin_roles = (Role.ADMIN,)
 
     def has_change_permission(self, request, obj=None):
         return self._allowed(request) and obj is None

@@ -42,7 +42,9 @@ class ImportRun(models.Model):
     counts = models.JSONField(_("antal"), default=dict)
     report = models.JSONField(_("forskel"), default=dict)
     error = models.TextField(_("fejl"), blank=True)
-    content = models.BinaryField(null=True, blank=True, editable=False)
+    content = models.BinaryField(
+        null=True, blank=True, editable=False, verbose_name=_("filens indhold")
+    )
     created_at = models.DateTimeField(_("oprettet"), auto_now_add=True, db_index=True)
     applied_at = models.DateTimeField(_("gennemført"), null=True, blank=True)
 
@@ -63,7 +65,9 @@ class ScimClient(models.Model):
     """
 
     name = models.CharField(_("navn"), max_length=100, unique=True)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_hash = models.CharField(
+        max_length=64, unique=True, editable=False, verbose_name=_("tokenets hash")
+    )
     token_prefix = models.CharField(_("tokenets begyndelse"), max_length=12, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OnboardingConfig(AppConfig):
     name = "onboarding"
+    verbose_name = _("Onboarding")
 
     def ready(self) -> None:
         from content import hooks as content_hooks

@@ -77,10 +77,15 @@ class Track(models.Model):
     # Bumped by every edit through onboarding.services; a journey records the one it copied.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("oprettet af"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("oprettet"))
+    updated_at = models.DateTimeField(auto_now=True, db_index=True, verbose_name=_("ændret"))
 
     class Meta:
         verbose_name = _("forløb")
@@ -102,7 +107,7 @@ class StepFields(models.Model):
 
     title = models.CharField(_("titel"), max_length=200)
     body = models.TextField(_("tekst (Markdown)"), blank=True)
-    body_html = models.TextField(editable=False, blank=True)
+    body_html = models.TextField(_("tekst (HTML)"), editable=False, blank=True)
     kind = models.CharField(_("type"), max_length=20, choices=StepKind.choices)
     doer = models.CharField(
         _("udføres af"), max_length=20, choices=Doer.choices, default=Doer.NEW_HIRE
@@ -171,7 +176,9 @@ class StepFields(models.Model):
 class Step(StepFields):
     """One step of a track, in order; `requires` makes it open only when that step is done."""
 
-    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="steps")
+    track = models.ForeignKey(
+        Track, on_delete=models.CASCADE, related_name="steps", verbose_name=_("forløb")
+    )
     position = models.PositiveSmallIntegerField(_("rækkefølge"), default=0)
     requires = models.ForeignKey(
         "self",
@@ -238,11 +245,16 @@ class Journey(models.Model):
     """A track assigned to one person, dated from its anchor (start date or end date)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="journeys"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="journeys",
+        verbose_name=_("person"),
     )
-    track = models.ForeignKey(Track, on_delete=models.PROTECT, related_name="journeys")
-    track_version = models.PositiveIntegerField()
-    kind = models.CharField(max_length=20, choices=TrackKind.choices)
+    track = models.ForeignKey(
+        Track, on_delete=models.PROTECT, related_name="journeys", verbose_name=_("forløb")
+    )
+    track_version = models.PositiveIntegerField(verbose_name=_("skabelonens version"))
+    kind = models.CharField(max_length=20, choices=TrackKind.choices, verbose_name=_("type"))
     anchor_date = models.DateField(_("startdato"), help_text=_("Slutdatoen for offboarding."))
     leader = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -269,14 +281,23 @@ class Journey(models.Model):
         related_name="+",
     )
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("tildelt af"),
     )
     status = models.CharField(
-        max_length=20, choices=JourneyStatus.choices, default=JourneyStatus.ACTIVE, db_index=True
+        max_length=20,
+        choices=JourneyStatus.choices,
+        default=JourneyStatus.ACTIVE,
+        db_index=True,
+        verbose_name=_("status"),
     )
-    completed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    completed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("gennemført"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("oprettet"))
+    updated_at = models.DateTimeField(auto_now=True, db_index=True, verbose_name=_("ændret"))
 
     class Meta:
         verbose_name = _("forløb for en person")
@@ -311,22 +332,39 @@ class StepStatus(models.TextChoices):
 class JourneyStep(StepFields):
     """A step copied into one person's journey, dated, with who must do it and its state."""
 
-    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="steps")
-    source_step = models.ForeignKey(
-        Step, null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+    journey = models.ForeignKey(
+        Journey, on_delete=models.CASCADE, related_name="steps", verbose_name=_("forløb")
     )
-    position = models.PositiveSmallIntegerField(default=0)
+    source_step = models.ForeignKey(
+        Step,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="copies",
+        verbose_name=_("skabelonens trin"),
+    )
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("rækkefølge"))
     requires = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="unlocks"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="unlocks",
+        verbose_name=_("kræver først"),
     )
     due_at = models.DateTimeField(_("frist"), db_index=True)
     # The person who must do it: the hire, the leader, the buddy or the HR contact, resolved at
     # assignment (and when the buddy or leader changes), so "what I owe" is one indexed query.
     doer_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("udføres af (person)"),
     )
     # The quiz as it was when copied: [{"id", "text", "options": [{"id", "text", "correct"}]}].
-    quiz = models.JSONField(default=list, blank=True)
+    quiz = models.JSONField(default=list, blank=True, verbose_name=_("quiz"))
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -334,26 +372,51 @@ class JourneyStep(StepFields):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text=_("Sat når HR har tilføjet trinnet for netop denne person."),
+        verbose_name=_("tilføjet af"),
     )
     status = models.CharField(
-        max_length=20, choices=StepStatus.choices, default=StepStatus.OPEN, db_index=True
+        max_length=20,
+        choices=StepStatus.choices,
+        default=StepStatus.OPEN,
+        db_index=True,
+        verbose_name=_("status"),
     )
-    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("gennemført"))
     completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("gennemført af"),
     )
     # Days from the anchor to completion (Danish calendar): "how far at day 7/30/90" in SQL.
-    completed_day = models.SmallIntegerField(null=True, blank=True)
-    skipped_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    completed_day = models.SmallIntegerField(
+        null=True, blank=True, verbose_name=_("gennemført dag")
     )
-    skip_reason = models.CharField(max_length=300, blank=True)
-    best_score = models.PositiveSmallIntegerField(null=True, blank=True)
-    attempt_count = models.PositiveSmallIntegerField(default=0)
+    skipped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("sprunget over af"),
+    )
+    skip_reason = models.CharField(
+        max_length=300, blank=True, verbose_name=_("begrundelse for at springe over")
+    )
+    best_score = models.PositiveSmallIntegerField(
+        null=True, blank=True, verbose_name=_("bedste resultat")
+    )
+    attempt_count = models.PositiveSmallIntegerField(default=0, verbose_name=_("antal forsøg"))
     # Reminder markers: set in the same UPDATE that claims the reminder, so it goes out once.
-    due_notified_at = models.DateTimeField(null=True, blank=True)
-    overdue_notified_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    due_notified_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("påmindet ved forfald")
+    )
+    overdue_notified_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("påmindet som forsinket")
+    )
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("ændret"))
 
     class Meta:
         verbose_name = _("trin i et forløb")

@@ -1,65 +1,22 @@
 """Django admin for HR: units, people, roles and leader scopes — every save through services."""
 
-from allauth.socialaccount.models import SocialApp, SocialToken
+from allauth.socialaccount.admin import SocialAccountAdmin
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
+from allauth.usersessions.models import UserSession
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
-from django.http import HttpResponseRedirect
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from backend.errors import ApplicationError
-
+from . import models as org_models
 from . import services
-from .models import (
-    AccessLog,
-    Audience,
-    AudienceJobTitle,
-    AudienceRole,
-    AudienceUnit,
-    OrgUnit,
-    Role,
-    User,
-)
-
-
-class HRAdminMixin:
-    """Open to HR and admins (the roles), not only to Django superusers."""
-
-    def _allowed(self, request) -> bool:
-        user = request.user
-        return user.is_active and (user.is_superuser or user.has_role(Role.HR, Role.ADMIN))
-
-    def has_module_permission(self, request):
-        return self._allowed(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_add_permission(self, request):
-        return self._allowed(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ServiceSaveMixin:
-    """Show a service's refusal as an admin error message; the whole save is rolled back."""
-
-    def changeform_view(self, request, *args, **kwargs):
-        try:
-            return super().changeform_view(request, *args, **kwargs)
-        except ApplicationError as exc:
-            # changeform_view runs in a transaction, so nothing of the refused save is kept.
-            self.message_user(request, exc.message, level=messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+from .admin_base import ReadOnlyAdminMixin, RoleAdminMixin, ServiceErrorMixin
+from .models import AccessLog, Audience, OrgUnit, Role, User
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(HRAdminMixin, ServiceSaveMixin, admin.ModelAdmin):
+class OrgUnitAdmin(RoleAdminMixin, ServiceErrorMixin, admin.ModelAdmin):
     list_display = ["tree_name", "kind", "parent", "active_members"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -107,18 +64,7 @@ class UserAdminForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = [
-            "name",
-            "email",
-            "phone",
-            "employee_number",
-            "job_title",
-            "unit",
-            "start_date",
-            "end_date",
-            "language",
-            "is_active",
-        ]
+        fields = [*services.USER_FIELDS, "is_active"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -128,7 +74,7 @@ class UserAdminForm(forms.ModelForm):
 
 
 @admin.register(User)
-class UserAdmin(HRAdminMixin, ServiceSaveMixin, admin.ModelAdmin):
+class UserAdmin(RoleAdminMixin, ServiceErrorMixin, admin.ModelAdmin):
     form = UserAdminForm
     list_display = ["name", "email", "phone", "employee_number", "job_title", "unit", "is_active"]
     list_filter = ["is_active", "roles__role", "unit__kind", "language"]
@@ -151,21 +97,18 @@ class UserAdmin(HRAdminMixin, ServiceSaveMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Slet personoplysninger (anonymisér) for de valgte personer"))
     def erase_selected(self, request, queryset):
-        erased = 0
-        for person in queryset.filter(erased_at__isnull=True):
-            try:
-                services.user_erase(actor=request.user, user=person)
-            except ApplicationError as exc:
-                self.message_user(request, f"{person}: {exc.message}", level=messages.ERROR)
-                continue
-            erased += 1
+        erased = self.each_through_service(
+            request,
+            queryset.filter(erased_at__isnull=True),
+            lambda person: services.user_erase(actor=request.user, user=person),
+        )
         self.message_user(
             request, _("%(n)s personer er anonymiseret.") % {"n": erased}, level=messages.SUCCESS
         )
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
-        fields = {name: data[name] for name in UserAdminForm.Meta.fields if name != "is_active"}
+        fields = {name: data[name] for name in services.USER_FIELDS}
         if not change:
             user = services.user_invite(invited_by=request.user, roles=data["roles"], **fields)
             obj.pk = user.pk
@@ -184,24 +127,29 @@ class UserAdmin(HRAdminMixin, ServiceSaveMixin, admin.ModelAdmin):
         return None
 
 
+def person_action_add(action) -> None:
+    """Offer another app's action in the people list (onboarding: assign a track)."""
+    UserAdmin.actions = [*UserAdmin.actions, action]
+
+
 class AudienceUnitInline(admin.TabularInline):
-    model = AudienceUnit
+    model = org_models.AudienceUnit
     extra = 0
     autocomplete_fields = ["unit"]
 
 
 class AudienceRoleInline(admin.TabularInline):
-    model = AudienceRole
+    model = org_models.AudienceRole
     extra = 0
 
 
 class AudienceJobTitleInline(admin.TabularInline):
-    model = AudienceJobTitle
+    model = org_models.AudienceJobTitle
     extra = 0
 
 
 @admin.register(Audience)
-class AudienceAdmin(HRAdminMixin, admin.ModelAdmin):
+class AudienceAdmin(RoleAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "everyone", "created_at"]
     search_fields = ["name"]
     filter_horizontal = ["people"]
@@ -209,7 +157,7 @@ class AudienceAdmin(HRAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(HRAdminMixin, admin.ModelAdmin):
+class AccessLogAdmin(ReadOnlyAdminMixin, RoleAdminMixin, admin.ModelAdmin):
     """Read-only: the log is written by org.services.access_log_record and never edited."""
 
     list_display = ["at", "actor", "subject", "what", "purpose"]
@@ -218,15 +166,30 @@ class AccessLogAdmin(HRAdminMixin, admin.ModelAdmin):
     list_select_related = ["actor", "subject"]
     date_hierarchy = "at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 # Identity providers come from the environment (org.social_adapter.list_apps) and provider
 # tokens are not stored: only the work-account links stay, for IT to remove a stale one.
-for _model in (SocialApp, SocialToken):
+# allauth's own list of sessions is left out: it speaks English, and a person's sessions end
+# through org.services (deactivation, erasure), not by hand.
+for _model in (SocialApp, SocialToken, SocialAccount, UserSession):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
+
+
+@admin.register(SocialAccount)
+class WorkAccountAdmin(SocialAccountAdmin):
+    """allauth's work-account links, with Danish names for its unlabelled fields."""
+
+    LABELS = {"user": _("person"), "uid": _("konto-id hos udbyderen")}
+    list_display = ["person", "account_id", "provider"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        return super().get_form(request, obj, labels=self.LABELS, **kwargs)
+
+    @admin.display(description=LABELS["user"], ordering="user__name")
+    def person(self, account):
+        return account.user
+
+    @admin.display(description=LABELS["uid"], ordering="uid")
+    def account_id(self, account):
+        return account.uid

@@ -1,13 +1,16 @@
-"""The Django admin's site: work-account login, and a password login that is rate-limited.
+"""The Django admin's site: one-time code or work-account login; a password only for break-glass.
 
-With single sign-on configured (org.sso), staff log in with their work account. The password
-login is then only for a break-glass superuser, and off entirely unless ADMIN_PASSWORD_LOGIN
-(default off in production) allows it; without SSO it serves active staff as before.
+HR, communications and admins (the staff roles) log in with a one-time code, the same allauth
+code flow as the dashboard (org.code_login), or with their work account once single sign-on is
+configured (org.sso); so no admin passwords exist for them. The password login is only for a
+break-glass superuser, and off entirely unless ADMIN_PASSWORD_LOGIN (default off in production)
+allows it.
 
-Failed logins count against allauth's rate-limit machinery (action `admin_login_failed` in
-ACCOUNT_RATE_LIMITS), per client address and per account, in the shared cache. While either
-limit is spent, the login answers 429 with a page saying so — a correct password included,
-so guessing cannot go on by probing for a success. A successful login consumes nothing.
+Failed password logins count against allauth's rate-limit machinery (action
+`admin_login_failed` in ACCOUNT_RATE_LIMITS), per client address and per account, in the shared
+cache. While either limit is spent, the login answers 429 with a page saying so — a correct
+password included, so guessing cannot go on by probing for a success. A successful login
+consumes nothing. The code login has allauth's own code limits.
 """
 
 from allauth.core import ratelimit
@@ -18,12 +21,13 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import sso
+from .code_login import CodeLogin, landing
 
 RATE_LIMIT_ACTION = "admin_login_failed"
 
@@ -41,10 +45,16 @@ def login_blocked(request, *, username: str) -> bool:
 
 
 def password_login(request) -> str:
-    """Who may log in to the admin by password: "off", "superuser" (SSO on) or "staff"."""
-    if not settings.ADMIN_PASSWORD_LOGIN:
-        return "off"
-    return "superuser" if sso.enabled(request) else "staff"
+    """Who may log in to the admin by password: "off" or "superuser" (break-glass only)."""
+    return "superuser" if settings.ADMIN_PASSWORD_LOGIN else "off"
+
+
+def may_use_admin(user) -> bool:
+    """Who gets a login code for the admin: active people with a staff role."""
+    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+
+
+CODE_LOGIN = CodeLogin(may_use=may_use_admin, next_session_key="admin_next")
 
 
 class StaffAuthenticationForm(AdminAuthenticationForm):
@@ -53,7 +63,7 @@ class StaffAuthenticationForm(AdminAuthenticationForm):
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
         if password_login(self.request) == "superuser" and not user.is_superuser:
-            # Staff use their work account; a password only opens the break-glass account.
+            # Staff use a code or their work account; a password opens only break-glass.
             raise ValidationError(
                 self.error_messages["invalid_login"],
                 code="invalid_login",
@@ -74,12 +84,62 @@ class StaffAuthenticationForm(AdminAuthenticationForm):
 
 
 class BroAdminSite(AdminSite):
+    site_header = gettext_lazy("Bro – administration")
+    site_title = gettext_lazy("Bro – administration")
     login_form = StaffAuthenticationForm
     login_template = "org/admin_login.html"
 
     def get_urls(self):
         sso_login = never_cache(require_POST(self.sso_login))
-        return [path("sso/", sso_login, name="sso-login"), *super().get_urls()]
+        code_login = never_cache(require_http_methods(["GET", "POST"])(self.code_login))
+        code_confirm = never_cache(require_http_methods(["GET", "POST"])(self.code_confirm))
+        return [
+            path("sso/", sso_login, name="sso-login"),
+            path("login/kode/", code_login, name="code-login"),
+            path("login/kode/bekraeft/", code_confirm, name="code-confirm"),
+            *super().get_urls(),
+        ]
+
+    def _next(self, request, candidate: str | None) -> str:
+        return landing(request, candidate, home=reverse("admin:index", current_app=self.name))
+
+    def _login_context(self, request, **extra) -> dict:
+        return {**self.each_context(request), "title": _("Log ind"), "subtitle": None, **extra}
+
+    def code_login(self, request):
+        """Ask for an e-mail or a mobile number and send a login code to it."""
+        wanted = self._next(request, request.GET.get("next") or request.POST.get("next"))
+        if may_use_admin(request.user):
+            return redirect(wanted)
+        form = CODE_LOGIN.request_form(request)
+        if (
+            request.method == "POST"
+            and form.is_valid()
+            and CODE_LOGIN.send_code(request, form, next_url=wanted)
+        ):
+            return redirect(reverse("admin:code-confirm", current_app=self.name))
+        context = self._login_context(request, form=form, next=wanted)
+        status = 400 if request.method == "POST" else 200
+        return TemplateResponse(request, "org/admin_code_login.html", context, status=status)
+
+    def code_confirm(self, request):
+        """Take the code; the right one starts the session, too many wrong ones end the try."""
+        login_url = reverse("admin:login", current_app=self.name)
+        process = CODE_LOGIN.pending(request)
+        if process is None:
+            return redirect(login_url)
+        form = CODE_LOGIN.confirm_form(request, process)
+        if request.method == "POST":
+            home = reverse("admin:index", current_app=self.name)
+            outcome, target = CODE_LOGIN.confirm(request, process, form, home=home)
+            if outcome == "in":
+                return redirect(target)
+            if outcome == "over":
+                return redirect(login_url)
+        context = self._login_context(
+            request, form=form, to=process.state.get("email") or process.state.get("phone")
+        )
+        return TemplateResponse(request, "org/admin_code_confirm.html", context)
 
     def login(self, request, extra_context=None):
         mode = password_login(request)
@@ -106,15 +166,10 @@ class BroAdminSite(AdminSite):
 
     def sso_login(self, request):
         """Log in with the work account: off to the provider, back to the admin page asked for."""
-        home = reverse("admin:index", current_app=self.name)
-        wanted = request.POST.get("next") or home
-        if not (
-            wanted.startswith(home)
-            and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()})
-        ):
-            wanted = home
         return sso.redirect_to_provider(
-            request, next_url=wanted, back_url=reverse("admin:login", current_app=self.name)
+            request,
+            next_url=self._next(request, request.POST.get("next")),
+            back_url=reverse("admin:login", current_app=self.name),
         )
 
     def logout(self, request, extra_context=None):

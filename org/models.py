@@ -41,10 +41,12 @@ class OrgUnit(models.Model):
     # Set when HR closes the unit: it keeps its history (posts, survey groups) but takes no
     # new members and is hidden from HR sync's lists.
     closed_at = models.DateTimeField(_("lukket"), null=True, blank=True)
-    path = models.CharField(max_length=255, unique=True, editable=False)
-    depth = models.PositiveSmallIntegerField(default=0, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    path = models.CharField(
+        max_length=255, unique=True, editable=False, verbose_name=_("sti i træet")
+    )
+    depth = models.PositiveSmallIntegerField(default=0, editable=False, verbose_name=_("dybde"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("oprettet"))
+    updated_at = models.DateTimeField(auto_now=True, db_index=True, verbose_name=_("ændret"))
 
     class Meta:
         verbose_name = _("enhed")
@@ -183,13 +185,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("aktiv"), default=True)
     is_staff = models.BooleanField(_("adgang til administration"), default=False)
     # Part of the session auth hash: rotating it ends every session the person has, for good.
-    security_stamp = models.CharField(max_length=32, default=_new_security_stamp, editable=False)
-    invited_at = models.DateTimeField(null=True, blank=True)
+    security_stamp = models.CharField(
+        max_length=32,
+        default=_new_security_stamp,
+        editable=False,
+        verbose_name=_("sikkerhedsstempel"),
+    )
+    invited_at = models.DateTimeField(null=True, blank=True, verbose_name=_("inviteret"))
     # Set when the person's identity was erased (GDPR): the row stays, anonymised, so journeys,
     # read counts and survey response rates keep counting without saying who.
     erased_at = models.DateTimeField(_("anonymiseret"), null=True, blank=True, editable=False)
-    date_joined = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    date_joined = models.DateTimeField(default=timezone.now, verbose_name=_("oprettet"))
+    updated_at = models.DateTimeField(auto_now=True, db_index=True, verbose_name=_("ændret"))
 
     objects = UserManager()
 
@@ -292,9 +299,14 @@ class Audience(models.Model):
     everyone = models.BooleanField(_("alle medarbejdere"), default=False)
     people = models.ManyToManyField(User, blank=True, related_name="+", verbose_name=_("personer"))
     created_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("oprettet af"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("oprettet"))
 
     class Meta:
         verbose_name = _("målgruppe")
@@ -305,35 +317,50 @@ class Audience(models.Model):
 
 
 class AudienceUnit(models.Model):
-    audience = models.ForeignKey(Audience, on_delete=models.CASCADE, related_name="unit_rules")
-    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
-    include_subtree = models.BooleanField(default=True)
+    audience = models.ForeignKey(
+        Audience, on_delete=models.CASCADE, related_name="unit_rules", verbose_name=_("målgruppe")
+    )
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.CASCADE, related_name="+", verbose_name=_("enhed")
+    )
+    include_subtree = models.BooleanField(default=True, verbose_name=_("med underenheder"))
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["audience", "unit"], name="audienceunit_unique"),
         ]
+        verbose_name = _("målgruppens enhed")
+        verbose_name_plural = _("målgruppens enheder")
 
     def __str__(self) -> str:
         return f"{self.unit_id}{'+' if self.include_subtree else ''}"
 
 
 class AudienceRole(models.Model):
-    audience = models.ForeignKey(Audience, on_delete=models.CASCADE, related_name="role_rules")
-    role = models.CharField(max_length=20, choices=Role.choices)
+    audience = models.ForeignKey(
+        Audience, on_delete=models.CASCADE, related_name="role_rules", verbose_name=_("målgruppe")
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, verbose_name=_("rolle"))
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["audience", "role"], name="audiencerole_unique"),
         ]
+        verbose_name = _("målgruppens rolle")
+        verbose_name_plural = _("målgruppens roller")
 
     def __str__(self) -> str:
         return self.role
 
 
 class AudienceJobTitle(models.Model):
-    audience = models.ForeignKey(Audience, on_delete=models.CASCADE, related_name="job_title_rules")
-    job_title = models.CharField(max_length=120)
+    audience = models.ForeignKey(
+        Audience,
+        on_delete=models.CASCADE,
+        related_name="job_title_rules",
+        verbose_name=_("målgruppe"),
+    )
+    job_title = models.CharField(max_length=120, verbose_name=_("stilling"))
 
     class Meta:
         constraints = [
@@ -341,6 +368,8 @@ class AudienceJobTitle(models.Model):
                 fields=["audience", "job_title"], name="audiencejobtitle_unique"
             ),
         ]
+        verbose_name = _("målgruppens stilling")
+        verbose_name_plural = _("målgruppens stillinger")
 
     def __str__(self) -> str:
         return self.job_title

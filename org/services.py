@@ -124,6 +124,20 @@ def _save_user(user: User) -> None:
         raise ConflictError(_("Personen findes allerede."), code="already_exists") from exc
 
 
+# A person's HR data, in the order the admin shows it: what user_update changes.
+USER_FIELDS = (
+    "name",
+    "email",
+    "phone",
+    "employee_number",
+    "job_title",
+    "unit",
+    "start_date",
+    "end_date",
+    "language",
+)
+
+
 @transaction.atomic
 def user_invite(
     *,
@@ -278,18 +292,7 @@ def users_invite_many(*, people: Iterable[dict], send_invitation: bool = True) -
 @transaction.atomic
 def user_update(*, actor: User, user: User, **fields) -> User:
     """Change a person's HR data (name, contact, unit, job title, dates)."""
-    allowed = {
-        "name",
-        "email",
-        "phone",
-        "employee_number",
-        "job_title",
-        "unit",
-        "start_date",
-        "end_date",
-        "language",
-    }
-    unknown = set(fields) - allowed
+    unknown = set(fields) - set(USER_FIELDS)
     if unknown:
         raise ApplicationError(_("Ukendte felter: %(f)s.") % {"f": ", ".join(sorted(unknown))})
     _check_not_erased(user)
@@ -605,6 +608,33 @@ def unit_move(*, unit: OrgUnit, new_parent: OrgUnit | None) -> OrgUnit:
     return unit
 
 
+# How an audience made without a name is called in lists and pickers (stored data, so in the
+# source language): what its rules say, e.g. "Hjemmeplejen Nord med underenheder".
+_ROLE_GROUP_NAMES = {
+    Role.EMPLOYEE: "Alle medarbejdere",
+    Role.LEADER: "Alle ledere",
+    Role.HR: "Alle i HR",
+    Role.COMMUNICATIONS: "Alle i kommunikation",
+    Role.ADMIN: "Alle administratorer",
+}
+_NAMED_PEOPLE_AT_MOST = 3
+
+
+def _audience_name(*, everyone, units, roles, job_titles, people) -> str:
+    if everyone:
+        return "Alle medarbejdere"
+    parts = [f"{unit.name} med underenheder" if sub else unit.name for unit, sub in units]
+    parts += [_ROLE_GROUP_NAMES[role] for role in Role.values if role in roles]
+    parts += [f"Alle med stillingen {title}" for title in job_titles]
+    if len(people) <= _NAMED_PEOPLE_AT_MOST:
+        parts += [person.name for person in people]
+    else:
+        parts.append(f"{len(people)} udvalgte personer")
+    name = ", ".join(parts)
+    max_length = Audience._meta.get_field("name").max_length
+    return name if len(name) <= max_length else name[: max_length - 1] + "…"
+
+
 @transaction.atomic
 def audience_create(
     *,
@@ -616,7 +646,10 @@ def audience_create(
     job_titles: Iterable[str] = (),
     people: Iterable[User] = (),
 ) -> Audience:
-    """Make an audience from rules; `units` pairs a unit with whether its subtree is included."""
+    """Make an audience from rules; `units` pairs a unit with whether its subtree is included.
+
+    Without a name it is called by its rules, so lists and pickers say whom it reaches.
+    """
     units, roles, job_titles, people = list(units), set(roles), list(job_titles), list(people)
     if not (everyone or units or roles or job_titles or people):
         raise ApplicationError(
@@ -626,12 +659,15 @@ def audience_create(
     unknown = roles - set(Role.values)
     if unknown:
         raise ApplicationError(_("Ukendt rolle."), fields={"roles": sorted(unknown)})
+    titles = sorted({t.strip() for t in job_titles if t.strip()})
+    name = name.strip() or _audience_name(
+        everyone=everyone, units=units, roles=roles, job_titles=titles, people=people
+    )
     audience = Audience.objects.create(name=name, everyone=everyone, created_by=created_by)
     AudienceUnit.objects.bulk_create(
         [AudienceUnit(audience=audience, unit=u, include_subtree=s) for u, s in units]
     )
     AudienceRole.objects.bulk_create([AudienceRole(audience=audience, role=r) for r in roles])
-    titles = sorted({t.strip() for t in job_titles if t.strip()})
     AudienceJobTitle.objects.bulk_create(
         [AudienceJobTitle(audience=audience, job_title=t) for t in titles]
     )

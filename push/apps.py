@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class PushConfig(AppConfig):
     name = "push"
-    verbose_name = _("Push")
+    verbose_name = _("Notifikationer")
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_out

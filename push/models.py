@@ -68,20 +68,29 @@ class Device(models.Model):
         INVALID = "invalid", _("Ugyldigt hos FCM")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_devices"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="push_devices",
+        verbose_name=_("person"),
     )
     # FCM registration tokens are ~160-200 characters today; Google documents no maximum.
     identifier = models.CharField(_("token"), max_length=1024, unique=True)
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TOKEN)
+    kind = models.CharField(
+        max_length=10, choices=Kind.choices, default=Kind.TOKEN, verbose_name=_("type")
+    )
     platform = models.CharField(_("platform"), max_length=10, choices=Platform.choices)
     app_version = models.CharField(_("app-version"), max_length=50, blank=True)
     # SHA-256 of the session that registered the device, so logging out retires it. The
     # session key is a bearer credential and is never stored as such.
-    session_hash = models.CharField(max_length=64, blank=True, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_seen_at = models.DateTimeField()
-    retired_at = models.DateTimeField(null=True, blank=True)
-    retired_reason = models.CharField(max_length=20, choices=RetiredReason.choices, blank=True)
+    session_hash = models.CharField(
+        max_length=64, blank=True, db_index=True, verbose_name=_("sessionens fingeraftryk")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("oprettet"))
+    last_seen_at = models.DateTimeField(verbose_name=_("sidst set"))
+    retired_at = models.DateTimeField(null=True, blank=True, verbose_name=_("udfaset"))
+    retired_reason = models.CharField(
+        max_length=20, choices=RetiredReason.choices, blank=True, verbose_name=_("udfaset fordi")
+    )
 
     class Meta:
         verbose_name = _("enhed til push")
@@ -156,16 +165,25 @@ class Notification(models.Model):
     no-op (a retried caller, beat firing twice).
     """
 
-    category = models.CharField(max_length=20, choices=Category.choices)
-    title = models.CharField(max_length=500)
-    body = models.TextField(blank=True)
-    params = models.JSONField(default=dict, blank=True)
+    category = models.CharField(max_length=20, choices=Category.choices, verbose_name=_("kategori"))
+    title = models.CharField(max_length=500, verbose_name=_("titel"))
+    body = models.TextField(blank=True, verbose_name=_("tekst"))
+    params = models.JSONField(default=dict, blank=True, verbose_name=_("parametre"))
     # Deep link for the app: string values only, as FCM's data payload requires.
-    data = models.JSONField(default=dict, blank=True)
-    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
-    collapse_key = models.CharField(max_length=100, blank=True)
-    dedup_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("data"))
+    priority = models.CharField(
+        max_length=10,
+        choices=Priority.choices,
+        default=Priority.NORMAL,
+        verbose_name=_("prioritet"),
+    )
+    collapse_key = models.CharField(
+        max_length=100, blank=True, verbose_name=_("sammenfoldningsnøgle")
+    )
+    dedup_key = models.CharField(
+        max_length=200, null=True, blank=True, unique=True, verbose_name=_("dubletnøgle")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("oprettet"))
 
     class Meta:
         verbose_name = _("notifikation")
@@ -219,29 +237,46 @@ class Delivery(models.Model):
         SKIPPED = "skipped", _("Sprunget over")
 
     notification = models.ForeignKey(
-        Notification, on_delete=models.CASCADE, related_name="deliveries"
+        Notification,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("notifikation"),
     )
-    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PUSH)
+    channel = models.CharField(
+        max_length=10, choices=Channel.choices, default=Channel.PUSH, verbose_name=_("kanal")
+    )
     device = models.ForeignKey(
-        Device, on_delete=models.CASCADE, related_name="deliveries", null=True, blank=True
+        Device,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        null=True,
+        blank=True,
+        verbose_name=_("enhed (telefon)"),
     )
     # The number (E.164) or e-mail address used, as it was when the row was written.
-    address = models.CharField(max_length=254, blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    status = models.CharField(max_length=10, choices=Status.choices)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    error_code = models.CharField(max_length=40, blank=True)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    claim = models.UUIDField(null=True, blank=True, db_index=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    address = models.CharField(max_length=254, blank=True, verbose_name=_("adresse"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, verbose_name=_("status"))
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("forsøg"))
+    error_code = models.CharField(max_length=40, blank=True, verbose_name=_("fejlkode"))
+    next_attempt_at = models.DateTimeField(null=True, blank=True, verbose_name=_("næste forsøg"))
+    claim = models.UUIDField(null=True, blank=True, db_index=True, verbose_name=_("optaget af"))
+    claimed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("optaget"))
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sendt"))
     # SMS: segments of the rendered text and their estimated price, known when it is written.
-    segments = models.PositiveSmallIntegerField(null=True, blank=True)
-    cost = models.DecimalField(max_digits=9, decimal_places=4, null=True, blank=True)
+    segments = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("SMS-dele"))
+    cost = models.DecimalField(
+        max_digits=9, decimal_places=4, null=True, blank=True, verbose_name=_("pris")
+    )
     # SMS: the gateway's delivery report (DELIVERED, UNDELIVERABLE, ...) and when it came.
-    report_status = models.CharField(max_length=20, blank=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField()
+    report_status = models.CharField(max_length=20, blank=True, verbose_name=_("leveringsrapport"))
+    delivered_at = models.DateTimeField(null=True, blank=True, verbose_name=_("leveret"))
+    updated_at = models.DateTimeField(verbose_name=_("ændret"))
 
     class Meta:
         verbose_name = _("levering")
@@ -287,19 +322,41 @@ class Alert(models.Model):
     not answered by then. `post_id` optionally links the content app's alert post.
     """
 
-    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("afsender"),
+    )
     title = models.CharField(_("overskrift"), max_length=200)
     body = models.TextField(_("tekst"))
-    post_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
-    notification = models.OneToOneField(
-        Notification, on_delete=models.PROTECT, related_name="alert", null=True, blank=True
+    post_id = models.PositiveBigIntegerField(
+        null=True, blank=True, db_index=True, verbose_name=_("opslag")
     )
-    repush_after_minutes = models.PositiveIntegerField(null=True, blank=True)
-    sms_after_minutes = models.PositiveIntegerField(null=True, blank=True)
-    email_after_minutes = models.PositiveIntegerField(null=True, blank=True)
-    call_list_after_minutes = models.PositiveIntegerField(null=True, blank=True)
-    sent_at = models.DateTimeField(db_index=True)
-    escalation_done_at = models.DateTimeField(null=True, blank=True)
+    notification = models.OneToOneField(
+        Notification,
+        on_delete=models.PROTECT,
+        related_name="alert",
+        null=True,
+        blank=True,
+        verbose_name=_("notifikation"),
+    )
+    repush_after_minutes = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("ny push efter (minutter)")
+    )
+    sms_after_minutes = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("SMS efter (minutter)")
+    )
+    email_after_minutes = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("e-mail efter (minutter)")
+    )
+    call_list_after_minutes = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("ringeliste efter (minutter)")
+    )
+    sent_at = models.DateTimeField(db_index=True, verbose_name=_("sendt"))
+    escalation_done_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("eskalering afsluttet")
+    )
 
     class Meta:
         verbose_name = _("krisebesked")
@@ -317,18 +374,34 @@ class AlertRecipient(models.Model):
         NEED_HELP = "need_help", _("Jeg har brug for hjælp")
         ACKNOWLEDGED = "acknowledged", _("Set og forstået")
 
-    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="recipients")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    alert = models.ForeignKey(
+        Alert, on_delete=models.CASCADE, related_name="recipients", verbose_name=_("varsel")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("person"),
+    )
     # The unit at send time: the roll-call groups by it even if the person moves later.
     unit = models.ForeignKey(
-        "org.OrgUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "org.OrgUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("enhed"),
     )
-    answer = models.CharField(max_length=20, choices=Answer.choices, blank=True)
-    answered_at = models.DateTimeField(null=True, blank=True)
-    repushed_at = models.DateTimeField(null=True, blank=True)
-    sms_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-    call_listed_at = models.DateTimeField(null=True, blank=True)
+    answer = models.CharField(
+        max_length=20, choices=Answer.choices, blank=True, verbose_name=_("svar")
+    )
+    answered_at = models.DateTimeField(null=True, blank=True, verbose_name=_("svaret"))
+    repushed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("ny push sendt"))
+    sms_at = models.DateTimeField(null=True, blank=True, verbose_name=_("SMS sendt"))
+    emailed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("e-mail sendt"))
+    call_listed_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("sat på ringeliste")
+    )
 
     class Meta:
         verbose_name = _("modtager af krisebesked")

@@ -4,74 +4,47 @@ Surveys are saved through the services; questions and options are edited here on
 survey has never run (after that its answers depend on them).
 """
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Count
-from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
-from backend.errors import ApplicationError
+from org.admin_base import ReadOnlyAdminMixin, RoleAdminMixin, ServiceErrorMixin
 from org.models import Role
 
 from . import services
 from .models import Option, Question, Survey, Wave
 
 
-class SurveyAuthorMixin:
+class SurveyAuthorMixin(RoleAdminMixin):
     """Open to communications, HR and admins (the roles), not only to Django superusers."""
 
-    def _allowed(self, request) -> bool:
-        user = request.user
-        return user.is_active and (
-            user.is_superuser or user.has_role(Role.COMMUNICATIONS, Role.HR, Role.ADMIN)
-        )
-
-    def has_module_permission(self, request):
-        return self._allowed(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_add_permission(self, request, *args):
-        return self._allowed(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ServiceErrorMixin:
-    def changeform_view(self, request, *args, **kwargs):
-        try:
-            return super().changeform_view(request, *args, **kwargs)
-        except ApplicationError as exc:
-            # changeform_view runs in a transaction: nothing of the refused save is kept.
-            self.message_user(request, exc.message, level=messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+    admin_roles = (Role.COMMUNICATIONS, Role.HR, Role.ADMIN)
 
 
 def _has_run(survey_id) -> bool:
     return bool(survey_id) and Wave.objects.filter(survey_id=survey_id).exists()
 
 
-class QuestionInline(admin.TabularInline):
+class UntilFirstRunInline(admin.TabularInline):
+    """Rows editable while their survey has never run; `obj` is the inline's parent."""
+
+    def survey_id_of(self, parent) -> int:
+        raise NotImplementedError
+
+    def _editable(self, request, obj=None) -> bool:
+        return obj is None or not _has_run(self.survey_id_of(obj))
+
+    has_add_permission = has_change_permission = has_delete_permission = _editable
+
+
+class QuestionInline(UntilFirstRunInline):
     model = Question
     extra = 0
     fields = ["position", "kind", "text", "indicator", "custom_indicator", "pillar"]
     show_change_link = True
 
-    def _editable(self, request, obj) -> bool:
-        return obj is None or not _has_run(obj.pk)
-
-    def has_add_permission(self, request, obj=None):
-        return self._editable(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._editable(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._editable(request, obj)
+    def survey_id_of(self, parent) -> int:
+        return parent.pk
 
 
 @admin.register(Survey)
@@ -81,19 +54,7 @@ class SurveyAdmin(SurveyAuthorMixin, ServiceErrorMixin, admin.ModelAdmin):
     search_fields = ["title"]
     inlines = [QuestionInline]
     actions = ["copy_surveys"]
-    fields = [
-        "title",
-        "intro",
-        "anonymous",
-        "audience",
-        "min_group_size",
-        "min_free_text_group_size",
-        "recurrence",
-        "first_opens_at",
-        "open_days",
-        "ends_on",
-        "is_active",
-    ]
+    fields = services.SURVEY_FIELDS
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(wave_total=Count("waves"))
@@ -124,19 +85,13 @@ class SurveyAdmin(SurveyAuthorMixin, ServiceErrorMixin, admin.ModelAdmin):
             )
 
 
-class OptionInline(admin.TabularInline):
+class OptionInline(UntilFirstRunInline):
     model = Option
     extra = 0
     fields = ["position", "text", "is_correct"]
 
-    def has_add_permission(self, request, obj=None):
-        return obj is None or not _has_run(obj.survey_id)
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None or not _has_run(obj.survey_id)
-
-    def has_delete_permission(self, request, obj=None):
-        return obj is None or not _has_run(obj.survey_id)
+    def survey_id_of(self, parent) -> int:
+        return parent.survey_id
 
 
 @admin.register(Question)
@@ -156,14 +111,8 @@ class QuestionAdmin(SurveyAuthorMixin, admin.ModelAdmin):
 
 
 @admin.register(Wave)
-class WaveAdmin(SurveyAuthorMixin, admin.ModelAdmin):
+class WaveAdmin(ReadOnlyAdminMixin, SurveyAuthorMixin, admin.ModelAdmin):
     list_display = ["survey", "number", "opens_at", "closes_at", "status", "invited_count"]
     list_filter = ["status"]
     list_select_related = ["survey"]
     readonly_fields = [f.name for f in Wave._meta.fields]
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SurveysConfig(AppConfig):
     name = "surveys"
+    verbose_name = _("Undersøgelser")
 
     def ready(self) -> None:
         # The page behind a survey wave's SMS or e-mail link (the notifications app owns links).

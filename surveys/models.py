@@ -108,9 +108,10 @@ class Survey(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("oprettet af"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("oprettet"))
+    updated_at = models.DateTimeField(auto_now=True, db_index=True, verbose_name=_("ændret"))
 
     class Meta:
         verbose_name = _("undersøgelse")
@@ -132,7 +133,9 @@ class Survey(models.Model):
 
 
 class Question(models.Model):
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="questions", verbose_name=_("undersøgelse")
+    )
     position = models.PositiveSmallIntegerField(_("nummer"))
     kind = models.CharField(_("type"), max_length=20, choices=QuestionKind.choices)
     text = models.CharField(_("spørgsmål"), max_length=500)
@@ -170,7 +173,9 @@ class Question(models.Model):
 
 
 class Option(models.Model):
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="options", verbose_name=_("spørgsmål")
+    )
     position = models.PositiveSmallIntegerField(_("nummer"))
     text = models.CharField(_("svarmulighed"), max_length=300)
     is_correct = models.BooleanField(_("korrekt"), default=False)
@@ -194,19 +199,27 @@ class Wave(models.Model):
         OPEN = "open", _("Åben")
         CLOSED = "closed", _("Lukket")
 
-    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="waves")
+    survey = models.ForeignKey(
+        Survey, on_delete=models.PROTECT, related_name="waves", verbose_name=_("undersøgelse")
+    )
     number = models.PositiveIntegerField(_("runde"))
     opens_at = models.DateTimeField(_("åbner"))
     closes_at = models.DateTimeField(_("lukker"))
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    audience = models.ForeignKey(Audience, on_delete=models.PROTECT, related_name="+")
-    anonymous = models.BooleanField()
-    min_group_size = models.PositiveSmallIntegerField()
-    min_free_text_group_size = models.PositiveSmallIntegerField()
-    invited_count = models.PositiveIntegerField(default=0)
-    reminded_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.OPEN, verbose_name=_("status")
+    )
+    audience = models.ForeignKey(
+        Audience, on_delete=models.PROTECT, related_name="+", verbose_name=_("målgruppe")
+    )
+    anonymous = models.BooleanField(verbose_name=_("anonym"))
+    min_group_size = models.PositiveSmallIntegerField(verbose_name=_("mindste gruppestørrelse"))
+    min_free_text_group_size = models.PositiveSmallIntegerField(
+        verbose_name=_("mindste gruppestørrelse for fritekst")
+    )
+    invited_count = models.PositiveIntegerField(default=0, verbose_name=_("inviterede"))
+    reminded_at = models.DateTimeField(null=True, blank=True, verbose_name=_("påmindet"))
     # Set when closing counted the answers into the tallies; results then read those.
-    tallied = models.BooleanField(default=False)
+    tallied = models.BooleanField(default=False, verbose_name=_("optalt"))
 
     class Meta:
         verbose_name = _("runde")

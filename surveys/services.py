@@ -119,7 +119,8 @@ def _questions_replace(*, survey: Survey, questions: Sequence[dict[str, Any]]) -
         )
 
 
-_SURVEY_FIELDS = {
+# What survey_create and survey_update set besides the questions, in the admin's order.
+SURVEY_FIELDS = (
     "title",
     "intro",
     "anonymous",
@@ -131,7 +132,7 @@ _SURVEY_FIELDS = {
     "open_days",
     "ends_on",
     "is_active",
-}
+)
 
 
 def _check_schedule(survey: Survey) -> None:
@@ -152,7 +153,7 @@ def survey_create(
     **fields: Any,
 ) -> Survey:
     """Make a survey with its questions (each: kind, text, indicator, pillar, options)."""
-    unknown = set(fields) - _SURVEY_FIELDS
+    unknown = set(fields) - set(SURVEY_FIELDS)
     if unknown:
         raise ApplicationError(_("Ukendte felter: %(f)s.") % {"f": ", ".join(sorted(unknown))})
     survey = Survey(created_by=created_by, title=title.strip(), **fields)
@@ -168,7 +169,7 @@ def survey_update(
     *, survey: Survey, questions: Sequence[dict[str, Any]] | None = None, **fields: Any
 ) -> Survey:
     """Change a survey; its questions only while no wave has run."""
-    unknown = set(fields) - _SURVEY_FIELDS
+    unknown = set(fields) - set(SURVEY_FIELDS)
     if unknown:
         raise ApplicationError(_("Ukendte felter: %(f)s.") % {"f": ", ".join(sorted(unknown))})
     survey = Survey.objects.select_for_update().get(pk=survey.pk)

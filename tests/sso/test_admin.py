@@ -97,10 +97,14 @@ def test_admin_logout_ends_the_session_at_the_provider(sso, people):
     assert _logged_in(client) is None
 
 
-def test_without_sso_staff_keep_their_password_login(people):
-    # Given no SSO configured (the embedded default)
-    hr = _with_password(people.hr)
-    # When HR logs in by password / Then as before
-    client, response = _password_login(hr)
-    assert (response.status_code, _logged_in(client)) == (302, hr.pk)
-    assert 'id="sso-login"' not in Client().get("/admin/login/").content.decode()
+def test_without_sso_staff_log_in_by_code_and_a_password_is_still_break_glass_only(people):
+    # Given no SSO configured (the embedded default), HR and a superuser with passwords
+    hr, admin = _with_password(people.hr), _with_password(people.admin)
+    # When both log in by password
+    hr_client, hr_response = _password_login(hr)
+    admin_client, admin_response = _password_login(admin)
+    # Then only the superuser gets in; the page offers the code login, no work account
+    assert (hr_response.status_code, _logged_in(hr_client)) == (200, None)
+    assert (admin_response.status_code, _logged_in(admin_client)) == (302, admin.pk)
+    page = Client().get("/admin/login/").content.decode()
+    assert 'id="sso-login"' not in page and 'id="code-login"' in page
