@@ -13,7 +13,8 @@ from backend.errors import ApplicationError
 from org.models import Role
 
 from . import services
-from .models import Option, Question, Survey, Wave
+from .models import Option, Question, Strategy, StrategyGoal, StrategyPillar, Survey, Wave
+from .strategy import strategy_activate
 
 
 class SurveyAuthorMixin:
@@ -167,3 +168,59 @@ class WaveAdmin(SurveyAuthorMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# --- The communication strategy -------------------------------------------------------------
+
+
+class StrategyPillarInline(admin.TabularInline):
+    model = StrategyPillar
+    extra = 0
+    fields = ["position", "key", "name", "question", "answer", "wrong_answers"]
+
+
+class StrategyGoalInline(admin.TabularInline):
+    model = StrategyGoal
+    extra = 0
+    fields = [
+        "position",
+        "key",
+        "name",
+        "statement",
+        "is_narrative",
+        "target_value",
+        "target_date",
+    ]
+
+
+@admin.register(Strategy)
+class StrategyAdmin(SurveyAuthorMixin, admin.ModelAdmin):
+    """The strategy is communications' (and admins'): HR reads it, does not change it.
+
+    Which strategy is active changes only through `strategy_activate` (the action), so there
+    is never a moment with two; the rows themselves are validated by the forms' full_clean.
+    """
+
+    list_display = ["name", "municipality", "narrative_title", "is_active"]
+    readonly_fields = ["is_active"]
+    inlines = [StrategyPillarInline, StrategyGoalInline]
+    actions = ["activate"]
+
+    def _may_change(self, request) -> bool:
+        user = request.user
+        return user.is_active and (
+            user.is_superuser or user.has_role(Role.COMMUNICATIONS, Role.ADMIN)
+        )
+
+    def has_add_permission(self, request, *args):
+        return self._may_change(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_change(request)
+
+    @admin.action(description=_("Gør til den aktive strategi"))
+    def activate(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Vælg netop én strategi."), level=messages.ERROR)
+            return
+        strategy_activate(strategy=queryset.get())
