@@ -5,6 +5,7 @@ class OnboardingConfig(AppConfig):
     name = "onboarding"
 
     def ready(self) -> None:
+        from api.authentication import fence_before_start
         from content import hooks as content_hooks
         from org import hooks
 
@@ -17,3 +18,5 @@ class OnboardingConfig(AppConfig):
         hooks.on_person_dates_changed(services.journey_assign_matching)
         # Before day 1 a new hire reads only the posts their journey links to.
         content_hooks.restrict_readers(selectors.preboarding_reader_post_ids)
+        # … and uses only the endpoints that declare themselves open before the start date.
+        fence_before_start(selectors.user_is_preboarding)

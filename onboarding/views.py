@@ -316,6 +316,8 @@ class JourneyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
 
 class MyJourneyView(GenericAPIView):
+    open_before_start_date = True
+
     serializer_class = MyJourneyResponseSerializer
 
     @extend_schema(
@@ -353,6 +355,8 @@ class MyJourneyView(GenericAPIView):
     )
 )
 class StepViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    open_before_start_date = frozenset({"retrieve", "complete"})
+
     serializer_class = JourneyStepSerializer
 
     def get_queryset(self):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backend.errors import ApplicationError
 
-from . import services
+from . import erasure, services
 from .models import (
     AccessLog,
     Audience,
@@ -154,7 +154,7 @@ class UserAdmin(HRAdminMixin, ServiceSaveMixin, admin.ModelAdmin):
         erased = 0
         for person in queryset.filter(erased_at__isnull=True):
             try:
-                services.user_erase(actor=request.user, user=person)
+                erasure.user_erase(actor=request.user, user=person)
             except ApplicationError as exc:
                 self.message_user(request, f"{person}: {exc.message}", level=messages.ERROR)
                 continue

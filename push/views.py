@@ -42,6 +42,8 @@ def _session_key(request) -> str | None:
 
 
 class DeviceListView(APIView):
+    open_before_start_date = True
+
     @extend_schema(
         request=DeviceRegisterSerializer,
         responses={200: DeviceSerializer, 201: DeviceSerializer},
@@ -69,6 +71,8 @@ class DeviceListView(APIView):
 
 
 class DeviceDetailView(APIView):
+    open_before_start_date = True
+
     @extend_schema(
         responses={204: OpenApiResponse(description="Retired (also when it already was).")},
         summary="Stop push to this device",
@@ -79,6 +83,8 @@ class DeviceDetailView(APIView):
 
 
 class PreferenceView(APIView):
+    open_before_start_date = True
+
     @extend_schema(responses=PreferenceSerializer, summary="My push preferences")
     def get(self, request):
         return Response(PreferenceSerializer(selectors.preference_for(user=request.user)).data)
@@ -105,6 +111,8 @@ class PreferenceView(APIView):
 
 
 class InboxView(GenericAPIView):
+    open_before_start_date = True
+
     serializer_class = InboxItemSerializer
     queryset = Recipient.objects.none()  # for the schema; the rows come from the selector
 
@@ -132,6 +140,8 @@ class InboxView(GenericAPIView):
 
 
 class InboxOpenedView(APIView):
+    open_before_start_date = True
+
     @extend_schema(request=None, responses={204: None}, summary="Mark a notification opened")
     def post(self, request, notification_id: int):
         services.notification_open(user=request.user, notification_id=notification_id)
@@ -177,6 +187,8 @@ class AlertListView(GenericAPIView):
 
 
 class AlertDetailView(APIView):
+    open_before_start_date = True
+
     @extend_schema(responses=AlertSerializer, summary="One alert")
     def get(self, request, alert_id: int):
         alert = selectors.alerts_visible(user=request.user).filter(pk=alert_id).first()
@@ -186,6 +198,8 @@ class AlertDetailView(APIView):
 
 
 class AlertAnswerView(APIView):
+    open_before_start_date = True
+
     @extend_schema(
         request=AlertAnswerSerializer,
         responses=AlertAnswerResultSerializer,
