@@ -20,12 +20,13 @@ from django.db.models.functions import Replace
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.errors import ApplicationError, ConflictError, PermissionDeniedError
+from backend.errors import ApplicationError, PermissionDeniedError
 
 from . import personal_data
 from .models import AccessLog, Audience, LeaderScope, User, UserRole
 from .personal_data import delete_older, exporter, retention
 from .services import (
+    _check_no_archive_hold,
     _check_roles_grantable,
     _end_sessions,
     _save_user,
@@ -39,14 +40,6 @@ logger = logging.getLogger("bro.org")
 
 # What an erased person is called from then on (stored data, so in the source language).
 ERASED_NAME = "Tidligere medarbejder"
-
-
-def _check_no_archive_hold() -> None:
-    if settings.RETENTION_ARCHIVE_HOLD:
-        raise ConflictError(
-            _("Sletning er standset af et arkivstop (RETENTION_ARCHIVE_HOLD)."),
-            code="archive_hold",
-        )
 
 
 def _erase_login_traces(*, user: User, name: str) -> None:

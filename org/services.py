@@ -7,6 +7,7 @@ from datetime import date, datetime
 import phonenumbers
 from allauth.socialaccount.models import SocialAccount
 from allauth.usersessions.models import UserSession
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
@@ -467,6 +468,14 @@ def _check_not_erased(user: User) -> None:
     if user.erased_at is not None:
         raise ConflictError(
             _("Personens oplysninger er slettet; personen kan ikke ændres."), code="erased"
+        )
+
+
+def _check_no_archive_hold() -> None:
+    if settings.RETENTION_ARCHIVE_HOLD:
+        raise ConflictError(
+            _("Sletning er standset af et arkivstop (RETENTION_ARCHIVE_HOLD)."),
+            code="archive_hold",
         )
 
 
