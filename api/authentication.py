@@ -1,6 +1,9 @@
 """App session tokens (django-allauth headless) for every /api/v1/ endpoint."""
 
+from collections.abc import Callable
+
 from allauth.headless.contrib.rest_framework.authentication import XSessionTokenAuthentication
+from django.urls import URLResolver, get_resolver
 from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -28,38 +31,57 @@ class SessionTokenAuthentication(XSessionTokenAuthentication):
         return result
 
 
-# What a new hire may use before day 1: their profile, push, their journey, and the feed and
-# posts (which content narrows to the posts the journey links to). Everything else — the
-# directory, surveys, writing, and any endpoint added later — opens on the start date.
-PREBOARDING_OPEN_ROUTES = frozenset(
-    {
-        "me",
-        "me-export",
-        "push-devices",
-        "push-device",
-        "push-preferences",
-        "push-inbox",
-        "push-opened",
-        "push-alert",
-        "push-answer",
-        "feed",
-        "post-detail",
-        "post-acknowledge",
-        "post-attachment",
-        "onboarding-my-journey",
-        "onboarding-step-detail",
-        "onboarding-step-complete",
-    }
-)
+# Before day 1 a new hire may use only what a view declares open to them: their profile, push,
+# their journey, and the feed and posts (which content narrows to the posts the journey links
+# to). Everything else — the directory, surveys, writing, and any endpoint added later — opens
+# on the start date. A view declares `open_before_start_date = True`, or the set of its actions
+# that are open (a viewset); the app that knows who is before their start date registers that
+# check here (`fence_before_start`), so this layer knows no app.
+_before_start_checks: list[Callable[..., bool]] = []
+
+
+def fence_before_start(check: Callable[..., bool]) -> None:
+    """Register `check(user=)`: True while the person may use only the open endpoints."""
+    if check not in _before_start_checks:
+        _before_start_checks.append(check)
+
+
+def route_open_before_start(callback) -> bool:
+    """Whether a resolved route's view declares itself open before the start date."""
+    view = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+    declared = getattr(view, "open_before_start_date", False)
+    if isinstance(declared, bool):
+        return declared
+    return bool(set(getattr(callback, "actions", {}).values()) & set(declared))
+
+
+def open_routes_before_start() -> frozenset[str]:
+    """The names of the routes open before the start date, read from the URL resolver."""
+    names = set()
+
+    def walk(patterns) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns)
+            elif pattern.name and route_open_before_start(pattern.callback):
+                names.add(pattern.name)
+
+    walk(get_resolver().url_patterns)
+    return frozenset(names)
+
+
+def __getattr__(name: str):
+    # The open routes as a set of names, for readers (and tests) that want the list.
+    if name == "PREBOARDING_OPEN_ROUTES":
+        return open_routes_before_start()
+    raise AttributeError(name)
 
 
 def _fence_preboarding(request, user) -> None:
-    from onboarding.selectors import user_is_preboarding
-
-    if not user_is_preboarding(user=user):
+    if not any(check(user=user) for check in _before_start_checks):
         return
-    route = request.resolver_match.url_name if request.resolver_match else None
-    if route not in PREBOARDING_OPEN_ROUTES:
+    match = request.resolver_match
+    if match is None or not route_open_before_start(match.func):
         raise exceptions.PermissionDenied(
             _("Du får adgang til resten af appen på din første arbejdsdag.")
         )

@@ -23,13 +23,10 @@ PRODUCTION = env.bool("BRO_PRODUCTION", default=False)
 DEBUG = env.bool("DJANGO_DEBUG", default=not PRODUCTION)
 
 if PRODUCTION:
-    # No defaults in production: a missing value stops the boot instead of running insecurely.
+    # No defaults in production: a missing value stops the boot instead of running insecurely
+    # (what production refuses besides: "Production: what it refuses", at the end).
     SECRET_KEY = env.str("DJANGO_SECRET_KEY")
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
-    if not ALLOWED_HOSTS:
-        raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must name at least one host.")
-    if "DATABASE_URL" not in env.ENVIRON:
-        raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL in production.")
 else:
     SECRET_KEY = env.str(
         "DJANGO_SECRET_KEY", default="insecure-development-key-only-for-the-embedded-mode"
@@ -122,8 +119,6 @@ if USING_POSTGRESQL:
     # people (bench, 2026-11-28) and never pays back on short, indexed queries like ours.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
-if PRODUCTION and not USING_POSTGRESQL:
-    raise ImproperlyConfigured("Production needs PostgreSQL: set DATABASE_URL=postgres://...")
 
 # --- Cache (rate limits live here: production needs a shared one) ------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -243,8 +238,6 @@ SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 _sso_apps = []
 if SSO_OIDC_ISSUER:
-    if PRODUCTION and not SSO_OIDC_ISSUER.startswith("https://"):
-        raise ImproperlyConfigured("SSO_OIDC_ISSUER must be an https:// URL in production.")
     _sso_settings = {
         "server_url": SSO_OIDC_ISSUER,
         "oauth_pkce_enabled": True,
@@ -460,15 +453,7 @@ CELERY_BEAT_SCHEDULE = {
     "org-enforce-retention": {"task": "org.tasks.enforce_retention", "schedule": 24 * 3600.0},
 }
 
-# --- Content ------------------------------------------------------------------------------
-# Hours after publishing at which people who have not acknowledged a must-read are reminded.
-CONTENT_ACK_REMINDER_HOURS = env.list("CONTENT_ACK_REMINDER_HOURS", cast=int, default=[24, 72])
-# LIX targets (content.readability): a must-read above its audience's target needs a "kort
-# fortalt" at or under it before it is published. 35 is the top of "let" on the Danish scale,
-# what the strategy's "let forståeligt for alle" asks of posts to all staff; a targeted group
-# (a unit, a role, named people) may read one band step harder.
-CONTENT_LIX_TARGET_EVERYONE = env.int("CONTENT_LIX_TARGET_EVERYONE", default=35)
-CONTENT_LIX_TARGET_GROUPS = env.int("CONTENT_LIX_TARGET_GROUPS", default=40)
+# --- Content: files and translation ---------------------------------------------------------
 # Dotted path of a machine-translation provider class (content.translation) for drafts of
 # post versions a person then approves. Empty (as shipped): none, nothing leaves Bro.
 CONTENT_TRANSLATION_PROVIDER = env.str("CONTENT_TRANSLATION_PROVIDER", default="")
@@ -476,11 +461,6 @@ CONTENT_TRANSLATION_PROVIDER = env.str("CONTENT_TRANSLATION_PROVIDER", default="
 # SnakMed episode at 48 kbit/s mono is about 16 MB; no upload passes UPLOAD_MAX_BYTES anyway.
 CONTENT_AUDIO_MAX_BYTES = env.int("CONTENT_AUDIO_MAX_BYTES", default=20 * 1024 * 1024)
 CONTENT_AUDIO_MAX_SECONDS = env.int("CONTENT_AUDIO_MAX_SECONDS", default=2 * 3600)
-
-# --- Onboarding ---------------------------------------------------------------------------
-# Days past its due time at which an open step counts as overdue, and the doer and the new
-# hire's leader are told.
-ONBOARDING_OVERDUE_DAYS = env.int("ONBOARDING_OVERDUE_DAYS", default=2)
 
 # --- Push ---------------------------------------------------------------------------------
 # With no credentials file, push goes to the log backend (the embedded default).
@@ -569,43 +549,37 @@ SMS_BUDGET_SEGMENTS = {
     "surveys": env.int("SMS_BUDGET_SURVEYS", default=5000),
 }
 SMS_BUDGET_WARNING_PERCENT = 80
-# Production refuses toys: a log SMS sender, console or in-memory mail, the push log backend,
-# tasks run in the web process (no broker) or a cache per process (no Redis) would each lose
-# messages or limits silently, so the server does not start with any of them.
-if PRODUCTION:
-    _toys = {
-        "SMS_SENDER is the log sender": SMS_SENDER == "org.sms.LogSmsSender",
-        "SMS_GATEWAYAPI_TOKEN is empty": SMS_SENDER == "org.sms.GatewayApiSmsSender"
-        and not SMS_GATEWAYAPI_TOKEN,
-        "SMS_CALLBACK_SECRET is empty (delivery reports could be forged)": not SMS_CALLBACK_SECRET,
-        "e-mail goes to the console or memory": any(
-            mailer["BACKEND"].rsplit(".", 2)[-2] in {"console", "locmem", "dummy"}
-            for mailer in MAILERS.values()
-        ),
-        "push goes to the log (no FCM_CREDENTIALS_FILE)": not FCM_CREDENTIALS_FILE,
-        "Celery runs tasks in the web process (no CELERY_BROKER_URL)": not CELERY_BROKER_URL,
-        "no REDIS_URL (rate limits and heartbeats per process)": not REDIS_URL,
-    }
-    if refused := [reason for reason, toy in _toys.items() if toy]:
-        raise ImproperlyConfigured("Production refuses: " + "; ".join(refused))
-
 # Links in SMS and e-mail that open one post or survey wave without the app: the public base
 # URL they start with, and how long they work (a forwarded link works for whoever holds it).
 BRO_PUBLIC_URL = env.str("BRO_PUBLIC_URL", default="http://127.0.0.1:8000")
 NOTIFY_LINK_MAX_AGE_DAYS = env.int("NOTIFY_LINK_MAX_AGE_DAYS", default=14)
 
-# --- Surveys ------------------------------------------------------------------------------
+# --- Domain knobs: how the municipality's own rules are set (README, "Domain knobs") -------
+# Must-read reminders, onboarding, survey anonymity, retention. Everything else the
+# municipality decides — its strategy, tracks, audiences — is data in the admin, not settings.
+# Hours after publishing at which people who have not acknowledged a must-read are reminded.
+CONTENT_ACK_REMINDER_HOURS = env.list("CONTENT_ACK_REMINDER_HOURS", cast=int, default=[24, 72])
+# LIX targets (content.readability): a must-read above its audience's target needs a "kort
+# fortalt" at or under it before it is published. 35 is the top of "let" on the Danish scale,
+# what the strategy's "let forståeligt for alle" asks of posts to all staff; a targeted group
+# (a unit, a role, named people) may read one band step harder.
+CONTENT_LIX_TARGET_EVERYONE = env.int("CONTENT_LIX_TARGET_EVERYONE", default=35)
+CONTENT_LIX_TARGET_GROUPS = env.int("CONTENT_LIX_TARGET_GROUPS", default=40)
+
+# Days past its due time at which an open step counts as overdue, and the doer and the new
+# hire's leader are told.
+ONBOARDING_OVERDUE_DAYS = env.int("ONBOARDING_OVERDUE_DAYS", default=2)
+
 # Defaults for new surveys: results need this many respondents per group, free text more.
 SURVEY_MIN_GROUP_SIZE = env.int("SURVEY_MIN_GROUP_SIZE", default=5)
 SURVEY_MIN_FREE_TEXT_GROUP_SIZE = env.int("SURVEY_MIN_FREE_TEXT_GROUP_SIZE", default=10)
 if SURVEY_MIN_GROUP_SIZE < 3 or SURVEY_MIN_FREE_TEXT_GROUP_SIZE < 5:
-    # The anonymity floors of issue 6; the database refuses surveys below them anyway.
+    # The anonymity floors; the database refuses surveys below them anyway (check constraints).
     raise ImproperlyConfigured(
         "SURVEY_MIN_GROUP_SIZE must be at least 3 and SURVEY_MIN_FREE_TEXT_GROUP_SIZE at least 5."
     )
 
-# --- Privacy and retention ----------------------------------------------------------------
-# Days each class of personal data is kept (GDPR storage limitation), enforced by the beat task
+# Privacy and retention: days each class of personal data is kept (GDPR storage limitation), enforced by the beat task
 # org.tasks.enforce_retention (`manage.py enforce_retention --dry-run` shows the counts). Read
 # receipts and RSVPs 2 years, the push inbox and retired devices 6 months, the access log
 # 6 months; a former employee's profile is anonymised this many days after the end date.
@@ -653,6 +627,36 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# --- Production: what it refuses, in one place --------------------------------------------
+# With BRO_PRODUCTION=true the server does not start while any of these holds; the reasons are
+# listed together. Values production must be given (the secret key, the hosts, SMTP_HOST) have
+# no default above and stop the boot where they are read. Toys — a log SMS sender, console or
+# in-memory mail, the push log backend, tasks run in the web process (no broker), a cache per
+# process (no Redis) — would each lose messages or limits silently.
+if PRODUCTION:
+    _toys = {
+        "DJANGO_ALLOWED_HOSTS names no host": not ALLOWED_HOSTS,
+        "DATABASE_URL is not set (production needs PostgreSQL: DATABASE_URL=postgres://...)": (
+            "DATABASE_URL" not in env.ENVIRON
+        ),
+        "the database is not PostgreSQL (DATABASE_URL=postgres://...)": not USING_POSTGRESQL,
+        "SSO_OIDC_ISSUER is not an https:// URL": bool(SSO_OIDC_ISSUER)
+        and not SSO_OIDC_ISSUER.startswith("https://"),
+        "SMS_SENDER is the log sender": SMS_SENDER == "org.sms.LogSmsSender",
+        "SMS_GATEWAYAPI_TOKEN is empty": SMS_SENDER == "org.sms.GatewayApiSmsSender"
+        and not SMS_GATEWAYAPI_TOKEN,
+        "SMS_CALLBACK_SECRET is empty (delivery reports could be forged)": not SMS_CALLBACK_SECRET,
+        "e-mail goes to the console or memory": any(
+            mailer["BACKEND"].rsplit(".", 2)[-2] in {"console", "locmem", "dummy"}
+            for mailer in MAILERS.values()
+        ),
+        "push goes to the log (no FCM_CREDENTIALS_FILE)": not FCM_CREDENTIALS_FILE,
+        "Celery runs tasks in the web process (no CELERY_BROKER_URL)": not CELERY_BROKER_URL,
+        "no REDIS_URL (rate limits and heartbeats per process)": not REDIS_URL,
+    }
+    if refused := [reason for reason, toy in _toys.items() if toy]:
+        raise ImproperlyConfigured("Production refuses: " + "; ".join(refused))
 
 LOGGING = {
     "version": 1,

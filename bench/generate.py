@@ -50,6 +50,7 @@ from org.models import (
 from push.models import Device
 from surveys import demo as survey_demo
 from surveys import services as survey_services
+from surveys.demo_strategy import load_demo_strategy
 from surveys.models import Answer, AnswerChoice, Participation, Response, Survey, Wave
 from surveys.templates import INTERN_KOMMUNIKATION, KERNEFORTAELLING
 
@@ -628,6 +629,7 @@ def _build_surveys(org: _Org, size: Size, rng: random.Random, now: datetime, rep
     everyone = org_services.audience_create(
         created_by=comms, name="Alle medarbejdere", everyone=True
     )
+    load_demo_strategy()  # the templates are worded from the active strategy
     # How each unit tends to answer, the same in every wave (as in surveys.demo).
     cultures = {unit_id: rng.uniform(-0.25, 0.25) for unit_id in sorted(org.units)}
     per_wave = []

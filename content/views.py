@@ -82,6 +82,8 @@ def _languages_of(request) -> list[str]:
 class FeedView(GenericAPIView):
     """Posts addressed to me: one query for the page, whatever its size."""
 
+    open_before_start_date = True
+
     pagination_class = None
 
     @extend_schema(
@@ -134,6 +136,8 @@ class FeedView(GenericAPIView):
 
 class PostViewSet(viewsets.GenericViewSet):
     """Reading for addressees; writing for communications, HR (pages) and leaders (own scope)."""
+
+    open_before_start_date = frozenset({"retrieve", "acknowledge", "attachment"})
 
     queryset = Post.objects.none()  # every action narrows through a selector
     serializer_class = PostDetailSerializer

@@ -17,17 +17,9 @@ from django.utils.translation import gettext as _
 from org.models import OrgUnit, Role, User
 from org.selectors import unit_list, units_in_scope
 from surveys import selectors
-from surveys.models import Indicator, Pillar, QuestionKind, Survey, Wave
+from surveys.models import ENPS, QuestionKind, Survey, Wave
 from surveys.results import indicator_scorecard, scorecard_with_organisation, survey_results
-
-# The four goals for internal communication in Kommunikationsstrategi 2023, in its order.
-GOALS = (
-    Indicator.KERNEFORTAELLING,
-    Indicator.VIDENDELING,
-    Indicator.TVAERFAGLIGT_SAMARBEJDE,
-    Indicator.ANSVAR_INTERN_KOMMUNIKATION,
-)
-
+from surveys.strategy import strategy_active, target_met, target_of
 
 # --- Which surveys and units ---------------------------------------------------------------
 
@@ -93,7 +85,7 @@ def _enps(entry: dict, scale: list[int]) -> int | None:
 
 def _enps_questions(questions: list[dict]) -> list[int]:
     scale = [q for q in questions if q["kind"] == QuestionKind.SCALE]
-    tagged = [q["id"] for q in scale if q["indicator"] == Indicator.ENPS]
+    tagged = [q["id"] for q in scale if q["indicator"] == ENPS]
     return tagged or [q["id"] for q in scale]
 
 
@@ -218,7 +210,7 @@ SHOWN, SUPPRESSED, NOT_MEASURED = "shown", "suppressed", "not_measured"
 
 
 def _pillar_lines(
-    points: list[dict], *, waves: list[dict], asked: dict[int, set[str]]
+    points: list[dict], *, pillars: list[str], waves: list[dict], asked: dict[int, set[str]]
 ) -> dict[str, list[dict]]:
     """Per pillar: one line per unit, a value and a state for every wave.
 
@@ -226,10 +218,10 @@ def _pillar_lines(
     wave asked about the pillar (some shown point of the wave has it, `asked`) or where no
     point of the wave is shown, so nobody can tell; else the pillar was NOT_MEASURED there.
     """
-    result: dict[str, list[dict]] = {p: [] for p in Pillar.values}
+    result: dict[str, list[dict]] = {p: [] for p in pillars}
     for unit_points in _lines_by_unit(points).values():
         by_wave = {p["wave"]["id"]: p for p in unit_points}
-        for pillar in Pillar.values:
+        for pillar in pillars:
             values, states = [], []
             for wave in waves:
                 point = by_wave.get(wave["id"])
@@ -268,7 +260,7 @@ def _knowledge_waves(*series_points: list[dict]) -> list[dict]:
     return sorted(waves.values(), key=lambda w: (w["opens_at"], w["id"]))
 
 
-def _trend(points: list[dict]) -> dict[str, Any] | None:
+def _trend(points: list[dict], target: dict[str, Any] | None = None) -> dict[str, Any] | None:
     """The latest shown score and how it moved since the survey's previous shown score."""
     shown = [p for p in points if p["shown"] and p.get("score") is not None]
     if not shown:
@@ -287,54 +279,65 @@ def _trend(points: list[dict]) -> dict[str, Any] | None:
         "opens_at": latest["wave"]["opens_at"],
         "previous": previous["score"] if previous else None,
         "direction": direction,
+        "target_met": target_met(latest["score"], target),
     }
 
 
 def core_narrative(*, viewer: User) -> dict[str, Any]:
-    """The knowledge index per pillar over time (organisation and my scope), and the goals."""
+    """The knowledge index per pillar over time (organisation and my scope), and the goals.
+
+    Pillars and goals, their names, order and targets, are the active strategy's.
+    """
+    strategy = strategy_active()
     whole_organisation = viewer.has_role(Role.COMMUNICATIONS)
     if whole_organisation:
-        mine = organisation = indicator_scorecard(viewer=viewer)
+        mine = organisation = indicator_scorecard(viewer=viewer, strategy=strategy)
     else:
-        mine, organisation = scorecard_with_organisation(viewer=viewer)
+        mine, organisation = scorecard_with_organisation(viewer=viewer, strategy=strategy)
     my_series, org_series = _series(mine), _series(organisation)
-    key = Indicator.KERNEFORTAELLING
+    narrative = strategy.narrative_goal
+    key = narrative.key if narrative is not None else None
+    pillar_keys = [p.key for p in strategy.pillars] if key else []
     waves = _knowledge_waves(my_series.get(key, []), org_series.get(key, []))
     asked = _asked_pillars(my_series.get(key, []), org_series.get(key, []))
-    org_pillars = _pillar_lines(org_series.get(key, []), waves=waves, asked=asked)
+    org_pillars = _pillar_lines(
+        org_series.get(key, []), pillars=pillar_keys, waves=waves, asked=asked
+    )
     my_pillars = (
         {}
         if whole_organisation
-        else _pillar_lines(my_series.get(key, []), waves=waves, asked=asked)
+        else _pillar_lines(my_series.get(key, []), pillars=pillar_keys, waves=waves, asked=asked)
     )
-    labels = dict(Indicator.choices)
     goals = []
-    for goal in GOALS:
-        mine_by_unit = _lines_by_unit(my_series.get(goal, []))
+    for goal in strategy.goals:
+        target = target_of(goal)
+        mine_by_unit = _lines_by_unit(my_series.get(goal.key, []))
         goals.append(
             {
-                "indicator": goal,
-                "label": labels[goal],
-                "organisation": _trend(org_series.get(goal, [])),
-                "organisation_measured": bool(org_series.get(goal)),
+                "indicator": goal.key,
+                "label": goal.name,
+                "target": target,
+                "organisation": _trend(org_series.get(goal.key, []), target),
+                "organisation_measured": bool(org_series.get(goal.key)),
                 "mine": []
                 if whole_organisation
                 else [
-                    {"unit": points[0]["unit"], "trend": _trend(points)}
+                    {"unit": points[0]["unit"], "trend": _trend(points, target)}
                     for points in mine_by_unit.values()
                 ],
             }
         )
     return {
+        "strategy": strategy.strategy,
         "waves": waves,
         "pillars": [
             {
-                "pillar": pillar,
-                "label": label,
-                "organisation": org_pillars[pillar],
-                "mine": my_pillars.get(pillar, []),
+                "pillar": pillar.key,
+                "label": pillar.name,
+                "organisation": org_pillars[pillar.key],
+                "mine": my_pillars.get(pillar.key, []),
             }
-            for pillar, label in Pillar.choices
+            for pillar in (strategy.pillars if key else [])
         ],
         "goals": goals,
         "whole_organisation": whole_organisation,

@@ -7,6 +7,7 @@ class OnboardingConfig(AppConfig):
     verbose_name = _("Onboarding")
 
     def ready(self) -> None:
+        from api.authentication import fence_before_start
         from content import hooks as content_hooks
         from org import hooks
 
@@ -22,3 +23,5 @@ class OnboardingConfig(AppConfig):
         hooks.on_person_dates_changed(services.journey_assign_matching)
         # Before day 1 a new hire reads only the posts their journey links to.
         content_hooks.restrict_readers(selectors.preboarding_reader_post_ids)
+        # … and uses only the endpoints that declare themselves open before the start date.
+        fence_before_start(selectors.user_is_preboarding)

@@ -19,7 +19,9 @@ from django.db.models import (
 )
 from django.db.models.lookups import StartsWith
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from backend.errors import ApplicationError, NotFoundError
 from org.models import LeaderScope, OrgUnit, Role, User
 from org.selectors import users_in_scope
 
@@ -338,3 +340,31 @@ def preboarding_post_ids(*, user: User) -> QuerySet:
 def preboarding_reader_post_ids(*, user: User) -> QuerySet | None:
     """content.hooks reader restriction: a pre-boarder's linked posts, None for everyone else."""
     return preboarding_post_ids(user=user) if user_is_preboarding(user=user) else None
+
+
+def track_get(*, track_id: int, field: str | None = "track") -> Track:
+    """The track with this id, or the house error (see org.selectors on ids into objects)."""
+    track = Track.objects.filter(pk=track_id).first()
+    if track is None:
+        message = _("Forløbet findes ikke.")
+        if field is None:
+            raise NotFoundError(message)
+        raise ApplicationError(message, fields={field: [message]})
+    return track
+
+
+def next_step(*, user: User, journeys: list[Journey]) -> JourneyStep | None:
+    """The person's own open step that is due first and waits for no other open step.
+
+    Reads the journeys' prefetched steps (`my_journeys`): no query of its own.
+    """
+    own_open = [
+        step
+        for journey in journeys
+        if journey.status == JourneyStatus.ACTIVE
+        for step in journey.steps.all()
+        if step.status == StepStatus.OPEN
+        and step.doer_user_id == user.pk
+        and not (step.requires_id and step.requires.status == StepStatus.OPEN)
+    ]
+    return min(own_open, key=lambda s: (s.due_at, s.pk)) if own_open else None

@@ -2,7 +2,6 @@
 
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -11,12 +10,12 @@ from rest_framework.response import Response
 
 from api.permissions import role_permission
 from api.serializers import DateField, IdField, QuerySerializer
-from backend.errors import ApplicationError, NotFoundError
+from org import selectors as org_selectors
 from org.models import AccessLog, Audience, Role, User
 from org.services import access_log_record
 
 from . import selectors, services
-from .models import Journey, JourneyStatus, JourneyStep, Track
+from .models import Journey, JourneyStatus, JourneyStep
 from .serializers import (
     JourneyAssignSerializer,
     JourneyDetailSerializer,
@@ -42,26 +41,12 @@ IsHROrLeader = role_permission(Role.HR, Role.ADMIN, Role.LEADER)
 
 
 def _person(person_id: int | None, *, field: str) -> User | None:
-    """An active person named in the input, or a field error."""
-    if person_id is None:
-        return None
-    person = User.objects.filter(pk=person_id, is_active=True).first()
-    if person is None:
-        raise ApplicationError(
-            _("Personen findes ikke."), fields={field: [_("Personen findes ikke.")]}
-        )
-    return person
+    """An active person named in a body field (None stays None)."""
+    return None if person_id is None else org_selectors.person_get(person_id=person_id, field=field)
 
 
 def _audience(audience_id: int | None) -> Audience | None:
-    if audience_id is None:
-        return None
-    audience = Audience.objects.filter(pk=audience_id).first()
-    if audience is None:
-        raise ApplicationError(
-            _("Målgruppen findes ikke."), fields={"audience": [_("Målgruppen findes ikke.")]}
-        )
-    return audience
+    return None if audience_id is None else org_selectors.audience_get(audience_id=audience_id)
 
 
 def _step_data(validated: dict) -> dict:
@@ -250,14 +235,8 @@ class JourneyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = JourneyAssignSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        user = User.objects.select_related("unit").filter(pk=values["user"]).first()
-        if user is None or not user.is_active:
-            raise NotFoundError(_("Personen findes ikke."))
-        track = Track.objects.filter(pk=values["track"]).first()
-        if track is None:
-            raise ApplicationError(
-                _("Forløbet findes ikke."), fields={"track": [_("Forløbet findes ikke.")]}
-            )
+        user = org_selectors.person_get(person_id=values["user"])
+        track = selectors.track_get(track_id=values["track"])
         journey = services.journey_assign(
             actor=request.user,
             user=user,
@@ -316,6 +295,8 @@ class JourneyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
 
 class MyJourneyView(GenericAPIView):
+    open_before_start_date = True
+
     serializer_class = MyJourneyResponseSerializer
 
     @extend_schema(
@@ -326,21 +307,11 @@ class MyJourneyView(GenericAPIView):
         now = timezone.now()
         user = request.user
         journeys = list(selectors.my_journeys(user=user))
-        owed = list(selectors.steps_owed(user=user))
-        own_open = [
-            step
-            for journey in journeys
-            if journey.status == JourneyStatus.ACTIVE
-            for step in journey.steps.all()
-            if step.status == "open"
-            and step.doer_user_id == user.pk
-            and not (step.requires_id and step.requires.status == "open")
-        ]
         payload = {
             "preboarding": selectors.user_is_preboarding(user=user),
             "journeys": journeys,
-            "owed": owed,
-            "next": min(own_open, key=lambda s: (s.due_at, s.pk)) if own_open else None,
+            "owed": list(selectors.steps_owed(user=user)),
+            "next": selectors.next_step(user=user, journeys=journeys),
         }
         context = {"request": request, **serializer_context(now=now)}
         return Response(MyJourneyResponseSerializer(payload, context=context).data)
@@ -353,6 +324,8 @@ class MyJourneyView(GenericAPIView):
     )
 )
 class StepViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    open_before_start_date = frozenset({"retrieve", "complete"})
+
     serializer_class = JourneyStepSerializer
 
     def get_queryset(self):

@@ -9,8 +9,8 @@ from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from . import erasure, services
 from . import models as org_models
-from . import services
 from .admin_base import ReadOnlyAdminMixin, RoleAdminMixin, ServiceErrorMixin
 from .models import AccessLog, Audience, OrgUnit, Role, User
 
@@ -100,7 +100,7 @@ class UserAdmin(RoleAdminMixin, ServiceErrorMixin, admin.ModelAdmin):
         erased = self.each_through_service(
             request,
             queryset.filter(erased_at__isnull=True),
-            lambda person: services.user_erase(actor=request.user, user=person),
+            lambda person: erasure.user_erase(actor=request.user, user=person),
         )
         self.message_user(
             request, _("%(n)s personer er anonymiseret.") % {"n": erased}, level=messages.SUCCESS

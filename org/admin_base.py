@@ -15,13 +15,17 @@ from .models import Role
 
 
 class RoleAdminMixin:
-    """Open to the active people holding one of `admin_roles`, and to superusers; no deleting."""
+    """Open to the active people holding one of `admin_roles`, and to superusers; no deleting.
+
+    `change_roles`, when set, narrows who may add and change to those roles: the others read.
+    """
 
     admin_roles: tuple[str, ...] = (Role.HR, Role.ADMIN)
+    change_roles: tuple[str, ...] | None = None
 
-    def _allowed(self, request) -> bool:
+    def _allowed(self, request, roles: tuple[str, ...] | None = None) -> bool:
         user = request.user
-        return user.is_active and (user.is_superuser or user.has_role(*self.admin_roles))
+        return user.is_active and (user.is_superuser or user.has_role(*(roles or self.admin_roles)))
 
     def has_module_permission(self, request):
         return self._allowed(request)
@@ -31,10 +35,10 @@ class RoleAdminMixin:
 
     # ModelAdmin asks with the request only, an inline with the parent object too.
     def has_add_permission(self, request, obj=None):
-        return self._allowed(request)
+        return self._allowed(request, self.change_roles)
 
     def has_change_permission(self, request, obj=None):
-        return self._allowed(request)
+        return self._allowed(request, self.change_roles)
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -11,3 +11,5 @@ class OrgConfig(AppConfig):
         # Each app's personal_data.py registers its exporters, erasers and retention handlers
         # (org.personal_data); org itself imports none of the apps above it.
         autodiscover_modules("personal_data")
+        # org's own data (profile, access log, former employees) registers with its erasure.
+        from . import erasure  # noqa: F401

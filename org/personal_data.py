@@ -3,25 +3,25 @@
 Every app that stores personal data has a `personal_data.py` module that registers, at import:
 
 - an exporter per category, `fn(user) -> JSON-able`, for the person's own export (Art. 15/20);
-- an eraser, `fn(*, user)`, run inside `org.services.user_erase` *before* the profile is
+- an eraser, `fn(*, user)`, run inside `org.erasure.user_erase` *before* the profile is
   anonymised, so it can still read the old name, e-mail and phone it must scrub;
 - a deactivator, `fn(*, user)`, run when a person is deactivated (offboarding): e.g. devices;
 - retention handlers per data class, `fn(*, cutoff, dry_run) -> count`, removing rows older
   than `cutoff`; the class name is a key of `settings.RETENTION_DAYS`.
 
 The modules are found with `autodiscover_modules("personal_data")` in OrgConfig.ready(), so
-`org` never imports the apps above it. This module also registers org's own data.
+`org` never imports the apps above it. This module is the registry only and imports nothing of
+org but its models: org's own data registers from `org.erasure`, which also runs the erasers
+and the retention handlers.
 """
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 
-from .models import AccessLog, LeaderScope, User
+from .models import User
 
 Exporter = Callable[[User], Any]
 Eraser = Callable[..., None]
@@ -105,63 +105,3 @@ def delete_older(queryset: QuerySet, *, dry_run: bool) -> int:
         with transaction.atomic():
             model._base_manager.filter(pk__in=ids).delete()
         deleted += len(ids)
-
-
-# --- org's own data -------------------------------------------------------------------------
-
-
-@exporter("profile")
-def _export_profile(user: User) -> dict[str, Any]:
-    person = User.objects.values(
-        "id",
-        "name",
-        "email",
-        "phone",
-        "employee_number",
-        "job_title",
-        "unit__name",
-        "start_date",
-        "end_date",
-        "language",
-        "reading_language",
-        "share_email",
-        "share_phone",
-        "is_active",
-        "invited_at",
-        "date_joined",
-    ).get(pk=user.pk)
-    person["unit"] = person.pop("unit__name")
-    person["roles"] = sorted(user.roles.values_list("role", flat=True))
-    person["leads_units"] = sorted(
-        LeaderScope.objects.filter(leader=user).values_list("unit__name", flat=True)
-    )
-    return person
-
-
-@exporter("access_log")
-def _export_access_log(user: User) -> list[dict[str, Any]]:
-    """Who looked at my data, what, when and why."""
-    return [
-        {
-            "at": row["at"],
-            "what": row["what"],
-            "purpose": row["purpose"],
-            "by": row["actor__name"] or None,
-            "by_id": row["actor_id"],
-        }
-        for row in AccessLog.objects.filter(subject=user)
-        .order_by("-at", "-id")
-        .values("at", "what", "purpose", "actor_id", "actor__name")
-    ]
-
-
-@retention("access_log")
-def _purge_access_log(*, cutoff: datetime, dry_run: bool) -> int:
-    return delete_older(AccessLog.objects.filter(at__lt=cutoff), dry_run=dry_run)
-
-
-@retention("former_employees")
-def _erase_former_employees(*, cutoff: datetime, dry_run: bool) -> int:
-    from .services import former_employees_erase
-
-    return former_employees_erase(ended_before=timezone.localdate(cutoff), dry_run=dry_run)

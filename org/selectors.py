@@ -6,6 +6,9 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.lookups import StartsWith
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from backend.errors import ApplicationError, NotFoundError
 
 from . import personal_data
 from .models import (
@@ -215,3 +218,32 @@ def person_for_sso(*, field: str, value: str) -> User | None:
         return None
     lookup = {"email__iexact": value} if field == "email" else {"employee_number": value}
     return User.objects.select_related("unit").filter(erased_at__isnull=True, **lookup).first()
+
+
+# --- Ids into objects ----------------------------------------------------------------------
+# The one convention for turning an id from a request into an object: an `<entity>_get`
+# selector that returns it or raises the house error. An id that names the thing the request
+# is about (the path, the person a journey is for) is NotFoundError (404); an id in a body
+# field is an ApplicationError on that field (400), as a serializer's own field error would be.
+
+
+def _missing(message: str, field: str | None) -> ApplicationError:
+    if field is None:
+        return NotFoundError(message)
+    return ApplicationError(message, fields={field: [message]})
+
+
+def person_get(*, person_id: int, field: str | None = None) -> User:
+    """The active person with this id (with their unit), or the house error."""
+    person = User.objects.select_related("unit").filter(pk=person_id, is_active=True).first()
+    if person is None:
+        raise _missing(_("Personen findes ikke."), field)
+    return person
+
+
+def audience_get(*, audience_id: int, field: str | None = "audience") -> Audience:
+    """The audience with this id, or the house error (a field error on `audience`)."""
+    audience = Audience.objects.filter(pk=audience_id).first()
+    if audience is None:
+        raise _missing(_("Målgruppen findes ikke."), field)
+    return audience

@@ -12,7 +12,7 @@ from api.pagination import LargePageNumberPagination
 from api.permissions import role_permission
 from api.serializers import DateTimeField, IdField, QuerySerializer
 
-from . import selectors, services
+from . import erasure, selectors, services
 from .models import AccessLog, LeaderScope, Role, User
 from .serializers import (
     EraseInputSerializer,
@@ -51,6 +51,8 @@ def _me(user_id: int) -> User:
 
 
 class MeView(GenericAPIView):
+    open_before_start_date = True
+
     serializer_class = MeSerializer
 
     @extend_schema(responses=MeSerializer, summary="My profile")
@@ -74,6 +76,8 @@ def _export_response(user: User) -> Response:
 
 
 class MeExportView(GenericAPIView):
+    open_before_start_date = True
+
     serializer_class = PersonalDataExportSerializer
 
     @extend_schema(
@@ -249,7 +253,7 @@ class PeopleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def erase(self, request, pk=None):
         data = EraseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        person = services.user_erase(actor=request.user, user=self.get_object())
+        person = erasure.user_erase(actor=request.user, user=self.get_object())
         return Response(PersonRecordSerializer(selectors.user_with_roles(user_id=person.pk)).data)
 
     @extend_schema(

@@ -40,6 +40,8 @@ def _session_key(request) -> str | None:
 
 
 class DeviceListView(APIView):
+    open_before_start_date = True
+
     @extend_schema(
         request=DeviceRegisterSerializer,
         responses={200: DeviceSerializer, 201: DeviceSerializer},
@@ -58,6 +60,8 @@ class DeviceListView(APIView):
 
 
 class DeviceDetailView(APIView):
+    open_before_start_date = True
+
     @extend_schema(
         responses={204: OpenApiResponse(description="Retired (also when it already was).")},
         summary="Stop push to this device",
@@ -68,6 +72,8 @@ class DeviceDetailView(APIView):
 
 
 class PreferenceView(APIView):
+    open_before_start_date = True
+
     @extend_schema(responses=PreferenceSerializer, summary="My push preferences")
     def get(self, request):
         return Response(PreferenceSerializer(selectors.preference_for(user=request.user)).data)
@@ -94,6 +100,8 @@ class PreferenceView(APIView):
 
 
 class InboxView(GenericAPIView):
+    open_before_start_date = True
+
     serializer_class = InboxItemSerializer
     queryset = Recipient.objects.none()  # for the schema; the rows come from the selector
 
@@ -121,6 +129,8 @@ class InboxView(GenericAPIView):
 
 
 class InboxOpenedView(APIView):
+    open_before_start_date = True
+
     @extend_schema(request=None, responses={204: None}, summary="Mark a notification opened")
     def post(self, request, notification_id: int):
         services.notification_open(user=request.user, notification_id=notification_id)
@@ -164,6 +174,8 @@ class AlertListView(GenericAPIView):
 
 
 class AlertDetailView(APIView):
+    open_before_start_date = True
+
     @extend_schema(responses=AlertSerializer, summary="One alert")
     def get(self, request, alert_id: int):
         alert = selectors.alert_visible(user=request.user, alert_id=alert_id)
@@ -171,6 +183,8 @@ class AlertDetailView(APIView):
 
 
 class AlertAnswerView(APIView):
+    open_before_start_date = True
+
     @extend_schema(
         request=AlertAnswerSerializer,
         responses=AlertAnswerResultSerializer,

@@ -4,7 +4,7 @@ Surveys are saved through the services; questions and options are edited here on
 survey has never run (after that its answers depend on them).
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +12,8 @@ from org.admin_base import ReadOnlyAdminMixin, RoleAdminMixin, ServiceErrorMixin
 from org.models import Role
 
 from . import services
-from .models import Option, Question, Survey, Wave
+from .models import Option, Question, Strategy, StrategyGoal, StrategyPillar, Survey, Wave
+from .strategy import strategy_activate
 
 
 class SurveyAuthorMixin(RoleAdminMixin):
@@ -116,3 +117,65 @@ class WaveAdmin(ReadOnlyAdminMixin, SurveyAuthorMixin, admin.ModelAdmin):
     list_filter = ["status"]
     list_select_related = ["survey"]
     readonly_fields = [f.name for f in Wave._meta.fields]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# --- The communication strategy -------------------------------------------------------------
+
+
+class StrategyPartInline(RoleAdminMixin):
+    """A strategy's pillars and goals: communications and admins edit them, HR reads."""
+
+    admin_roles = (Role.COMMUNICATIONS, Role.HR, Role.ADMIN)
+    change_roles = (Role.COMMUNICATIONS, Role.ADMIN)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request, self.change_roles)
+
+
+class StrategyPillarInline(StrategyPartInline, admin.TabularInline):
+    model = StrategyPillar
+    extra = 0
+    fields = ["position", "key", "name", "question", "answer", "wrong_answers"]
+
+
+class StrategyGoalInline(StrategyPartInline, admin.TabularInline):
+    model = StrategyGoal
+    extra = 0
+    fields = [
+        "position",
+        "key",
+        "name",
+        "statement",
+        "is_narrative",
+        "target_value",
+        "target_date",
+    ]
+
+
+@admin.register(Strategy)
+class StrategyAdmin(SurveyAuthorMixin, admin.ModelAdmin):
+    """The strategy is communications' (and admins'): HR reads it, does not change it.
+
+    Which strategy is active changes only through `strategy_activate` (the action), so there
+    is never a moment with two; the rows themselves are validated by the forms' full_clean.
+    """
+
+    list_display = ["name", "municipality", "narrative_title", "is_active"]
+    readonly_fields = ["is_active"]
+    inlines = [StrategyPillarInline, StrategyGoalInline]
+    actions = ["activate"]
+
+    change_roles = (Role.COMMUNICATIONS, Role.ADMIN)
+
+    @admin.action(description=_("Gør til den aktive strategi"))
+    def activate(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Vælg netop én strategi."), level=messages.ERROR)
+            return
+        strategy_activate(strategy=queryset.get())

@@ -15,6 +15,7 @@ from org.models import Audience, Role, User
 from org.services import audience_create
 
 from . import services
+from .demo_strategy import load_demo_strategy
 from .models import Participation, QuestionKind, Recurrence, Survey, Wave
 from .templates import INTERN_KOMMUNIKATION, KERNEFORTAELLING, TEMPLATES
 
@@ -126,6 +127,8 @@ def build_demo(*, stdout) -> None:
     if audience is None:
         audience = audience_create(created_by=author, name=AUDIENCE_NAME, everyone=True)
     stdout.write("Undersøgelser:\n")
+    strategy = load_demo_strategy()
+    stdout.write(f"  kommunikationsstrategi: {strategy.name}\n")
     pulse = _survey(KERNEFORTAELLING, created_by=author, audience=audience, stdout=stdout)
     internal = _survey(INTERN_KOMMUNIKATION, created_by=author, audience=audience, stdout=stdout)
     _run_waves(pulse, list(range(1, MONTHS + 1)), stdout=stdout)

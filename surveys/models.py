@@ -59,22 +59,148 @@ CHOICE_KINDS = frozenset({QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKi
 VALUE_RANGES = {QuestionKind.LIKERT: (1, 5), QuestionKind.SCALE: (0, 10)}
 
 
-class Indicator(models.TextChoices):
-    KERNEFORTAELLING = "kernefortaelling", _("Kendskab til Kernefortællingen")
-    VIDENDELING = "videndeling", _("Bedre videndeling")
-    TVAERFAGLIGT_SAMARBEJDE = "tvaerfagligt_samarbejde", _("Øget tværfagligt samarbejde")
-    ANSVAR_INTERN_KOMMUNIKATION = (
-        "ansvar_intern_kommunikation",
-        _("Alle har ansvar for den gode interne kommunikation"),
+# Indicators every strategy has, whatever its goals: eNPS (a 0–10 question), and a question
+# that names its own indicator. Every other indicator key is a goal of the active strategy.
+ENPS = "enps"
+CUSTOM = "custom"
+
+
+class Strategy(models.Model):
+    """A municipality's communication strategy, as its surveys measure it.
+
+    Its core narrative (Kernefortællingen in Slagelse) with its named pillars, and its goals for
+    internal communication with their own wording and optional targets. One strategy is
+    active. Questions name a goal or a pillar by its key, not by a foreign key: a wave measured
+    under last year's strategy keeps its meaning when a revised strategy drops a goal.
+    """
+
+    name = models.CharField(_("navn"), max_length=200)
+    municipality = models.CharField(_("kommune"), max_length=120)
+    narrative_title = models.CharField(_("kernefortællingens overskrift"), max_length=200)
+    narrative_text = models.TextField(_("kernefortællingen"), blank=True)
+    narrative_wrong_titles = models.TextField(
+        _("forkerte overskrifter"),
+        blank=True,
+        help_text=_("Én pr. linje: svarmuligheder i videnspørgsmålet om overskriften."),
     )
-    ENPS = "enps", _("eNPS")
-    CUSTOM = "custom", _("Egen indikator")
+    wrong_pillars = models.TextField(
+        _("forkerte styrkepositioner"),
+        blank=True,
+        help_text=_("Én pr. linje: svarmuligheder i videnspørgsmålet om styrkepositionerne."),
+    )
+    narrative_statements = models.TextField(
+        _("udsagn om kernefortællingen"),
+        blank=True,
+        help_text=_("Én pr. linje: udsagn, man kan være enig eller uenig i."),
+    )
+    is_active = models.BooleanField(_("aktiv"), default=False)
+
+    class Meta:
+        verbose_name = _("kommunikationsstrategi")
+        verbose_name_plural = _("kommunikationsstrategier")
+        ordering = ["-is_active", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"], condition=Q(is_active=True), name="strategy_one_active"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
-class Pillar(models.TextChoices):
-    BELIGGENHED = "beliggenhed", _("Beliggenhed")
-    DET_GODE_LIV = "det_gode_liv", _("Det gode liv")
-    UDDANNELSE = "uddannelse", _("Uddannelse")
+def lines(text: str) -> list[str]:
+    """The non-empty lines of a one-per-line field."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class StrategyPillar(models.Model):
+    """One named strength of the core narrative (Slagelse: Beliggenhed, Det gode liv, …)."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="pillars")
+    key = models.SlugField(_("nøgle"), max_length=40)
+    name = models.CharField(_("navn"), max_length=100)
+    position = models.PositiveSmallIntegerField(_("nummer"))
+    question = models.CharField(_("videnspørgsmål"), max_length=500, blank=True)
+    answer = models.CharField(_("rigtigt svar"), max_length=300, blank=True)
+    wrong_answers = models.TextField(_("forkerte svar"), blank=True, help_text=_("Én pr. linje."))
+
+    class Meta:
+        verbose_name = _("styrkeposition")
+        verbose_name_plural = _("styrkepositioner")
+        ordering = ["strategy_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["strategy", "key"], name="strategypillar_unique_key"),
+            models.UniqueConstraint(
+                fields=["strategy", "position"], name="strategypillar_unique_position"
+            ),
+            models.CheckConstraint(
+                condition=Q(question="", answer="") | (~Q(question="") & ~Q(answer="")),
+                name="strategypillar_question_answered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StrategyGoal(models.Model):
+    """One goal of the strategy, in its own wording, measured by the questions tagged with its key.
+
+    The target is in the unit of the goal's score: a share between 0 and 1 (knowledge, or
+    answers of 4–5 on the Likert scale), or eNPS points when only 0–10 questions measure it.
+    """
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="goals")
+    key = models.SlugField(_("nøgle"), max_length=40)
+    name = models.CharField(_("mål"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("nummer"))
+    statement = models.CharField(
+        _("udsagn"),
+        max_length=500,
+        blank=True,
+        help_text=_("Udsagnet i undersøgelsen om intern kommunikation, der måler målet."),
+    )
+    is_narrative = models.BooleanField(
+        _("måler kendskab til kernefortællingen"),
+        default=False,
+        help_text=_("Videnspørgsmålene om styrkepositionerne hører til dette mål."),
+    )
+    target_value = models.DecimalField(
+        _("målværdi"),
+        max_digits=6,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text=_("En andel mellem 0 og 1 (0,75 = 75 %), eller eNPS-point."),
+    )
+    target_date = models.DateField(_("nås senest"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mål")
+        verbose_name_plural = _("mål")
+        ordering = ["strategy_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["strategy", "key"], name="strategygoal_unique_key"),
+            models.UniqueConstraint(
+                fields=["strategy", "position"], name="strategygoal_unique_position"
+            ),
+            models.UniqueConstraint(
+                fields=["strategy"],
+                condition=Q(is_narrative=True),
+                name="strategygoal_one_narrative",
+            ),
+            models.CheckConstraint(
+                condition=~Q(key__in=[ENPS, CUSTOM]), name="strategygoal_key_not_builtin"
+            ),
+            models.CheckConstraint(
+                condition=Q(target_date__isnull=True) | Q(target_value__isnull=False),
+                name="strategygoal_date_needs_value",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Survey(models.Model):
@@ -139,11 +265,11 @@ class Question(models.Model):
     position = models.PositiveSmallIntegerField(_("nummer"))
     kind = models.CharField(_("type"), max_length=20, choices=QuestionKind.choices)
     text = models.CharField(_("spørgsmål"), max_length=500)
-    indicator = models.CharField(
-        _("indikator"), max_length=40, choices=Indicator.choices, blank=True
-    )
+    # A goal key of the strategy, ENPS, CUSTOM, or blank (see Strategy for why a key).
+    indicator = models.CharField(_("indikator"), max_length=40, blank=True)
     custom_indicator = models.CharField(_("egen indikator"), max_length=60, blank=True)
-    pillar = models.CharField(_("søjle"), max_length=20, choices=Pillar.choices, blank=True)
+    # A pillar key of the strategy; knowledge questions only.
+    pillar = models.CharField(_("søjle"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("spørgsmål")
@@ -167,7 +293,7 @@ class Question(models.Model):
     @property
     def indicator_key(self) -> str:
         """The indicator the question rolls up to: a fixed one, or `custom:<name>`."""
-        if self.indicator == Indicator.CUSTOM:
+        if self.indicator == CUSTOM:
             return f"custom:{self.custom_indicator}"
         return self.indicator
 

@@ -39,7 +39,6 @@ from .models import (
     Answer,
     AnswerChoice,
     AnswerTally,
-    Indicator,
     Invitation,
     Question,
     QuestionKind,
@@ -49,6 +48,7 @@ from .models import (
     Wave,
     WaveUnit,
 )
+from .strategy import ActiveStrategy, indicator_label, strategy_active, target_met, target_of
 from .suppression import ROOT, Tree, folded_into, listed_nodes, rollup, shown_nodes, top_nodes
 
 # A response rate is shown only where at least this many were invited (issue 6).
@@ -576,12 +576,18 @@ def indicator_scorecard(
     unit_id: int | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
+    strategy: ActiveStrategy | None = None,
 ) -> dict[str, Any]:
-    """Each indicator's score per wave over time, for the caller's scope (or one unit in it)."""
+    """Each indicator's score per wave over time, for the caller's scope (or one unit in it).
+
+    Labels and targets come from `strategy` (the active one, read here when not given).
+    """
     scope = caller_scope(user=viewer)
     if unit_id is not None and scope is not None and unit_id not in scope:
         raise NotFoundError(_("Enheden findes ikke."))
-    [mine] = _scorecards([(scope, unit_id)], date_from=date_from, date_to=date_to)
+    [mine] = _scorecards(
+        [(scope, unit_id)], date_from=date_from, date_to=date_to, strategy=strategy
+    )
     return mine
 
 
@@ -598,12 +604,18 @@ def organisation_scorecard(
     the organisation reveals no group below the minimum (tests/surveys/test_organisation_line).
     """
     require_results_reader(user=viewer)
-    [organisation] = _scorecards([(None, None)], date_from=date_from, date_to=date_to)
+    [organisation] = _scorecards(
+        [(None, None)], date_from=date_from, date_to=date_to, strategy=None
+    )
     return organisation
 
 
 def scorecard_with_organisation(
-    *, viewer: User, date_from: date | None = None, date_to: date | None = None
+    *,
+    viewer: User,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    strategy: ActiveStrategy | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """`indicator_scorecard` and `organisation_scorecard` for the caller, read together.
 
@@ -612,7 +624,7 @@ def scorecard_with_organisation(
     """
     scope = caller_scope(user=viewer)
     mine, organisation = _scorecards(
-        [(scope, None), (None, None)], date_from=date_from, date_to=date_to
+        [(scope, None), (None, None)], date_from=date_from, date_to=date_to, strategy=strategy
     )
     return mine, organisation
 
@@ -622,6 +634,7 @@ def _scorecards(
     *,
     date_from: date | None,
     date_to: date | None,
+    strategy: ActiveStrategy | None,
 ) -> list[dict[str, Any]]:
     """One scorecard per (scope, unit) in `readers` (scope None: the organisation's root).
 
@@ -655,13 +668,15 @@ def _scorecards(
     by_survey: dict[int, list[Question]] = defaultdict(list)
     for question in questions:
         by_survey[question.survey_id].append(question)
+    if strategy is None:
+        strategy = strategy_active()
     return [
-        _scorecard_body(waves, reader_views, counts, by_survey, unit_id)
+        _scorecard_body(waves, reader_views, counts, by_survey, unit_id, strategy)
         for reader_views, (_scope, unit_id) in zip(views, readers, strict=True)
     ]
 
 
-def _scorecard_body(waves, views, counts, by_survey, unit_id) -> dict[str, Any]:
+def _scorecard_body(waves, views, counts, by_survey, unit_id, strategy) -> dict[str, Any]:
     """One reader's scorecard: per indicator, a point per wave and top node of its scope."""
     series: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for wave in waves:
@@ -686,17 +701,23 @@ def _scorecard_body(waves, views, counts, by_survey, unit_id) -> dict[str, Any]:
                     point["respondents"] = view.tree.total[node]
                     point.update(_indicator_numbers(members, totals[node]))
                 series[key].append(point)
-    labels = dict(Indicator.choices)
-    return {
-        "indicators": [
+    indicators = []
+    for key, points in sorted(series.items()):
+        goal = strategy.goal(key)
+        target = target_of(goal)
+        for point in points:
+            if "score" in point:
+                point["target_met"] = target_met(point["score"], target)
+        indicators.append(
             {
                 "indicator": key,
-                "label": labels.get(key) or key.removeprefix("custom:"),
+                "label": indicator_label(key, strategy=strategy),
+                "is_goal": goal is not None,
+                "target": target,
                 "waves": points,
             }
-            for key, points in sorted(series.items())
-        ]
-    }
+        )
+    return {"indicators": indicators}
 
 
 def _indicator_numbers(questions: list[Question], c: dict) -> dict[str, Any]:

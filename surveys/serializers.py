@@ -17,8 +17,6 @@ from org.models import Audience
 from .models import (
     MIN_FREE_TEXT_FLOOR,
     MIN_GROUP_FLOOR,
-    Indicator,
-    Pillar,
     QuestionKind,
     Recurrence,
     Wave,
@@ -34,9 +32,19 @@ class OptionInputSerializer(StrictInputSerializer):
 class QuestionInputSerializer(StrictInputSerializer):
     kind = serializers.ChoiceField(choices=QuestionKind.choices)
     text = serializers.CharField(max_length=500)
-    indicator = serializers.ChoiceField(choices=Indicator.choices, required=False, allow_blank=True)
+    indicator = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        help_text=_("Et måls nøgle i kommunikationsstrategien, 'enps', 'custom' eller tom."),
+    )
     custom_indicator = serializers.CharField(max_length=60, required=False, allow_blank=True)
-    pillar = serializers.ChoiceField(choices=Pillar.choices, required=False, allow_blank=True)
+    pillar = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        help_text=_("En styrkepositions nøgle i kommunikationsstrategien (kun videnspørgsmål)."),
+    )
     options = OptionInputSerializer(many=True, required=False)
 
 
@@ -339,11 +347,25 @@ class IndicatorPointSerializer(serializers.Serializer):
         allow_null=True,
         help_text=_("Viden (andel rigtige), ellers eNPS, ellers andel positive svar."),
     )
+    target_met = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        help_text=_("Om scoren når målværdien; tom uden målværdi eller uden score."),
+    )
+
+
+class TargetSerializer(serializers.Serializer):
+    value = serializers.FloatField(
+        help_text=_("I scorens enhed: en andel mellem 0 og 1, eller eNPS-point.")
+    )
+    due = serializers.DateField(allow_null=True, help_text=_("Dagen, målet skal være nået."))
 
 
 class IndicatorSeriesSerializer(serializers.Serializer):
     indicator = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField(help_text=_("Målets ordlyd i kommunikationsstrategien."))
+    is_goal = serializers.BooleanField(help_text=_("Et mål i den aktive kommunikationsstrategi."))
+    target = TargetSerializer(allow_null=True)
     waves = IndicatorPointSerializer(many=True)
 
 

@@ -19,10 +19,11 @@ from org.selectors import audience_members, has_started_condition
 from . import announce, tallies
 from .models import (
     CHOICE_KINDS,
+    CUSTOM,
+    ENPS,
     VALUE_RANGES,
     Answer,
     AnswerChoice,
-    Indicator,
     Invitation,
     Option,
     Participation,
@@ -34,6 +35,7 @@ from .models import (
     Wave,
     WaveUnit,
 )
+from .strategy import ActiveStrategy, strategy_active
 
 logger = logging.getLogger("bro.surveys")
 
@@ -55,7 +57,7 @@ REMINDER_LEAD = timedelta(days=2)
 # --- Surveys and questions ----------------------------------------------------------------
 
 
-def _question_errors(spec: dict[str, Any]) -> list[str]:
+def _question_errors(spec: dict[str, Any], *, strategy: ActiveStrategy) -> list[str]:
     kind, options = spec.get("kind"), spec.get("options") or []
     errors = []
     if kind not in QuestionKind.values:
@@ -71,12 +73,17 @@ def _question_errors(spec: dict[str, Any]) -> list[str]:
         errors.append(_("Kun videnspørgsmål har korrekte svar."))
     if spec.get("pillar") and kind != QuestionKind.KNOWLEDGE:
         errors.append(_("Kun videnspørgsmål kan høre til en søjle."))
-    indicator = spec.get("indicator", "")
-    if indicator == Indicator.ENPS and kind != QuestionKind.SCALE:
+    pillar = spec.get("pillar") or ""
+    if pillar and pillar not in strategy.pillar_keys:
+        errors.append(_("Søjlen findes ikke i kommunikationsstrategien."))
+    indicator = spec.get("indicator") or ""
+    if indicator and indicator not in {ENPS, CUSTOM, *strategy.goal_keys}:
+        errors.append(_("Indikatoren er ikke et mål i kommunikationsstrategien."))
+    if indicator == ENPS and kind != QuestionKind.SCALE:
         errors.append(_("eNPS beregnes af et spørgsmål på skalaen 0–10."))
-    if indicator == Indicator.CUSTOM and not (spec.get("custom_indicator") or "").strip():
+    if indicator == CUSTOM and not (spec.get("custom_indicator") or "").strip():
         errors.append(_("Giv din egen indikator et navn."))
-    if indicator != Indicator.CUSTOM and (spec.get("custom_indicator") or "").strip():
+    if indicator != CUSTOM and (spec.get("custom_indicator") or "").strip():
         errors.append(_("Et navn på egen indikator kræver indikatoren 'Egen indikator'."))
     return errors
 
@@ -88,7 +95,13 @@ def _questions_replace(*, survey: Survey, questions: Sequence[dict[str, Any]]) -
             _("Spørgsmålene kan ikke ændres, når undersøgelsen har kørt. Lav en kopi i stedet."),
             code="survey_has_waves",
         )
-    errors = {str(i): e for i, spec in enumerate(questions) if (e := _question_errors(spec))}
+    tagged = any(spec.get("indicator") or spec.get("pillar") for spec in questions)
+    strategy = strategy_active() if tagged else ActiveStrategy(None, [], [])
+    errors = {
+        str(i): e
+        for i, spec in enumerate(questions)
+        if (e := _question_errors(spec, strategy=strategy))
+    }
     if errors:
         raise ApplicationError(
             _("Nogle spørgsmål er ikke udfyldt korrekt."), fields={"questions": errors}
@@ -213,12 +226,12 @@ def survey_questions_spec(*, survey: Survey) -> list[dict[str, Any]]:
 def survey_create_from_template(
     *, key: str, created_by: User | None, audience: Audience | None = None, **fields: Any
 ) -> Survey:
-    """Make a survey from one of the ready templates (surveys.templates)."""
-    from .templates import TEMPLATES
+    """Make a survey from one of the ready templates, worded from the active strategy."""
+    from .templates import TEMPLATES, template_build
 
-    template = TEMPLATES.get(key)
-    if template is None:
+    if key not in TEMPLATES:
         raise NotFoundError(_("Skabelonen findes ikke."))
+    template = template_build(key=key, strategy=strategy_active())
     values = {k: v for k, v in template.items() if k != "questions"}
     values.update(fields)
     return survey_create(

@@ -100,6 +100,26 @@ def _isolated_state(settings, worker_id):
     _clear_cache()
 
 
+@pytest.fixture(autouse=True)
+def _strategy(request):
+    """The tests are written against the demo municipality's communication strategy (its goal
+    and pillar keys): every test that uses the database starts with it active, stored as
+    seed_demo stores it. A test about another municipality's strategy makes its own active."""
+    names = set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None:
+        transactional = marker.kwargs.get("transaction", bool(marker.args and marker.args[0]))
+    elif {"db", "transactional_db"} & names:
+        transactional = "transactional_db" in names
+    else:
+        return
+    # The database may otherwise be set up after this fixture: set it up first.
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from surveys.demo_strategy import load_demo_strategy
+
+    load_demo_strategy()
+
+
 def _clear_cache() -> None:
     if hasattr(cache, "delete_pattern"):  # django-redis: only this prefix's keys
         cache.delete_pattern("*")

@@ -8,7 +8,8 @@ from content import services as content_services
 from content.models import PostKind
 from onboarding import services as onboarding_services
 from onboarding.models import Doer, StepKind
-from surveys.models import Indicator, Pillar, QuestionKind
+from surveys.demo_strategy import Indicator, Pillar
+from surveys.models import QuestionKind
 from tests.factories import UserFactory
 from tests.onboarding.factories import TrackFactory, step
 from tests.surveys.factories import close, make_survey, open_wave, people_in, respond

@@ -41,11 +41,12 @@ def _grow_results(org, survey) -> None:
     [
         ("leader", "/dashboard/omraade/", 16),
         ("leader", "/dashboard/heatmap/", 16),
-        ("leader", "/dashboard/kernefortaellingen/", 11),
+        # Kernefortællingen reads the active strategy's pillars and goals: two queries
+        ("leader", "/dashboard/kernefortaellingen/", 13),
         # Communications reads the whole organisation: no scope to look up
         ("comms", "/dashboard/omraade/", 15),
         ("comms", "/dashboard/heatmap/", 15),
-        ("comms", "/dashboard/kernefortaellingen/", 10),
+        ("comms", "/dashboard/kernefortaellingen/", 12),
     ],
 )
 def test_survey_pages_do_not_query_per_unit_or_wave(dash_org, results, web, who, page, expected):

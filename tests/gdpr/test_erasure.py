@@ -11,7 +11,7 @@ from django.db.models.functions import Cast
 
 from content.models import Rsvp
 from onboarding.models import Journey
-from org import services
+from org import erasure, services
 from org.models import AccessLog, User, UserRole
 from push.models import Device, Preference, Recipient
 from surveys.models import Invitation, Participation
@@ -115,23 +115,23 @@ def test_erasure_removes_identity_everywhere_and_keeps_the_statistics(org, api, 
     ]
 
     # When the retention task runs twice, Then the second run changes nothing
-    services.retention_enforce()
+    erasure.retention_enforce()
     counts_after_first = _table_counts()
-    second = services.retention_enforce()
+    second = erasure.retention_enforce()
     assert set(second.values()) == {0}
     assert _table_counts() == counts_after_first
 
 
 def test_erasing_twice_changes_nothing_the_second_time(org, person):
-    first = services.user_erase(actor=org.hr, user=person)
+    first = erasure.user_erase(actor=org.hr, user=person)
     counts = _table_counts()
-    again = services.user_erase(actor=org.hr, user=person)
+    again = erasure.user_erase(actor=org.hr, user=person)
     assert again.erased_at == first.erased_at
     assert _table_counts() == counts
 
 
 def test_an_erased_person_cannot_be_changed_or_reactivated(org, person):
-    person = services.user_erase(actor=org.hr, user=person)
+    person = erasure.user_erase(actor=org.hr, user=person)
     with pytest.raises(services.ConflictError):
         services.user_reactivate(user=person)
     with pytest.raises(services.ConflictError):
@@ -150,7 +150,7 @@ def test_the_waiting_list_moves_up_when_an_erased_person_had_a_place(org, person
     content_services.event_rsvp(post=event, user=waiting, answer="yes")
     assert Rsvp.objects.get(post=event, user=waiting).waitlisted is True
 
-    services.user_erase(actor=org.hr, user=person)
+    erasure.user_erase(actor=org.hr, user=person)
 
     assert Rsvp.objects.get(post=event, user=waiting).waitlisted is False
 
@@ -237,7 +237,7 @@ def test_erasure_clears_the_pointers_and_dates_that_single_the_person_out(org, p
     )
 
     # When HR erases the person
-    services.user_erase(actor=org.hr, user=User.objects.get(pk=person.pk))
+    erasure.user_erase(actor=org.hr, user=User.objects.get(pk=person.pk))
 
     # Then they are out of the audience (the colleague stays) and off the one they made
     assert list(named.people.values_list("pk", flat=True)) == [org.employee.pk]

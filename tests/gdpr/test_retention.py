@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from content import services as content_services
 from content.models import PostKind, ReadReceipt, Rsvp
-from org import personal_data, services
+from org import erasure, personal_data, services
 from org.models import AccessLog, User
 from push import services as push_services
 from push.models import Category, Delivery, Device, Notification, Recipient
@@ -78,7 +78,7 @@ def test_retention_deletes_what_is_too_old_and_a_second_run_changes_nothing(org)
     }
 
     # When retention runs with the defaults (2 years, 6 months)
-    counts = services.retention_enforce()
+    counts = erasure.retention_enforce()
 
     # Then receipts and RSVPs older than 2 years go; inbox, devices, log older than 6 months
     assert counts == {
@@ -100,7 +100,7 @@ def test_retention_deletes_what_is_too_old_and_a_second_run_changes_nothing(org)
     }
     # When it runs again, Then nothing more is deleted
     kept = _snapshot(person)
-    assert set(services.retention_enforce().values()) == {0}
+    assert set(erasure.retention_enforce().values()) == {0}
     assert _snapshot(person) == kept
 
 
@@ -123,7 +123,7 @@ def test_an_archive_hold_stops_all_deletion(org, settings):
     _history_at(org, person, timezone.now() - timedelta(days=3 * 365), "gammel")
     before = _snapshot(person)
 
-    counts = services.retention_enforce()
+    counts = erasure.retention_enforce()
 
     assert counts["read_receipts"] == 1  # counted ...
     assert _snapshot(person) == before  # ... but kept
@@ -143,7 +143,7 @@ def test_offboarding_deactivates_after_the_end_date_and_erases_after_retention(o
     assert client.get("/api/v1/me/").status_code == 200
 
     # When the offboarding task runs
-    assert services.people_offboard_ended(today=today) == {"deactivated": 1, "erased": 0}
+    assert erasure.people_offboard_ended(today=today) == {"deactivated": 1, "erased": 0}
 
     # Then the person is deactivated, the session ended, the device retired — not yet erased
     leaving.refresh_from_db()
@@ -152,11 +152,11 @@ def test_offboarding_deactivates_after_the_end_date_and_erases_after_retention(o
     assert client.get("/api/v1/me/").status_code == 401
     assert device.retired_at is not None
     # ... and a second run the same day does nothing
-    assert services.people_offboard_ended(today=today) == {"deactivated": 0, "erased": 0}
+    assert erasure.people_offboard_ended(today=today) == {"deactivated": 0, "erased": 0}
 
     # When the retention period for former employees has passed
     later = today + timedelta(days=settings.RETENTION_DAYS["former_employees"])
-    assert services.people_offboard_ended(today=later) == {"deactivated": 0, "erased": 1}
+    assert erasure.people_offboard_ended(today=later) == {"deactivated": 0, "erased": 1}
 
     # Then the profile is anonymised and the device deleted; again, a second run does nothing
     leaving.refresh_from_db()
@@ -166,7 +166,7 @@ def test_offboarding_deactivates_after_the_end_date_and_erases_after_retention(o
         True,
     )
     assert Device.objects.filter(user=leaving).count() == 0
-    assert services.people_offboard_ended(today=later) == {"deactivated": 0, "erased": 0}
+    assert erasure.people_offboard_ended(today=later) == {"deactivated": 0, "erased": 0}
 
 
 def test_the_archive_hold_lets_offboarding_deactivate_but_not_erase(org, settings):
@@ -179,7 +179,7 @@ def test_the_archive_hold_lets_offboarding_deactivate_but_not_erase(org, setting
         end_date=today - timedelta(days=800),
     )
 
-    assert services.people_offboard_ended(today=today) == {"deactivated": 1, "erased": 0}
+    assert erasure.people_offboard_ended(today=today) == {"deactivated": 1, "erased": 0}
 
     leaving.refresh_from_db()
     assert (leaving.is_active, leaving.name, leaving.erased_at) == (False, "Otto Offboard", None)

@@ -6,7 +6,7 @@ import pytest
 from allauth.socialaccount.models import SocialAccount
 from django.test import Client
 
-from org import services
+from org import erasure, services
 from org.models import Role, User
 from tests.oidc_provider.client import authorize, signed_in_session
 
@@ -218,6 +218,6 @@ def test_erasure_removes_the_work_account_link(sso, people):
     sign_in_via(Client(), sso, "mette", start=DASHBOARD_SSO, next_url="/dashboard/")
     assert SocialAccount.objects.filter(user=people.employee).count() == 1
     # When HR erases her
-    services.user_erase(actor=people.hr, user=User.objects.get(pk=people.employee.pk))
+    erasure.user_erase(actor=people.hr, user=User.objects.get(pk=people.employee.pk))
     # Then the link (with the provider's claims about her) is gone
     assert SocialAccount.objects.count() == 0

@@ -6,7 +6,8 @@ from django.utils import timezone
 
 from org import services as org_services
 from surveys import services
-from surveys.models import Indicator, Pillar, QuestionKind, Survey, Wave
+from surveys.demo_strategy import Indicator, Pillar
+from surveys.models import QuestionKind, Survey, Wave
 
 # One question of each kind; knowledge has two correct options out of three.
 ALL_KINDS = [

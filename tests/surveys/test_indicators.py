@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from surveys.models import Indicator, Pillar, QuestionKind
+from surveys.demo_strategy import Indicator, Pillar
+from surveys.models import QuestionKind
 
 from .factories import close, make_survey, open_wave, people_in, respond
 

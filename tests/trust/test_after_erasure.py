@@ -3,7 +3,7 @@ every role on the objects the erased person touched, answers without a 5xx."""
 
 from content import services as content_services
 from content.models import PostKind
-from org import services as org_services
+from org import erasure
 
 from .matrix import call, path_for
 from .test_authorization_matrix import QUERY, TABLE, _objects, _people
@@ -25,7 +25,7 @@ def test_no_route_trips_over_an_erased_person(world, client_for):
         decisions=[content_services.DecisionSpec(text="Ny vagtplan", owner=o.employee)],
     )
     for person in (o.employee, world.buddy):
-        org_services.user_erase(actor=o.hr, user=person)
+        erasure.user_erase(actor=o.hr, user=person)
     objects = _objects(world, "a")
     people = {
         role: user

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from org import services
+from org import erasure
 
 
 class Command(BaseCommand):
@@ -15,7 +15,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, dry_run: bool = False, **options):
-        counts = services.retention_enforce(dry_run=dry_run)
+        counts = erasure.retention_enforce(dry_run=dry_run)
         hold = settings.RETENTION_ARCHIVE_HOLD
         verb = "would delete" if dry_run or hold else "deleted"
         for data_class, count in counts.items():
