@@ -93,7 +93,7 @@ export interface paths {
         };
         /**
          * My feed
-         * @description Published, unexpired posts whose audience includes me; pinned first, then newest. Each item says whether I have read and acknowledged it; `must_read` marks unacknowledged must-reads. Cursor paging: follow `next` until it is null. With `updated_since`, the first page's `removed` lists the ids of posts archived or expired since then, for the app to drop from its cache.
+         * @description Published, unexpired posts whose audience includes me; pinned first, then newest. Each item says whether I have read and acknowledged it; `must_read` marks unacknowledged must-reads. Each post comes in the first of my languages (profile reading language, app language, then Accept-Language) it has an approved version in, else the Danish original (`original=true`: always the original); `rtl` marks right-to-left text. Cursor paging: follow `next` until it is null. With `updated_since`, the first page's `removed` lists the ids of posts archived or expired since then, for the app to drop from its cache.
          */
         get: operations["feed_retrieve"];
         put?: never;
@@ -585,7 +585,7 @@ export interface paths {
         };
         /**
          * One post; opening it records that I read it
-         * @description Reading for addressees; writing for communications, HR (pages) and leaders (own scope).
+         * @description In my language when the post has an approved version in it (as in the feed), with the attachments for that language; `original=true` shows the original, `language` a chosen approved version. Reading any version counts as reading the post.
          */
         get: operations["posts_retrieve"];
         put?: never;
@@ -669,7 +669,7 @@ export interface paths {
         };
         /**
          * Download an attachment (addressees and writers)
-         * @description Reading for addressees; writing for communications, HR (pages) and leaders (own scope).
+         * @description Supports a single HTTP Range (`Range: bytes=first-last`), answered 206 with `Content-Range`, so a player can seek in a recording; a range past the end is 416. Audio is served inline, other files as a download.
          */
         get: operations["posts_attachments_retrieve"];
         put?: never;
@@ -798,6 +798,70 @@ export interface paths {
          * @description Reading for addressees; writing for communications, HR (pages) and leaders (own scope).
          */
         post: operations["posts_unschedule_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/posts/{id}/versions/{language}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Write or replace the post in another language (unapproved until approved)
+         * @description Reading for addressees; writing for communications, HR (pages) and leaders (own scope).
+         */
+        put: operations["posts_versions_update"];
+        post?: never;
+        /**
+         * Remove the post's version in a language
+         * @description Reading for addressees; writing for communications, HR (pages) and leaders (own scope).
+         */
+        delete: operations["posts_versions_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/posts/{id}/versions/{language}/approve/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve the version: readers in its language get it from now on
+         * @description Reading for addressees; writing for communications, HR (pages) and leaders (own scope).
+         */
+        post: operations["posts_versions_approve_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/posts/{id}/versions/{language}/machine-draft/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A machine-translated draft of the version (409 when none is configured)
+         * @description Reading for addressees; writing for communications, HR (pages) and leaders (own scope).
+         */
+        post: operations["posts_versions_machine_draft_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1216,14 +1280,47 @@ export interface components {
             kind: string;
             content_type: string;
             size: number;
+            /** @description Tom: til alle sprog. */
+            language: string;
+            /** @description Lyd: længden, læst af selve filen. */
+            duration_seconds: number | null;
+            /** @description Lyd: opslaget læst op. */
+            read_aloud: boolean;
             readonly url: string;
         };
         AttachmentUploadInputRequest: {
             /**
              * Format: binary
-             * @description PDF, PNG, JPEG, GIF eller WebP.
+             * @description PDF, PNG, JPEG, GIF, WebP eller lyd (MP3, M4A, Ogg Opus).
              */
             file: string;
+            /**
+             * @description Lydfilen er opslaget læst op.
+             * @default false
+             */
+            read_aloud: boolean;
+            /**
+             * @description Kun til denne sprogudgave (eller originalen); tom: til alle sprog.
+             *
+             *     * `da` - Dansk
+             *     * `en` - English
+             *     * `de` - Deutsch
+             *     * `pl` - Polski
+             *     * `ro` - Română
+             *     * `lt` - Lietuvių
+             *     * `uk` - Українська
+             *     * `tr` - Türkçe
+             *     * `ar` - العربية
+             *     * `fa` - فارسی
+             *     * `ur` - اردو
+             *     * `so` - Soomaali
+             *     * `ti` - ትግርኛ
+             *     * `vi` - Tiếng Việt
+             *     * `th` - ไทย
+             *     * `tl` - Tagalog
+             * @default
+             */
+            language: components["schemas"]["ReadingLanguageEnum"] | components["schemas"]["BlankEnum"];
         };
         Attendee: {
             id: number;
@@ -1373,7 +1470,32 @@ export interface components {
             kind: components["schemas"]["PostKindEnum"];
             title: string;
             summary: string;
-            language: components["schemas"]["LanguageEnum"];
+            /**
+             * @description Sproget titel og tekst vises i.
+             *
+             *     * `da` - Dansk
+             *     * `en` - English
+             *     * `de` - Deutsch
+             *     * `pl` - Polski
+             *     * `ro` - Română
+             *     * `lt` - Lietuvių
+             *     * `uk` - Українська
+             *     * `tr` - Türkçe
+             *     * `ar` - العربية
+             *     * `fa` - فارسی
+             *     * `ur` - اردو
+             *     * `so` - Soomaali
+             *     * `ti` - ትግርኛ
+             *     * `vi` - Tiếng Việt
+             *     * `th` - ไทย
+             *     * `tl` - Tagalog
+             */
+            language: components["schemas"]["ReadingLanguageEnum"];
+            original_language: components["schemas"]["LanguageEnum"];
+            /** @description Vist i en godkendt sprogudgave; ?original=true viser originalen. */
+            translated: boolean;
+            /** @description Skrives fra højre mod venstre (fx arabisk). */
+            rtl: boolean;
             pinned: boolean;
             requires_acknowledgement: boolean;
             /** Format: date-time */
@@ -1393,6 +1515,11 @@ export interface components {
             /** Format: date-time */
             ends_at: string | null;
             place: string;
+            /** @description Podcastens navn (fx SnakMed); tom: ingen. */
+            podcast: string;
+            episode_number: number | null;
+            /** @description Har en lydfil: en podcast-episode eller opslaget læst op. */
+            listenable: boolean;
             /** Format: date-time */
             read_at: string | null;
             /** Format: date-time */
@@ -1437,16 +1564,6 @@ export interface components {
             /** Format: date-time */
             opened_at: string | null;
         };
-        /**
-         * @description * `kernefortaelling` - Kendskab til Kernefortællingen
-         *     * `videndeling` - Bedre videndeling
-         *     * `tvaerfagligt_samarbejde` - Øget tværfagligt samarbejde
-         *     * `ansvar_intern_kommunikation` - Alle har ansvar for den gode interne kommunikation
-         *     * `enps` - eNPS
-         *     * `custom` - Egen indikator
-         * @enum {string}
-         */
-        IndicatorEnum: "kernefortaelling" | "videndeling" | "tvaerfagligt_samarbejde" | "ansvar_intern_kommunikation" | "enps" | "custom";
         IndicatorPoint: {
             wave: components["schemas"]["WaveRef"];
             survey_title: string;
@@ -1467,10 +1584,16 @@ export interface components {
              * @description Viden (andel rigtige), ellers eNPS, ellers andel positive svar.
              */
             score?: number | null;
+            /** @description Om scoren når målværdien; tom uden målværdi eller uden score. */
+            target_met?: boolean | null;
         };
         IndicatorSeries: {
             indicator: string;
+            /** @description Målets ordlyd i kommunikationsstrategien. */
             label: string;
+            /** @description Et mål i den aktive kommunikationsstrategi. */
+            is_goal: boolean;
+            target: components["schemas"]["Target"] | null;
             waves: components["schemas"]["IndicatorPoint"][];
         };
         /**
@@ -1630,6 +1753,15 @@ export interface components {
          * @enum {string}
          */
         LinkTargetKindEnum: "post" | "wave";
+        /**
+         * @description * `very_easy` - very_easy
+         *     * `easy` - easy
+         *     * `medium` - medium
+         *     * `hard` - hard
+         *     * `very_hard` - very_hard
+         * @enum {string}
+         */
+        LixBandEnum: "very_easy" | "easy" | "medium" | "hard" | "very_hard";
         Me: {
             id: number;
             name: string;
@@ -1644,6 +1776,27 @@ export interface components {
             /** Format: date */
             end_date: string | null;
             language: components["schemas"]["LanguageEnum"];
+            /**
+             * @description Sproget opslag vises i, når der er en godkendt udgave; tom: appens sprog.
+             *
+             *     * `da` - Dansk
+             *     * `en` - English
+             *     * `de` - Deutsch
+             *     * `pl` - Polski
+             *     * `ro` - Română
+             *     * `lt` - Lietuvių
+             *     * `uk` - Українська
+             *     * `tr` - Türkçe
+             *     * `ar` - العربية
+             *     * `fa` - فارسی
+             *     * `ur` - اردو
+             *     * `so` - Soomaali
+             *     * `ti` - ትግርኛ
+             *     * `vi` - Tiếng Việt
+             *     * `th` - ไทย
+             *     * `tl` - Tagalog
+             */
+            reading_language: components["schemas"]["ReadingLanguageEnum"] | components["schemas"]["BlankEnum"];
             share_email: boolean;
             share_phone: boolean;
             readonly roles: string[];
@@ -1689,6 +1842,8 @@ export interface components {
             /** Format: date-time */
             answered_at: string;
         };
+        /** @enum {unknown} */
+        NullEnum: null;
         OnboardingHire: {
             id: number;
             name: string;
@@ -2000,6 +2155,7 @@ export interface components {
          */
         PatchedMeUpdateRequest: {
             language?: components["schemas"]["LanguageEnum"];
+            reading_language?: components["schemas"]["ReadingLanguageEnum"] | components["schemas"]["BlankEnum"];
             share_email?: boolean;
             share_phone?: boolean;
         };
@@ -2051,6 +2207,9 @@ export interface components {
             ends_at?: string | null;
             place?: string;
             capacity?: number | null;
+            /** @description Fx SnakMed. */
+            podcast?: string;
+            episode_number?: number | null;
         };
         /**
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
@@ -2176,13 +2335,6 @@ export interface components {
             };
         };
         /**
-         * @description * `beliggenhed` - Beliggenhed
-         *     * `det_gode_liv` - Det gode liv
-         *     * `uddannelse` - Uddannelse
-         * @enum {string}
-         */
-        PillarEnum: "beliggenhed" | "det_gode_liv" | "uddannelse";
-        /**
          * @description * `android` - Android
          *     * `ios` - iOS
          *     * `web` - Web
@@ -2217,6 +2369,9 @@ export interface components {
             ends_at?: string | null;
             place?: string;
             capacity?: number | null;
+            /** @description Fx SnakMed. */
+            podcast?: string;
+            episode_number?: number | null;
             kind: components["schemas"]["PostKindEnum"];
         };
         /**
@@ -2236,7 +2391,32 @@ export interface components {
             body: string;
             /** @description Teksten som renset HTML, klar til visning. */
             body_html: string;
-            language: components["schemas"]["LanguageEnum"];
+            /**
+             * @description Sproget titel og tekst vises i.
+             *
+             *     * `da` - Dansk
+             *     * `en` - English
+             *     * `de` - Deutsch
+             *     * `pl` - Polski
+             *     * `ro` - Română
+             *     * `lt` - Lietuvių
+             *     * `uk` - Українська
+             *     * `tr` - Türkçe
+             *     * `ar` - العربية
+             *     * `fa` - فارسی
+             *     * `ur` - اردو
+             *     * `so` - Soomaali
+             *     * `ti` - ትግርኛ
+             *     * `vi` - Tiếng Việt
+             *     * `th` - ไทย
+             *     * `tl` - Tagalog
+             */
+            language: components["schemas"]["ReadingLanguageEnum"];
+            original_language: components["schemas"]["LanguageEnum"];
+            readonly translated: boolean;
+            readonly rtl: boolean;
+            /** @description Originalens sprog og de godkendte sprogudgaver; ?language= vælger én. */
+            available_languages: components["schemas"]["ReadingLanguageEnum"][];
             readonly author: components["schemas"]["Ref"] | null;
             readonly unit: components["schemas"]["Ref"] | null;
             audience_id: number | null;
@@ -2253,11 +2433,17 @@ export interface components {
             attachments: components["schemas"]["Attachment"][];
             readonly meeting: components["schemas"]["Meeting"] | null;
             decisions: components["schemas"]["Decision"][];
+            podcast: string;
+            episode_number: number | null;
             readonly event: components["schemas"]["Event"] | null;
             /** Format: date-time */
             readonly read_at: string | null;
             /** Format: date-time */
             readonly acknowledged_at: string | null;
+            /** @description Kun for dem der skriver og administrerer opslaget; aldrig for læsere. */
+            readability?: components["schemas"]["Readability"];
+            /** @description Alle sprogudgaver, også ikke godkendte: kun for dem der administrerer. */
+            versions?: components["schemas"]["PostVersion"][];
         };
         /**
          * @description * `news` - Nyhed
@@ -2285,6 +2471,9 @@ export interface components {
             expires_at: string | null;
             /** Format: date-time */
             updated_at: string;
+            lix: number | null;
+            readonly lix_band: (components["schemas"]["LixBandEnum"] | components["schemas"]["NullEnum"]) | null;
+            summary_lix: number | null;
         };
         /**
          * @description * `draft` - Kladde
@@ -2294,6 +2483,31 @@ export interface components {
          * @enum {string}
          */
         PostStatusEnum: "draft" | "scheduled" | "published" | "archived";
+        PostVersion: {
+            language: components["schemas"]["ReadingLanguageEnum"];
+            title: string;
+            summary: string;
+            body: string;
+            body_html: string;
+            readonly rtl: boolean;
+            machine_draft: boolean;
+            approved: boolean;
+            /** Format: date-time */
+            approved_at: string | null;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /**
+         * @description An input serializer that refuses fields it does not know, instead of dropping them.
+         *
+         *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
+         */
+        PostVersionInputRequest: {
+            title: string;
+            summary?: string;
+            body?: string;
+        };
         Preference: {
             readonly categories: {
                 [key: string]: boolean;
@@ -2350,9 +2564,11 @@ export interface components {
         QuestionInputRequest: {
             kind: components["schemas"]["QuestionKindEnum"];
             text: string;
-            indicator?: components["schemas"]["IndicatorEnum"] | components["schemas"]["BlankEnum"];
+            /** @description Et måls nøgle i kommunikationsstrategien, 'enps', 'custom' eller tom. */
+            indicator?: string;
             custom_indicator?: string;
-            pillar?: components["schemas"]["PillarEnum"] | components["schemas"]["BlankEnum"];
+            /** @description En styrkepositions nøgle i kommunikationsstrategien (kun videnspørgsmål). */
+            pillar?: string;
             options?: components["schemas"]["OptionInputRequest"][];
         };
         /**
@@ -2455,6 +2671,42 @@ export interface components {
             read: number;
             acknowledged: number;
         };
+        /** @description LIX while writing (content.readability): for the post's writers, never its readers. */
+        Readability: {
+            /** @description LIX for titel og tekst; tom uden ord. */
+            lix: number | null;
+            band: (components["schemas"]["LixBandEnum"] | components["schemas"]["NullEnum"]) | null;
+            /** @description Båndet i ord, fx 'let' eller 'svær'. */
+            band_label: string | null;
+            /** @description LIX for kort fortalt. */
+            summary_lix: number | null;
+            summary_band: (components["schemas"]["LixBandEnum"] | components["schemas"]["NullEnum"]) | null;
+            summary_band_label: string | null;
+            /** @description Målgruppens LIX-mål. */
+            target: number;
+            /** @description Et opslag der skal bekræftes, har LIX over målet og intet kort fortalt inden for målet: det kan ikke udgives sådan. */
+            needs_plain_summary: boolean;
+        };
+        /**
+         * @description * `da` - Dansk
+         *     * `en` - English
+         *     * `de` - Deutsch
+         *     * `pl` - Polski
+         *     * `ro` - Română
+         *     * `lt` - Lietuvių
+         *     * `uk` - Українська
+         *     * `tr` - Türkçe
+         *     * `ar` - العربية
+         *     * `fa` - فارسی
+         *     * `ur` - اردو
+         *     * `so` - Soomaali
+         *     * `ti` - ትግርኛ
+         *     * `vi` - Tiếng Việt
+         *     * `th` - ไทย
+         *     * `tl` - Tagalog
+         * @enum {string}
+         */
+        ReadingLanguageEnum: "da" | "en" | "de" | "pl" | "ro" | "lt" | "uk" | "tr" | "ar" | "fa" | "ur" | "so" | "ti" | "vi" | "th" | "tl";
         /**
          * @description * `once` - Én gang
          *     * `weekly` - Hver uge
@@ -2731,6 +2983,18 @@ export interface components {
             units: components["schemas"]["UnitResult"][];
             /** @description De lukkede runder, for de øverste enheder i dit område. */
             trend: components["schemas"]["TrendWave"][];
+        };
+        Target: {
+            /**
+             * Format: double
+             * @description I scorens enhed: en andel mellem 0 og 1, eller eNPS-point.
+             */
+            value: number;
+            /**
+             * Format: date
+             * @description Dagen, målet skal være nået.
+             */
+            due: string | null;
         };
         /**
          * @description * `intern_kommunikation` - intern_kommunikation
@@ -3329,6 +3593,8 @@ export interface operations {
                  *     * `alert` - Krisebesked
                  */
                 kind?: "news" | "minutes" | "event" | "page" | "alert";
+                /** @description Vis originalerne, ikke sprogudgaver i mit sprog. */
+                original?: boolean;
                 /** @description Items per page (default 20, max 100). */
                 page_size?: number;
                 q?: string;
@@ -6327,7 +6593,31 @@ export interface operations {
     };
     posts_retrieve: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description Vis denne godkendte sprogudgave, hvis den findes.
+                 *
+                 *     * `da` - Dansk
+                 *     * `en` - English
+                 *     * `de` - Deutsch
+                 *     * `pl` - Polski
+                 *     * `ro` - Română
+                 *     * `lt` - Lietuvių
+                 *     * `uk` - Українська
+                 *     * `tr` - Türkçe
+                 *     * `ar` - العربية
+                 *     * `fa` - فارسی
+                 *     * `ur` - اردو
+                 *     * `so` - Soomaali
+                 *     * `ti` - ትግርኛ
+                 *     * `vi` - Tiếng Việt
+                 *     * `th` - ไทย
+                 *     * `tl` - Tagalog
+                 */
+                language?: "da" | "en" | "de" | "pl" | "ro" | "lt" | "uk" | "tr" | "ar" | "fa" | "ur" | "so" | "ti" | "vi" | "th" | "tl";
+                /** @description Vis originalen, ikke en sprogudgave. */
+                original?: boolean;
+            };
             header?: never;
             path: {
                 id: number;
@@ -6838,6 +7128,24 @@ export interface operations {
                     "image/jpeg": string;
                     "image/gif": string;
                     "image/webp": string;
+                    "audio/mpeg": string;
+                    "audio/mp4": string;
+                    "audio/ogg": string;
+                };
+            };
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "image/png": string;
+                    "image/jpeg": string;
+                    "image/gif": string;
+                    "image/webp": string;
+                    "audio/mpeg": string;
+                    "audio/mp4": string;
+                    "audio/ogg": string;
                 };
             };
             /** @description Invalid input (validation_error, malformed_request). */
@@ -6883,6 +7191,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            416: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Rate limited (rate_limited); see Retry-After. */
@@ -7439,6 +7757,407 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PostDetail"];
+                };
+            };
+            /** @description Invalid input (validation_error, malformed_request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (request_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    posts_versions_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                /** @description The version's language. */
+                language: "da" | "en" | "de" | "pl" | "ro" | "lt" | "uk" | "tr" | "ar" | "fa" | "ur" | "so" | "ti" | "vi" | "th" | "tl";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostVersionInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostVersion"];
+                };
+            };
+            /** @description Invalid input (validation_error, malformed_request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (request_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    posts_versions_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                /** @description The version's language. */
+                language: "da" | "en" | "de" | "pl" | "ro" | "lt" | "uk" | "tr" | "ar" | "fa" | "ur" | "so" | "ti" | "vi" | "th" | "tl";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (validation_error, malformed_request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    posts_versions_approve_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                /** @description The version's language. */
+                language: "da" | "en" | "de" | "pl" | "ro" | "lt" | "uk" | "tr" | "ar" | "fa" | "ur" | "so" | "ti" | "vi" | "th" | "tl";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostVersion"];
+                };
+            };
+            /** @description Invalid input (validation_error, malformed_request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (request_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    posts_versions_machine_draft_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                /** @description The version's language. */
+                language: "da" | "en" | "de" | "pl" | "ro" | "lt" | "uk" | "tr" | "ar" | "fa" | "ur" | "so" | "ti" | "vi" | "th" | "tl";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostVersion"];
                 };
             };
             /** @description Invalid input (validation_error, malformed_request). */
