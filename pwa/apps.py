@@ -6,9 +6,10 @@ class PwaConfig(AppConfig):
     verbose_name = "Bro app (PWA)"
 
     def ready(self) -> None:
-        # A survey wave's SMS or e-mail link opens the app (the notifications app owns links).
+        # A post's or survey wave's SMS or e-mail link opens the app (push owns the links).
         from push import links
 
-        from .link_pages import wave_link_page
+        from .link_pages import post_link_page, wave_link_page
 
+        links.register_link_page("post", post_link_page)
         links.register_link_page("wave", wave_link_page)

@@ -17,14 +17,17 @@ import pytest
 from django.core import mail
 from django.db import transaction
 from django.utils import timezone
+from rest_framework.test import APIClient
 
+from content import announce
 from content.demo import MUST_READ_TITLE
 from content.models import Post, ReadReceipt, Rsvp
 from onboarding.models import JourneyStep
 from org.models import Role, User
 from org.selectors import audience_members
+from org.sms import LogSmsSender
 from push import alerts, links
-from push.models import AlertRecipient
+from push.models import AlertRecipient, Device
 from surveys import services as survey_services
 from surveys.models import Participation, Survey
 
@@ -379,14 +382,19 @@ def test_offline_a_must_read_opens_from_the_cache_and_its_acknowledgement_is_sen
 
 
 def test_a_must_read_opens_in_the_app_from_an_sms_link_without_a_login(demo, tmp_path):
-    # Given Pia's own link to the must-read, as an SMS reminder carries it
+    # Given Pia, with a phone and no device, and the must-read's SMS reminder to her
     pia, post = must_read_reader()
     answer_open_alerts(pia)
-    token = links.link_token(kind="post", object_id=post.pk, user_id=pia.pk)
+    Device.objects.filter(user=pia).delete()
+    User.objects.filter(pk=pia.pk).update(phone="+4529999901")
+    LogSmsSender.outbox.clear()
+    announce.remind_unacknowledged_readers(post_id=post.pk, user_ids=[pia.pk])
+    [sms] = [sms for sms in LogSmsSender.outbox if sms["to"] == "+4529999901"]
+    path = re.search(r"(http://\S+)$", sms["body"]).group(1).removeprefix("http://127.0.0.1:8000")
 
     with phone(tmp_path) as page:
-        # When she opens it on a phone where she has never logged in
-        page.goto(f"{demo.url}/app/#/l/{token}")
+        # When she opens the link as the SMS carries it, on a phone where she never logged in
+        page.goto(f"{demo.url}{path}")
         # Then the app shows that post, and she acknowledges it
         page.wait_for_selector("#acknowledge")
         assert page.url == f"{demo.url}/app/#/post/{post.pk}"
@@ -398,9 +406,15 @@ def test_a_must_read_opens_in_the_app_from_an_sms_link_without_a_login(demo, tmp
         # And the phone holds no login
         assert page.evaluate("() => localStorage.getItem('bro.session')") is None
 
-    # And the acknowledgement is stored as hers
+    # And the acknowledgement is stored as hers, and reach counts her under SMS
     assert status.startswith("✓ Du har kvitteret: læst og forstået")
     assert acknowledged(pia, post.pk)
+    comms = User.objects.filter(roles__role=Role.COMMUNICATIONS, is_active=True).order_by("pk")[0]
+    client = APIClient()
+    client.force_authenticate(comms)
+    reach = client.get(f"/api/v1/posts/{post.pk}/reach/").json()
+    [unit] = [row for row in reach["per_unit"] if row["unit_id"] == pia.unit_id]
+    assert unit["notified_sms"] >= 1 and unit["acknowledged"] >= 1
 
 
 def test_a_survey_wave_is_answered_in_the_app_from_an_e_mail_link_without_a_login(demo, tmp_path):

@@ -1,5 +1,5 @@
 """Links that work without the app: a must-read reaches a person with no device by SMS with
-their own link; the page shows the post and takes "Læst og forstået"."""
+their own link, which opens the staff app on that post to read and take "Læst og forstået"."""
 
 import re
 from datetime import timedelta
@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from content import announce
 from content.models import ReadReceipt
@@ -46,23 +47,31 @@ def test_a_must_read_reminder_reaches_a_person_without_a_device_by_sms_link(
     assert target == links.LinkTarget(kind="post", object_id=post.pk, user_id=org.employee.pk)
 
 
-def test_the_link_page_records_the_read_and_the_acknowledgement(
+def _app_with(url: str) -> APIClient:
+    """The staff app as the link opens it: the token of /l/<token>/ as X-Link-Token."""
+    client = APIClient()
+    client.credentials(HTTP_X_LINK_TOKEN=url.rstrip("/").rsplit("/", 1)[1])
+    return client
+
+
+def test_the_link_opens_the_app_which_records_the_read_and_the_acknowledgement(
     org, client, django_capture_on_commit_callbacks
 ):
     post, _sms, url = _must_read_sms_link(org, django_capture_on_commit_callbacks)
     path = url.removeprefix("http://127.0.0.1:8000")
+    token = path.rstrip("/").rsplit("/", 1)[1]
 
     page = client.get(path)
-    assert page.status_code == 200
-    assert "Ny vagtplan" in page.content.decode() and "Læst og forstået" in page.content.decode()
+    assert (page.status_code, page["Location"]) == (302, f"/app/#/l/{token}")
+    assert (page["Cache-Control"], page["Referrer-Policy"]) == ("no-store", "same-origin")
+
+    app = _app_with(url)
+    assert app.get(f"/api/v1/posts/{post.pk}/").json()["title"] == "Ny vagtplan"
     receipt = ReadReceipt.objects.get(post=post, user=org.employee)
     assert receipt.acknowledged_at is None
-
-    answer = client.post(path)
-    assert (answer.status_code, answer["Location"]) == (302, path)
+    assert app.post(f"/api/v1/posts/{post.pk}/acknowledge/").status_code == 200
     receipt.refresh_from_db()
     assert receipt.acknowledged_at is not None
-    assert "Du har bekræftet" in client.get(path).content.decode()
 
 
 @pytest.mark.parametrize("damage", ["forged", "expired", "other_kind"])
@@ -101,14 +110,16 @@ def test_the_link_page_is_rate_limited_per_address(org, client, django_capture_o
     path = url.removeprefix("http://127.0.0.1:8000")
     with time_machine.travel(timezone.now().replace(second=0), tick=False):
         statuses = [client.get(path).status_code for _ in range(31)]
-    assert statuses == [200] * 30 + [429]
+    assert statuses == [302] * 30 + [429]
 
 
 def test_reach_shows_the_sms_reader_under_sms(org, api, client, django_capture_on_commit_callbacks):
     post, _sms, url = _must_read_sms_link(org, django_capture_on_commit_callbacks)
     path = url.removeprefix("http://127.0.0.1:8000")
-    client.get(path)
-    client.post(path)
+    assert client.get(path).status_code == 302
+    app = _app_with(url)
+    app.get(f"/api/v1/posts/{post.pk}/")
+    app.post(f"/api/v1/posts/{post.pk}/acknowledge/")
 
     body = api(org.comms).get(f"/api/v1/posts/{post.pk}/reach/").json()
     [team_a] = [row for row in body["per_unit"] if row["unit_id"] == org.team_a.pk]

@@ -1,14 +1,19 @@
-"""The survey-wave link: a person with no app answers a wave from an SMS link, anonymously."""
+"""The survey-wave link: a person with no app answers a wave from an SMS link, anonymously.
+
+The link opens the staff app with the link's token (pwa.link_pages); the answers go through
+the same API and service as the app's, so participation and response stay apart.
+"""
 
 import re
 
 import pytest
+from rest_framework.test import APIClient
 
 from org.sms import LogSmsSender
 from push import links
 from surveys import services as survey_services
-from surveys.models import Answer, AnswerChoice, Participation, QuestionKind, Response
-from tests.surveys.factories import everyone, make_survey, open_wave
+from surveys.models import Answer, AnswerChoice, Participation, Response
+from tests.surveys.factories import answers_for, everyone, make_survey, open_wave
 
 pytestmark = pytest.mark.django_db
 
@@ -29,23 +34,11 @@ def _link_path(wave) -> str:
     return url.removeprefix("http://127.0.0.1:8000")
 
 
-def _form(wave, *, likert: str | None = "4") -> dict[str, list[str]]:
-    """The page's form filled in: a field `q<id>` per question, repeated for several options."""
-    form = {}
-    for question in wave.survey.questions.prefetch_related("options").order_by("position"):
-        options = [str(o.pk) for o in question.options.order_by("position")]
-        match question.kind:
-            case QuestionKind.LIKERT if likert is not None:
-                form[f"q{question.pk}"] = [likert]
-            case QuestionKind.SCALE:
-                form[f"q{question.pk}"] = ["9"]
-            case QuestionKind.SINGLE:
-                form[f"q{question.pk}"] = options[:1]
-            case QuestionKind.MULTIPLE | QuestionKind.KNOWLEDGE:
-                form[f"q{question.pk}"] = options[:2]
-            case QuestionKind.FREE_TEXT:
-                form[f"q{question.pk}"] = ["Mere tid til overlap"]
-    return form
+def _app_with(path: str) -> APIClient:
+    """The app as the link opens it: the token of /l/<token>/ as X-Link-Token."""
+    client = APIClient()
+    client.credentials(HTTP_X_LINK_TOKEN=path.rstrip("/").rsplit("/", 1)[1])
+    return client
 
 
 def test_an_invitation_reaches_a_person_without_a_device_by_sms_with_their_own_link(org, wave):
@@ -58,59 +51,62 @@ def test_an_invitation_reaches_a_person_without_a_device_by_sms_with_their_own_l
     assert path.startswith("/l/")
 
 
-def test_the_person_answers_on_the_link_page_and_the_answer_is_not_linked_to_them(
-    org, wave, client
-):
+def test_the_person_answers_from_the_link_and_the_answer_is_not_linked_to_them(org, wave, client):
     path = _link_path(wave)
+    token = path.rstrip("/").rsplit("/", 1)[1]
 
-    # when they open the link, every question is on the page
-    page = client.get(path)
-    assert page.status_code == 200
-    html = page.content.decode()
-    assert html.count("<fieldset") == 6
-    assert "Vi deler viden." in html and "Send svar" in html
+    # when they open the link, the app opens with it
+    opened = client.get(path)
+    assert (opened.status_code, opened["Location"]) == (302, f"/app/#/l/{token}")
 
-    # and they send their answers
-    sent = client.post(path, _form(wave))
-    assert (sent.status_code, sent["Location"]) == (302, path)
+    # and they send their answers from it
+    app = _app_with(path)
+    answers = answers_for(wave.survey, value=4, text="Mere tid til overlap")
+    sent = app.post(
+        f"/api/v1/surveys/waves/{wave.pk}/responses/", {"answers": answers}, format="json"
+    )
+    assert sent.status_code == 201
 
     # then their participation is recorded apart from the response, which names no one
     assert Participation.objects.filter(wave=wave, user=org.employee).count() == 1
     response = Response.objects.get(wave=wave)
     assert (response.respondent_id, response.unit_id) == (None, org.employee.unit_id)
-    assert Answer.objects.filter(response=response).count() == 6
-    assert AnswerChoice.objects.filter(answer__response=response).count() == 5
-    assert sorted(Answer.objects.exclude(value=None).values_list("value", flat=True)) == [4, 9]
-    # and the page now thanks them, and a second send changes nothing
-    assert "Tak. Dit svar er modtaget." in client.get(path).content.decode()
-    again = client.post(path, _form(wave, likert="1"))
-    assert (again.status_code, "Tak. Dit svar er modtaget." in again.content.decode()) == (
-        200,
-        True,
+    assert Answer.objects.filter(response=response).count() == len(answers)
+    assert AnswerChoice.objects.filter(answer__response=response).exists()
+    # and a second send changes nothing, and the link no longer opens the wave
+    again = app.post(
+        f"/api/v1/surveys/waves/{wave.pk}/responses/", {"answers": answers}, format="json"
     )
+    assert again.status_code == 409
     assert Response.objects.filter(wave=wave).count() == 1
     assert Participation.objects.filter(wave=wave).count() == 1
+    assert client.get(path).status_code == 404
 
 
-def test_a_missing_answer_is_shown_on_the_page_and_nothing_is_written(org, wave, client):
-    path = _link_path(wave)
+def test_a_missing_answer_is_refused_and_nothing_is_written(org, wave):
+    app = _app_with(_link_path(wave))
+    incomplete = answers_for(wave.survey)[1:]
 
-    page = client.post(path, _form(wave, likert=None))
+    sent = app.post(
+        f"/api/v1/surveys/waves/{wave.pk}/responses/", {"answers": incomplete}, format="json"
+    )
 
-    assert page.status_code == 400
-    assert "Besvar spørgsmålet." in page.content.decode()
-    # what they had chosen is still chosen
-    assert page.content.decode().count("checked") == 1 + 2 + 2 + 1
+    assert sent.status_code == 400
     assert not Participation.objects.filter(wave=wave).exists()
     assert not Response.objects.filter(wave=wave).exists()
 
 
-def test_a_closed_wave_says_so_and_takes_no_answer(org, wave, client):
+def test_a_closed_wave_opens_nothing_and_takes_no_answer(org, wave, client):
     path = _link_path(wave)
     survey_services.wave_close(wave=wave)
 
-    assert "Undersøgelsen er lukket for svar." in client.get(path).content.decode()
-    assert client.post(path, _form(wave)).status_code == 200
+    assert client.get(path).status_code == 404
+    sent = _app_with(path).post(
+        f"/api/v1/surveys/waves/{wave.pk}/responses/",
+        {"answers": answers_for(wave.survey)},
+        format="json",
+    )
+    assert sent.status_code == 409
     assert not Participation.objects.filter(wave=wave).exists()
     assert not Response.objects.filter(wave=wave).exists()
 
