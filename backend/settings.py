@@ -105,7 +105,7 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 # Persistent connections: a new PostgreSQL connection per request cost 46-75 % of throughput
-# here (TECH-NOTES.md, 2026-11-28). Health checks drop connections the server closed.
+# on this project's 2-core benchmark machine. Health checks drop connections the server closed.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
@@ -198,7 +198,7 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = 0
 USERSESSIONS_TRACK_ACTIVITY = False
 
-# --- Single sign-on with work accounts (OpenID Connect, issue 22) -------------------------
+# --- Single sign-on with work accounts (OpenID Connect) -------------------------------------
 # allauth's socialaccount with its openid_connect provider, configured from the environment;
 # org.oidc adds the nonce, a bounded clock skew, signature checks on every ID token and
 # replay refusal; org.social_adapter matches a login to an existing person (never creates

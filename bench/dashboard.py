@@ -1,6 +1,6 @@
 """Dashboard pages: server time per page on the benchmark data set, in process.
 
-Issue 9's goal is about server time (under 300 ms per page), so each page is rendered by
+The goal is about server time (under 300 ms per page), so each page is rendered by
 Django's test client in this process — the full middleware, session and template stack,
 without HTTP — for a mid-level leader and for communications, a few times after a warm-up,
 and the median is reported with the number of queries the page ran.

@@ -212,7 +212,7 @@ def _build_units(org: _Org, size: Size, rng: random.Random) -> None:
 
 def _person(i: int, rng: random.Random, today: date) -> dict:
     first, last = rng.choice(vocabulary.FIRST_NAMES), rng.choice(vocabulary.LAST_NAMES)
-    # One in ten has no work e-mail, only a mobile number (issue 1: frontline staff).
+    # One in ten has no work e-mail, only a mobile number (frontline staff).
     phone_only = rng.random() < 0.1
     return {
         "name": f"{first} {last}",

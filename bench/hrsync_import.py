@@ -4,7 +4,7 @@
     BENCH_IMPORT_DATABASE_URL=postgres://postgres@127.0.0.1:5432/hrsync_bench \\
         .venv/bin/python -m bench.hrsync_import        # an empty PostgreSQL database
 
-Goals (issue 14): first import < 60 s, a no-change re-import < 15 s on SQLite. Invitations are
+Goals: first import < 60 s, a no-change re-import < 15 s on SQLite. Invitations are
 sent (to an in-memory mailbox and the SMS log, so the terminal is not what is measured) and
 onboarding's hooks run, as in the nightly job: Celery runs eagerly, so the invitation and hook
 tasks that follow the commit are inside the time. An auto-assigned onboarding track for

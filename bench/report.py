@@ -1,4 +1,4 @@
-"""Figures into a summary, the goals of issue 7, a table and the results file."""
+"""Figures into a summary, the benchmark goals, a table and the results file."""
 
 import json
 import statistics
@@ -68,7 +68,7 @@ def _bench(result: dict, name: str) -> dict | None:
 
 
 def goals(result: dict) -> list[dict]:
-    """Each goal of issue 7 with the figure measured and whether it was met."""
+    """Each benchmark goal with the figure measured and whether it was met."""
     out = []
     queries = result.get("queries_per_request", {})
     feed = _bench(result, "feed")

@@ -2,7 +2,7 @@
 
 While a wave is open its numbers move with every answer that arrives, so two reads a moment
 apart differ by exactly the answers given in between. Suppression by group size cannot stop
-that: the groups read are large, their difference is one person (issue 12: a unit of 5 shown
+that: the groups read are large, their difference is one person (a unit of 5 shown
 and a sibling of 1 suppressed; the second read minus the first was one person's Likert,
 scale, choices and free text). So the rule is about time, not size:
 

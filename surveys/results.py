@@ -2,7 +2,7 @@
 
 Only closed waves give numbers. While a wave is open a reader gets each unit's response rate
 and nothing computed from its answers: `surveys.disclosure` decides what an open wave may
-expose, and the answer-reading helpers below refuse an open wave (issue 12).
+expose, and the answer-reading helpers below refuse an open wave.
 
 A closed wave's answers were counted and rolled up its frozen unit tree once, when it closed
 (`surveys.tallies`): its numbers are read per node, only for the nodes the caller gets. A
@@ -51,7 +51,8 @@ from .models import (
 from .strategy import ActiveStrategy, indicator_label, strategy_active, target_met, target_of
 from .suppression import ROOT, Tree, folded_into, listed_nodes, rollup, shown_nodes, top_nodes
 
-# A response rate is shown only where at least this many were invited (issue 6).
+# A response rate is shown only where at least this many were invited: below that one
+# person's answering moves it by 25 % or more.
 MIN_INVITED_FOR_RATE = 5
 _SHUFFLE = random.SystemRandom()
 

@@ -18,7 +18,7 @@ import hashlib
 import secrets
 import time
 
-import cryptography.hazmat.primitives.serialization  # noqa: F401  (TECH-NOTES: PyJWT needs it loaded)
+import cryptography.hazmat.primitives.serialization  # noqa: F401  (PyJWT's RS256 verification needs it imported first)
 import jwt
 import requests
 from allauth.socialaccount.adapter import get_adapter

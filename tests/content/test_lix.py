@@ -16,7 +16,7 @@ from content.services import AudienceSpec
 
 from .factories import PostFactory
 
-# The seed's paragraphs (/work/shared/seed/kommunikationsstrategi-2023.txt), verbatim.
+# Paragraphs of Slagelse Kommune's communication strategy (Kommunikation 2023), verbatim.
 SEED_HOVEDFORMAAL = (
     "Kommunikationsstrategien sætter retning for både intern og ekstern kommunikation i "
     "Slagelse Kommune."

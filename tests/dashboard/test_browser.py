@@ -15,7 +15,7 @@ from django.core import mail
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-# What the machine's closed network and a root user need (TECH-NOTES / machine notes).
+# What a machine with no internet, running as root, needs: no sandbox, no first-run or sync calls.
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

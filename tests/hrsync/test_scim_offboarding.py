@@ -1,6 +1,6 @@
 """`active: false` over SCIM, for a person from the HR file with a whole history in Bro:
 offboarded as an HR deactivation is, and the anonymous survey answers are left exactly as
-they were (issue 14)."""
+they were."""
 
 import json
 from datetime import timedelta

@@ -1,4 +1,4 @@
-"""An open wave shows its response rates and nothing computed from its answers (issue 12).
+"""An open wave shows its response rates and nothing computed from its answers .
 
 Reading an open wave's results twice, before and after one more person answered, used to give
 two sets of numbers whose difference was that one person's answers — however large the groups
@@ -104,7 +104,7 @@ def test_one_more_answer_to_an_open_wave_changes_nothing_a_leader_can_read(org, 
 
     # Then every read — results per unit filter as JSON, CSV and XLSX, the scorecard, the
     # organisation's line — is exactly what it was: there is nothing to subtract. (On the code
-    # before issue 12 the afdeling's numbers moved from 10 to 11 answers and the difference
+    # before this rule the afdeling's numbers moved from 10 to 11 answers and the difference
     # was the newcomer's Likert 1, scale 2, choices and "Min leder lytter ikke".)
     assert after == before
     assert _subtract(before, after) == {}

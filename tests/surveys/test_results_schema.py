@@ -1,4 +1,4 @@
-"""The schema describes the results and the scorecard as they are, open wave or closed (issue 12 §6).
+"""The schema describes the results and the scorecard as they are, open wave or closed.
 
 Real component schemas, not bare objects: each body the server gives, for a closed and for an
 open wave, validates against the component the schema names; the exports are bytes.
