@@ -2,12 +2,13 @@
 
 The schema must promise exactly what the server does (a generated client and schemathesis
 hold it to that): unknown fields refused → `additionalProperties: false`; ids 1 … 2^63 − 1;
-every write that can conflict with an object's state documents 409.
+every write that can conflict with an object's state documents 409; every date and date-time
+that comes in carries its year bound as a pattern.
 """
 
-from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerializerFieldExtension
 
-from .serializers import ID_SCHEMA
+from .serializers import ID_SCHEMA, year_pattern
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -25,7 +26,10 @@ ERROR_SCHEMA = {
 }
 
 _DESCRIPTIONS = {
-    "400": "Invalid input (validation_error, malformed_request).",
+    "400": "Invalid input. `validation_error`: the request breaks this schema (`fields` says"
+    " where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names"
+    " no object you can use; any other code: a rule of the domain the schema cannot state"
+    " (e.g. `identity_required`, `date_required`, `invalid`), `message` says which.",
     "401": "No valid X-Session-Token (not_authenticated).",
     "403": "Signed in, but the role does not allow this (permission_denied).",
     "404": "No such object, or outside the caller's scope (not_found).",
@@ -64,6 +68,7 @@ def add_error_responses(result, generator, request, public):
             if method in _WRITES:
                 statuses.append("409")
             _bound_id_parameters(operation)
+            _bound_date_parameters(operation)
             responses = operation.setdefault("responses", {})
             for status in statuses:
                 responses.setdefault(
@@ -101,6 +106,48 @@ def _bound_id_parameters(operation: dict) -> None:
         is_id = name in _ID_PARAMETERS or name.endswith("_id")
         if is_id and schema.get("type") == "integer":
             parameter["schema"] = {**schema, **ID_SCHEMA}
+
+
+def _bound_date_parameters(operation: dict) -> None:
+    """Query dates and date-times: the server reads them with api.serializers' fields (1900 …
+    9998), so the schema's pattern says so."""
+    for parameter in operation.get("parameters", []):
+        schema = parameter.get("schema", {})
+        if schema.get("format") in {"date", "date-time"} and "pattern" not in schema:
+            parameter["schema"] = {**schema, "pattern": year_pattern(near=False)}
+
+
+class DateFieldExtension(OpenApiSerializerFieldExtension):
+    """api.serializers.DateField / DateTimeField: the year bound as a pattern, on input.
+
+    Output keeps the bare format: what was stored may since have left the near window.
+    """
+
+    target_class = "api.serializers.DateField"
+    format = "date"
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = {"type": "string", "format": self.format}
+        if direction == "request":
+            schema["pattern"] = year_pattern(near=self.target.near)
+        return schema
+
+
+class DateTimeFieldExtension(DateFieldExtension):
+    target_class = "api.serializers.DateTimeField"
+    format = "date-time"
+
+
+class BooleanFieldExtension(OpenApiSerializerFieldExtension):
+    """api.serializers.BooleanField: `true_only` is a boolean that must be true."""
+
+    target_class = "api.serializers.BooleanField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = {"type": "boolean"}
+        if self.target.true_only and direction == "request":
+            schema["enum"] = [True]
+        return schema
 
 
 class StrictInputSerializerExtension(OpenApiSerializerExtension):

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers import (
+    BooleanField,
     DateField,
     DateTimeField,
     IdField,
@@ -12,6 +13,7 @@ from api.serializers import (
     QuerySerializer,
     StrictInputSerializer,
 )
+from backend.errors import ApplicationError
 from org.models import Language, OrgUnit, Role, User
 
 from .models import PostKind, PostStatus, RsvpAnswer
@@ -22,13 +24,13 @@ from .services import AudienceSpec, DecisionSpec
 
 class AudienceUnitInput(StrictInputSerializer):
     id = IdRelatedField(queryset=OrgUnit.objects.all())
-    include_subtree = serializers.BooleanField(default=True)
+    include_subtree = BooleanField(default=True)
 
 
 class AudienceInput(StrictInputSerializer):
     """Who the post is for. A person is in it when any rule matches."""
 
-    everyone = serializers.BooleanField(default=False)
+    everyone = BooleanField(default=False)
     units = AudienceUnitInput(many=True, required=False, max_length=200)
     roles = serializers.ListField(
         child=serializers.ChoiceField(choices=Role.choices), required=False, max_length=10
@@ -46,8 +48,10 @@ class AudienceInput(StrictInputSerializer):
             or attrs.get("job_titles")
             or attrs.get("people")
         ):
-            raise serializers.ValidationError(
-                {"non_field_errors": [_("Vælg mindst én enhed, rolle, stilling eller person.")]}
+            # At least one of five optional fields: its own code, not the schema's to state.
+            message = _("Vælg mindst én enhed, rolle, stilling eller person.")
+            raise ApplicationError(
+                message, code="audience_empty", fields={self.field_name or "audience": [message]}
             )
         return attrs
 
@@ -76,8 +80,8 @@ class _PostFieldsInput(StrictInputSerializer):
     language = serializers.ChoiceField(choices=Language.choices, required=False)
     audience = AudienceInput(required=False)
     unit = IdRelatedField(queryset=OrgUnit.objects.all(), required=False, allow_null=True)
-    pinned = serializers.BooleanField(required=False)
-    requires_acknowledgement = serializers.BooleanField(required=False)
+    pinned = BooleanField(required=False)
+    requires_acknowledgement = BooleanField(required=False)
     expires_at = DateTimeField(near=True, required=False, allow_null=True)
     meeting_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
     meeting_date = DateField(near=True, required=False, allow_null=True)
@@ -134,8 +138,8 @@ class ManageListQuery(QuerySerializer):
 
 class DecisionQuery(QuerySerializer):
     unit = IdField()
-    include_subtree = serializers.BooleanField(required=False, default=False)
-    open = serializers.BooleanField(required=False, default=False)
+    include_subtree = BooleanField(required=False, default=False)
+    open = BooleanField(required=False, default=False)
 
 
 class AttachmentUploadInput(serializers.Serializer):
@@ -153,8 +157,8 @@ class FeedItemSerializer(serializers.Serializer):
     title = serializers.CharField()
     summary = serializers.CharField()
     language = serializers.ChoiceField(choices=Language.choices)
-    pinned = serializers.BooleanField()
-    requires_acknowledgement = serializers.BooleanField()
+    pinned = BooleanField()
+    requires_acknowledgement = BooleanField()
     published_at = serializers.DateTimeField()
     expires_at = serializers.DateTimeField(allow_null=True)
     updated_at = serializers.DateTimeField()
@@ -168,9 +172,9 @@ class FeedItemSerializer(serializers.Serializer):
     place = serializers.CharField()
     read_at = serializers.DateTimeField(allow_null=True)
     acknowledged_at = serializers.DateTimeField(allow_null=True)
-    is_read = serializers.BooleanField()
-    is_acknowledged = serializers.BooleanField()
-    must_read = serializers.BooleanField(
+    is_read = BooleanField()
+    is_acknowledged = BooleanField()
+    must_read = BooleanField(
         help_text=_("Kræver 'læst og forstået' og er ikke bekræftet endnu: vis det øverst.")
     )
 
@@ -233,7 +237,7 @@ class RsvpCountsSerializer(serializers.Serializer):
 
 class MyRsvpSerializer(serializers.Serializer):
     answer = serializers.ChoiceField(choices=RsvpAnswer.choices)
-    waitlisted = serializers.BooleanField()
+    waitlisted = BooleanField()
     answered_at = serializers.DateTimeField()
 
 
@@ -271,8 +275,8 @@ class PostDetailSerializer(serializers.Serializer):
     author = serializers.SerializerMethodField()
     unit = serializers.SerializerMethodField()
     audience_id = serializers.IntegerField(allow_null=True)
-    pinned = serializers.BooleanField()
-    requires_acknowledgement = serializers.BooleanField()
+    pinned = BooleanField()
+    requires_acknowledgement = BooleanField()
     publish_at = serializers.DateTimeField(allow_null=True)
     published_at = serializers.DateTimeField(allow_null=True)
     expires_at = serializers.DateTimeField(allow_null=True)
@@ -324,7 +328,7 @@ class PostListItemSerializer(serializers.Serializer):
     title = serializers.CharField()
     author = RefSerializer(allow_null=True)
     unit = RefSerializer(allow_null=True)
-    requires_acknowledgement = serializers.BooleanField()
+    requires_acknowledgement = BooleanField()
     publish_at = serializers.DateTimeField(allow_null=True)
     published_at = serializers.DateTimeField(allow_null=True)
     expires_at = serializers.DateTimeField(allow_null=True)
@@ -339,7 +343,7 @@ class AcknowledgementSerializer(serializers.Serializer):
 
 class RsvpResultSerializer(serializers.Serializer):
     answer = serializers.ChoiceField(choices=RsvpAnswer.choices)
-    waitlisted = serializers.BooleanField()
+    waitlisted = BooleanField()
     answered_at = serializers.DateTimeField()
     counts = RsvpCountsSerializer()
 
@@ -349,7 +353,7 @@ class AttendeeSerializer(serializers.Serializer):
     name = serializers.CharField(source="user.name")
     unit_name = serializers.CharField(source="user.unit.name", allow_null=True, default=None)
     answer = serializers.ChoiceField(choices=RsvpAnswer.choices)
-    waitlisted = serializers.BooleanField()
+    waitlisted = BooleanField()
     answered_at = serializers.DateTimeField()
 
 
@@ -381,7 +385,7 @@ class ReachPersonSerializer(serializers.Serializer):
     name = serializers.CharField()
     unit_id = serializers.IntegerField(allow_null=True)
     unit_name = serializers.CharField()
-    has_read = serializers.BooleanField()
+    has_read = BooleanField()
 
 
 class ReachSerializer(_ChannelReach):

@@ -205,8 +205,9 @@ def _validate_kind_fields(post: Post) -> None:
     if post.capacity is not None and post.capacity < 1:
         errors["capacity"] = [_("Mindst 1 plads.")]
     if errors:
+        # Which fields a kind needs or refuses: the schema has one shape for every kind.
         raise ApplicationError(
-            _("Nogle felter er ikke udfyldt korrekt."), code="validation_error", fields=errors
+            _("Nogle felter er ikke udfyldt korrekt."), code="fields_for_kind", fields=errors
         )
 
 

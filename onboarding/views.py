@@ -3,6 +3,7 @@
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -10,7 +11,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from api.permissions import role_permission
-from api.serializers import DateField, IdField, QuerySerializer
+from api.serializers import BooleanField, DateField, IdField, QuerySerializer
 from backend.errors import ApplicationError, NotFoundError
 from org.models import AccessLog, Audience, Role, User
 from org.services import access_log_record
@@ -168,7 +169,7 @@ class JourneyQuery(QuerySerializer):
     status = serializers.ChoiceField(choices=JourneyStatus.choices, required=False)
     started_from = DateField(required=False)
     started_to = DateField(required=False)
-    overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
+    overdue = BooleanField(required=False)
 
 
 @extend_schema_view(
@@ -178,8 +179,12 @@ class JourneyQuery(QuerySerializer):
             OpenApiParameter("unit", int, description="Only this unit and the units under it."),
             OpenApiParameter("track", int),
             OpenApiParameter("status", str, enum=JourneyStatus.values),
-            OpenApiParameter("started_from", str, description="Start date on or after (date)."),
-            OpenApiParameter("started_to", str, description="Start date on or before (date)."),
+            OpenApiParameter(
+                "started_from", OpenApiTypes.DATE, description="Start date on or after."
+            ),
+            OpenApiParameter(
+                "started_to", OpenApiTypes.DATE, description="Start date on or before."
+            ),
             OpenApiParameter("overdue", bool, description="Only journeys with overdue steps."),
         ],
         responses=JourneyProgressSerializer(many=True),

@@ -3,7 +3,14 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from api.serializers import DateField, IdRelatedField, QuerySerializer, StrictInputSerializer
+from api.serializers import (
+    BooleanField,
+    DateField,
+    IdRelatedField,
+    QuerySerializer,
+    StrictInputSerializer,
+)
+from backend.errors import ApplicationError
 
 from .models import Language, OrgUnit, Role, User
 
@@ -40,8 +47,8 @@ class MeSerializer(serializers.Serializer):
     start_date = serializers.DateField(allow_null=True)
     end_date = serializers.DateField(allow_null=True)
     language = serializers.ChoiceField(choices=Language.choices)
-    share_email = serializers.BooleanField()
-    share_phone = serializers.BooleanField()
+    share_email = BooleanField()
+    share_phone = BooleanField()
     roles = serializers.SerializerMethodField()
     leads_units = serializers.SerializerMethodField()
 
@@ -54,8 +61,8 @@ class MeSerializer(serializers.Serializer):
 
 class MeUpdateSerializer(StrictInputSerializer):
     language = serializers.ChoiceField(choices=Language.choices, required=False)
-    share_email = serializers.BooleanField(required=False)
-    share_phone = serializers.BooleanField(required=False)
+    share_email = BooleanField(required=False)
+    share_phone = BooleanField(required=False)
 
 
 class PersonSerializer(serializers.Serializer):
@@ -99,7 +106,7 @@ class PersonRecordSerializer(serializers.Serializer):
     start_date = serializers.DateField(allow_null=True)
     end_date = serializers.DateField(allow_null=True)
     language = serializers.ChoiceField(choices=Language.choices)
-    is_active = serializers.BooleanField()
+    is_active = BooleanField()
     invited_at = serializers.DateTimeField(allow_null=True)
     erased_at = serializers.DateTimeField(
         allow_null=True, help_text=_("Sat, når personens oplysninger er slettet (anonymiseret).")
@@ -133,7 +140,11 @@ class PersonInviteSerializer(StrictInputSerializer):
     def validate(self, attrs):
         start, end = attrs.get("start_date"), attrs.get("end_date")
         if start and end and end < start:
-            raise serializers.ValidationError({"end_date": [_("Slutdato før startdato.")]})
+            raise ApplicationError(
+                _("Slutdato før startdato."),
+                code="end_before_start",
+                fields={"end_date": [_("Slutdato før startdato.")]},
+            )
         return attrs
 
 
@@ -178,11 +189,8 @@ class ExportQuerySerializer(QuerySerializer):
 
 
 class EraseInputSerializer(StrictInputSerializer):
-    confirm = serializers.BooleanField(
-        help_text=_("Skal være true: sletningen kan ikke fortrydes.")
+    confirm = BooleanField(
+        true_only=True,
+        help_text=_("Skal være true: sletningen kan ikke fortrydes."),
+        error_messages={"not_true": _("Bekræft sletningen med true.")},
     )
-
-    def validate_confirm(self, value: bool) -> bool:
-        if value is not True:
-            raise serializers.ValidationError(_("Bekræft sletningen med true."))
-        return value

@@ -5,12 +5,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers import (
+    BooleanField,
     DateTimeField,
     IdField,
     IdListField,
     QuerySerializer,
     StrictInputSerializer,
 )
+from backend.errors import ApplicationError
 
 from .delivery import render
 from .models import SWITCHABLE_CATEGORIES, AlertRecipient, Category, Device, Priority
@@ -29,7 +31,12 @@ class DeviceRegisterSerializer(StrictInputSerializer):
 
     def validate(self, attrs):
         if bool(attrs.get("token")) == bool(attrs.get("fid")):
-            raise serializers.ValidationError({"token": [_("Angiv enten token eller fid.")]})
+            # Either, not both: a rule JSON Schema could state only with oneOf, so its own code.
+            raise ApplicationError(
+                _("Angiv enten token eller fid."),
+                code="token_or_fid",
+                fields={"token": [_("Angiv enten token eller fid.")]},
+            )
         return attrs
 
 
@@ -42,19 +49,17 @@ class DeviceSerializer(serializers.Serializer):
 
 
 class CategoriesSerializer(StrictInputSerializer):
-    news = serializers.BooleanField(required=False)
-    minutes = serializers.BooleanField(required=False)
-    events = serializers.BooleanField(required=False)
-    onboarding = serializers.BooleanField(required=False)
-    surveys = serializers.BooleanField(required=False)
-    alerts = serializers.BooleanField(
-        required=False, help_text="Always true: crisis alerts cannot be switched off."
+    news = BooleanField(required=False)
+    minutes = BooleanField(required=False)
+    events = BooleanField(required=False)
+    onboarding = BooleanField(required=False)
+    surveys = BooleanField(required=False)
+    alerts = BooleanField(
+        required=False,
+        true_only=True,
+        help_text="Always true: crisis alerts cannot be switched off.",
+        error_messages={"not_true": _("Krisebeskeder kan ikke slås fra.")},
     )
-
-    def validate_alerts(self, value):
-        if value is not True:
-            raise serializers.ValidationError(_("Krisebeskeder kan ikke slås fra."))
-        return value
 
 
 class QuietHoursSerializer(StrictInputSerializer):
@@ -157,7 +162,7 @@ class AlertSerializer(serializers.Serializer):
     post_id = serializers.IntegerField(allow_null=True)
     sender = serializers.CharField(source="sender.name")
     sent_at = serializers.DateTimeField()
-    addressed_to_me = serializers.BooleanField()
+    addressed_to_me = BooleanField()
     my_answer = serializers.CharField(allow_null=True, allow_blank=True)
     my_answered_at = serializers.DateTimeField(allow_null=True)
     repush_after_minutes = serializers.IntegerField(allow_null=True)
