@@ -53,9 +53,14 @@ class StrictInputSerializer(serializers.Serializer):
             for name, field in self.fields.items()
             if name in data and (expected := json_type_mismatch(field, data[name]))
         }
-        if wrong:
-            raise serializers.ValidationError(wrong)
-        return super().to_internal_value(data)
+        if not wrong:
+            return super().to_internal_value(data)
+        try:  # the other fields' errors too, so one answer names every wrong field
+            super().to_internal_value({k: v for k, v in data.items() if k not in wrong})
+        except serializers.ValidationError as exc:
+            if isinstance(exc.detail, dict):
+                wrong = {**exc.detail, **wrong}
+        raise serializers.ValidationError(wrong)
 
 
 # The JSON type each field class reads, as the schema states it. DRF coerces across types

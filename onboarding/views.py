@@ -3,8 +3,7 @@
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
@@ -164,29 +163,18 @@ class TrackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
 
 class JourneyQuery(QuerySerializer):
-    unit = IdField(required=False)
+    unit = IdField(required=False, help_text="Only this unit and the units under it.")
     track = IdField(required=False)
     status = serializers.ChoiceField(choices=JourneyStatus.choices, required=False)
-    started_from = DateField(required=False)
-    started_to = DateField(required=False)
-    overdue = BooleanField(required=False)
+    started_from = DateField(required=False, help_text="Start date on or after.")
+    started_to = DateField(required=False, help_text="Start date on or before.")
+    overdue = BooleanField(required=False, help_text="Only journeys with overdue steps.")
 
 
 @extend_schema_view(
     list=extend_schema(
         summary="Onboarding progress: HR sees everyone, a leader its own scope",
-        parameters=[
-            OpenApiParameter("unit", int, description="Only this unit and the units under it."),
-            OpenApiParameter("track", int),
-            OpenApiParameter("status", str, enum=JourneyStatus.values),
-            OpenApiParameter(
-                "started_from", OpenApiTypes.DATE, description="Start date on or after."
-            ),
-            OpenApiParameter(
-                "started_to", OpenApiTypes.DATE, description="Start date on or before."
-            ),
-            OpenApiParameter("overdue", bool, description="Only journeys with overdue steps."),
-        ],
+        parameters=[JourneyQuery],
         responses=JourneyProgressSerializer(many=True),
     ),
     retrieve=extend_schema(

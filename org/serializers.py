@@ -181,11 +181,13 @@ class PersonalDataExportSerializer(serializers.Serializer):
 
 
 class RecordQuerySerializer(QuerySerializer):
-    purpose = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    purpose = serializers.CharField(
+        required=False, allow_blank=True, max_length=300, help_text="Why you look (logged)."
+    )
 
 
 class ExportQuerySerializer(QuerySerializer):
-    purpose = serializers.CharField(min_length=3, max_length=300)
+    purpose = serializers.CharField(min_length=3, max_length=300, help_text="Why (logged).")
 
 
 class EraseInputSerializer(StrictInputSerializer):

@@ -133,7 +133,7 @@ class InboxItemSerializer(serializers.Serializer):
 
 
 class InboxQuerySerializer(QuerySerializer):
-    updated_since = DateTimeField(required=False)
+    updated_since = DateTimeField(required=False, help_text="Only what arrived after this.")
 
 
 def _EscalationMinutes() -> serializers.IntegerField:
@@ -211,7 +211,9 @@ class RollCallPersonSerializer(serializers.Serializer):
 
 class RollCallQuerySerializer(QuerySerializer):
     status = serializers.ChoiceField(
-        choices=["not_answered", "need_help", "ok", "acknowledged", "call_list"], required=False
+        choices=["not_answered", "need_help", "ok", "acknowledged", "call_list"],
+        required=False,
+        help_text="call_list = not answered after the ladder's last step.",
     )
 
 

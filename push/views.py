@@ -4,8 +4,7 @@ from datetime import UTC, datetime
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.generics import GenericAPIView
@@ -109,11 +108,7 @@ class InboxView(GenericAPIView):
     queryset = Recipient.objects.none()  # for the schema; the rows come from the selector
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "updated_since", OpenApiTypes.DATETIME, description="Only what arrived after this."
-            )
-        ],
+        parameters=[InboxQuerySerializer],
         responses=InboxItemSerializer(many=True),
         operation_id="push_notifications_list",
         summary="My notification inbox, newest first",
@@ -232,14 +227,7 @@ class AlertPeopleView(GenericAPIView):
     queryset = AlertRecipient.objects.none()  # for the schema; the rows come from the selector
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "status",
-                str,
-                enum=list(_PEOPLE_FILTERS),
-                description="call_list = not answered after the ladder's last step.",
-            )
-        ],
+        parameters=[RollCallQuerySerializer],
         responses=RollCallPersonSerializer(many=True),
         operation_id="push_alerts_people_list",
         summary="The people of the roll-call, with phone numbers to call",

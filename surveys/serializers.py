@@ -178,15 +178,19 @@ class ResponseReceiptSerializer(serializers.Serializer):
 
 
 class ResultsQuerySerializer(QuerySerializer):
-    wave = IdField(required=False)
-    unit = IdField(required=False)
+    wave = IdField(required=False, help_text="A wave of this survey (default: latest).")
+    unit = IdField(required=False, help_text="A unit in your scope and those under it.")
     format = serializers.ChoiceField(choices=["json", "csv", "xlsx"], required=False)
 
 
 class IndicatorsQuerySerializer(QuerySerializer):
-    unit = IdField(required=False)
-    scope = serializers.ChoiceField(choices=["mine", "organisation"], required=False)
-    to = DateField(required=False)
+    unit = IdField(required=False, help_text="A unit in your scope (default: your scope).")
+    scope = serializers.ChoiceField(
+        choices=["mine", "organisation"],
+        required=False,
+        help_text="`organisation`: the whole organisation's line (not with `unit`).",
+    )
+    to = DateField(required=False, help_text="Waves opening on or before.")
 
     def validate(self, attrs):
         if attrs.get("scope") == "organisation" and attrs.get("unit") is not None:
@@ -199,7 +203,8 @@ class IndicatorsQuerySerializer(QuerySerializer):
 
     def get_fields(self):
         fields = super().get_fields()
-        fields["from"] = DateField(required=False)  # a keyword in Python
+        # a keyword in Python
+        fields["from"] = DateField(required=False, help_text="Waves opening on or after.")
         return fields
 
 
