@@ -115,7 +115,7 @@ def test_the_year_pattern_and_the_validator_agree_on_every_year(near):
             try:
                 field.run_validation(written)
                 accepted = True
-            except Exception:  # noqa: BLE001 - DRF's ValidationError; any refusal counts
+            except Exception:
                 accepted = False
             assert accepted == bool(pattern.match(written)), written
         low, high = year_bounds(near=near)
