@@ -7,6 +7,8 @@ that comes in carries its year bound as a pattern.
 """
 
 from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import force_instance
+from rest_framework.serializers import ListSerializer
 
 from .serializers import ID_SCHEMA, year_pattern
 
@@ -79,7 +81,31 @@ def add_error_responses(result, generator, request, public):
                     },
                 )
     _wall_times(result)
+    for name, component in components.items():
+        if name.endswith("Request"):
+            _no_nul(component)
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                if parameter.get("in") == "query":
+                    _no_nul(parameter.get("schema", {}))
     return result
+
+
+# DRF refuses U+0000 in every string (PostgreSQL text cannot hold it), so every free-text
+# string that comes in says so. Strings with a format, a pattern or an enum exclude it already.
+NO_NUL_PATTERN = "^[^\\u0000]*$"
+
+
+def _no_nul(node) -> None:
+    if isinstance(node, dict):
+        if node.get("type") == "string" and not {"format", "pattern", "enum"} & set(node):
+            node["pattern"] = NO_NUL_PATTERN
+        for value in node.values():
+            _no_nul(value)
+    elif isinstance(node, list):
+        for value in node:
+            _no_nul(value)
 
 
 # A wall-clock time as the server reads and writes it ("09:00", "09:00:00"): OpenAPI's
@@ -159,4 +185,12 @@ class StrictInputSerializerExtension(OpenApiSerializerExtension):
     def map_serializer(self, auto_schema, direction):
         schema = auto_schema._map_basic_serializer(self.target, direction)
         schema["additionalProperties"] = False
+        # A nested list (`Child(many=True, min_length=1)`): drf-spectacular states no bounds.
+        for name, field in force_instance(self.target).fields.items():
+            prop = schema.get("properties", {}).get(name)
+            if isinstance(field, ListSerializer) and prop and prop.get("type") == "array":
+                if field.min_length is not None or not field.allow_empty:
+                    prop["minItems"] = max(field.min_length or 0, 1 if not field.allow_empty else 0)
+                if field.max_length is not None:
+                    prop["maxItems"] = field.max_length
         return schema

@@ -80,12 +80,11 @@ def json_type_mismatch(field, value) -> str | None:
     """The JSON type `field` expects if `value` is not of it, else None (null is the field's)."""
     if value is None:
         return None
-    if isinstance(field, serializers.ManyRelatedField):
-        field = serializers.ListField(child=field.child_relation)
-    if isinstance(field, serializers.ListField):
+    child = getattr(field, "child_relation", None) or getattr(field, "child", None)
+    if isinstance(field, (serializers.ManyRelatedField, serializers.ListField)):
         if not isinstance(value, list):
             return "array"
-        return next((t for item in value if (t := json_type_mismatch(field.child, item))), None)
+        return next((t for item in value if (t := json_type_mismatch(child, item))), None)
     if isinstance(field, serializers.BooleanField):
         return None if isinstance(value, bool) else "boolean"
     if isinstance(field, serializers.ChoiceField) and not all(

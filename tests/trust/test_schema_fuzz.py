@@ -1,14 +1,16 @@
 """schemathesis against the OpenAPI schema as employee, leader, HR and communications, with
-DEBUG off: every check but the two in NOT_YET, the examples and fuzzing phases with positive
-and negative data, then stateful sequences; 0 failures.
+DEBUG off: every check (positive_data_acceptance and negative_data_rejection included), the
+examples and fuzzing phases with positive and negative data, the coverage phase (every
+boundary of every parameter), then stateful sequences; 0 failures.
 
-Bounded for CI: BRO_FUZZ_EXAMPLES examples per operation, role and phase (coverage cases are
-capped at the same number), BRO_FUZZ_STEPS steps per stateful run; generation only (no
-shrinking, no example database), derandomized so a failure reproduces. Each stateless call's
-writes are rolled back, so every example meets the same world and a destructive call (erase,
-deactivate, delete) cannot spoil the next; a stateful run keeps its writes until the test
-ends, so a created object can be fetched, changed and deleted by the next step. The test
-prints one line, `schemathesis: N operations, M calls, F failures`, which .ci/run shows.
+Bounded for CI: BRO_FUZZ_EXAMPLES examples per operation, role and phase; each operation's
+coverage cases sent once, as the role admitted most (BRO_FUZZ_COVERAGE); BRO_FUZZ_STEPS steps
+per stateful run; generation only (no shrinking, no example database), derandomized so a
+failure reproduces. Each stateless call's writes are rolled back, so every example meets the
+same world and a destructive call (erase, deactivate, delete) cannot spoil the next; a
+stateful run keeps its writes until the test ends, so a created object can be fetched,
+changed and deleted by the next step. The test prints one line, `schemathesis: N operations,
+M calls (C coverage), F failures, S s`, which .ci/run shows.
 """
 
 import contextlib
