@@ -152,3 +152,26 @@ def test_the_schema_states_the_year_bounds_of_input_dates(org, client_for):
     # And a query date says date and carries the wide pattern
     started = next(p for p in journeys if p["name"] == "started_from")["schema"]
     assert started == {"type": "string", "format": "date", "pattern": year_pattern(near=False)}
+
+
+@pytest.mark.parametrize("people", [["1"], [True], "1", [1.5]])
+def test_an_id_list_takes_only_integers(org, client_for, people):
+    # Given communications writing a post
+    from content.models import Post
+
+    body = {"kind": "news", "title": "Nyt", "audience": {"people": people}}
+    # When an id in a list is not a JSON integer
+    response = client_for(org.comms).post("/api/v1/posts/", body, format="json")
+    # Then 400 (it once was a 500), and no post
+    assert response.status_code == 400, response.content
+    assert list(response.json()["fields"]["audience"]) == ["people"]
+    assert Post.objects.count() == 0
+
+
+def test_the_schema_says_what_the_serializers_refuse_in_strings_and_lists(org, client_for):
+    components = _schema(client_for(org.employee))["components"]["schemas"]
+    question = components["TrackQuizQuestionInputRequest"]["properties"]
+    # A quiz question needs an option, and no string that comes in may hold U+0000
+    assert question["options"]["minItems"] == 1
+    assert re.match(question["text"]["pattern"], "Hvad gør du?")
+    assert not re.match(question["text"]["pattern"], "Hvad\x00")
