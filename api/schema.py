@@ -176,6 +176,18 @@ class BooleanFieldExtension(OpenApiSerializerFieldExtension):
         return schema
 
 
+class LinkFieldExtension(OpenApiSerializerFieldExtension):
+    """api.serializers.LinkField: the pattern the server checks, no looser `format: uri`."""
+
+    target_class = "api.serializers.LinkField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = {"type": "string", "pattern": self.target.schema_pattern()}
+        if self.target.max_length is not None:
+            schema["maxLength"] = self.target.max_length
+        return schema
+
+
 class StrictInputSerializerExtension(OpenApiSerializerExtension):
     """api.serializers.StrictInputSerializer refuses unknown fields: say so in the schema."""
 

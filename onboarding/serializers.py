@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.serializers import BooleanField, DateField, IdField, IdListField, StrictInputSerializer
+from api.serializers import (
+    BooleanField,
+    DateField,
+    IdField,
+    IdListField,
+    LinkField,
+    StrictInputSerializer,
+)
 
 from . import schedule
 from .models import (
@@ -80,7 +87,7 @@ class StepInputSerializer(StrictInputSerializer):
     doer = serializers.ChoiceField(choices=Doer.choices, default=Doer.NEW_HIRE)
     offset_days = serializers.IntegerField(min_value=-MAX_OFFSET_DAYS, max_value=MAX_OFFSET_DAYS)
     time_of_day = serializers.TimeField(default=DEFAULT_TIME_OF_DAY)
-    url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="")
+    url = LinkField(max_length=500, required=False, allow_blank=True, default="")
     meet_with = serializers.ChoiceField(
         choices=MeetWith.choices, required=False, allow_blank=True, default=""
     )

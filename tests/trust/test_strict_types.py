@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import re
 
+import jsonschema_rs
 import pytest
 import time_machine
 from django.utils import timezone
@@ -175,3 +176,33 @@ def test_the_schema_says_what_the_serializers_refuse_in_strings_and_lists(org, c
     assert question["options"]["minItems"] == 1
     assert re.match(question["text"]["pattern"], "Hvad gør du?")
     assert not re.match(question["text"]["pattern"], "Hvad\x00")
+
+
+@pytest.mark.parametrize(
+    "url,accepted",
+    [
+        ("https://intra.kommune.dk/vagtplan?uge=49", True),
+        ("http://a.bc:8080/", True),
+        ("", True),
+        ("https://" + ".".join(["a" * 63] * 4) + ".dk", False),  # host over 253 characters
+        ("https://localhost/", False),
+        ("ftp://filer.kommune.dk/", False),
+        ("https://kommune.dk/\n", False),
+        ("HTTPS://kommune.dk/", False),
+    ],
+)
+def test_a_link_is_what_the_schemas_pattern_says(url, accepted):
+    from rest_framework.exceptions import ValidationError
+
+    from api.serializers import LinkField
+
+    field = LinkField(allow_blank=True, max_length=500)
+    # The schema's verdict as schemathesis's validator reads the pattern (ECMAScript rules)
+    schema = {"type": "string", "pattern": field.schema_pattern()}
+    assert jsonschema_rs.is_valid(schema, url) is accepted
+    try:
+        field.run_validation(url)
+        server = True
+    except ValidationError:
+        server = False
+    assert server is accepted
