@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 MAX_ID = 2**63 - 1  # the largest BigAutoField key (PostgreSQL bigint, SQLite INTEGER)
 EARLIEST_DATE = dt.date(1900, 1, 1)
@@ -176,6 +177,9 @@ class BooleanField(serializers.BooleanField):
     `true_only=True`: a confirmation that only `true` answers (the schema says `enum: [true]`).
     """
 
+    # DRF reads an absent boolean in a query string or form as false (an unticked checkbox);
+    # here absent is absent.
+    default_empty_html = empty
     default_error_messages = {
         "invalid": _lazy("Skal være true eller false."),
         "not_true": _lazy("Skal være true."),
