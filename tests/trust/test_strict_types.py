@@ -206,3 +206,20 @@ def test_a_link_is_what_the_schemas_pattern_says(url, accepted):
     except ValidationError:
         server = False
     assert server is accepted
+
+
+def test_no_app_reads_a_boolean_with_drfs_lenient_field():
+    # DRF's BooleanField takes 0, 1, "yes" and "null": every app uses api.serializers'.
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    lenient = re.compile(r"serializers\.(Null)?BooleanField\(")
+    found = [
+        f"{path.relative_to(root)}:{number}"
+        for app in ("api", "org", "content", "push", "surveys", "onboarding", "hrsync", "dashboard")
+        for path in sorted((root / app).rglob("*.py"))
+        if "migrations" not in path.parts
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if lenient.search(line)
+    ]
+    assert found == []
