@@ -95,12 +95,20 @@ def add_error_responses(result, generator, request, public):
 # DRF refuses U+0000 in every string (PostgreSQL text cannot hold it), so every free-text
 # string that comes in says so. Strings with a format, a pattern or an enum exclude it already.
 NO_NUL_PATTERN = "^[^\\u0000]*$"
+# DRF also strips a string before it checks it is not blank: one that must not be blank
+# needs a character outside Python's whitespace (str.isspace, spelled out: ECMAScript's \s
+# is another set).
+_PY_SPACE = (
+    "\\t-\\r\\u001c- \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+)
+NOT_BLANK_PATTERN = f"^[^\\u0000]*[^\\u0000{_PY_SPACE}][^\\u0000]*$"
 
 
 def _no_nul(node) -> None:
     if isinstance(node, dict):
         if node.get("type") == "string" and not {"format", "pattern", "enum"} & set(node):
-            node["pattern"] = NO_NUL_PATTERN
+            blank_refused = node.get("minLength", 0) >= 1
+            node["pattern"] = NOT_BLANK_PATTERN if blank_refused else NO_NUL_PATTERN
         for value in node.values():
             _no_nul(value)
     elif isinstance(node, list):
