@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.csp import CSP
 from django.utils.decorators import method_decorator
 from django.views.decorators.csp import csp_override, csp_report_only_override
@@ -46,7 +46,8 @@ class SchemaView(SpectacularAPIView):
 
     Generating it walks every view and serializer: ~1.3 s of CPU per request, for anyone,
     signed in or not. The schema changes only with the code, so each process keeps the bytes
-    it rendered per (language, version, format); a deploy starts new processes. `?lang=` is
+    it rendered per (language, version, format, year: the near-date bounds move with the year);
+    a deploy starts new processes. `?lang=` is
     honoured only for the languages we serve, so it cannot grow the cache.
     """
 
@@ -63,7 +64,15 @@ class SchemaView(SpectacularAPIView):
     def _cached_response(self, request):
         version = self.api_version or request.version or self._get_version_parameter(request)
         renderer = request.accepted_renderer
-        key = (translation.get_language(), version, renderer.format, request.accepted_media_type)
+        # The near-date patterns (api.serializers.year_pattern) move with the year.
+        year = timezone.localdate().year
+        key = (
+            translation.get_language(),
+            version,
+            renderer.format,
+            request.accepted_media_type,
+            year,
+        )
         if key not in self._rendered:
             generator = self.generator_class(
                 urlconf=self.urlconf, api_version=version, patterns=self.patterns

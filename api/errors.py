@@ -38,6 +38,16 @@ def _field_errors(detail) -> dict:
     return [str(detail)]
 
 
+def _leaves(codes):
+    if isinstance(codes, dict):
+        codes = list(codes.values())
+    if isinstance(codes, list):
+        for item in codes:
+            yield from _leaves(item)
+    else:
+        yield codes
+
+
 def _drf_error(exc: exceptions.APIException) -> tuple[int, dict]:
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail
@@ -45,6 +55,11 @@ def _drf_error(exc: exceptions.APIException) -> tuple[int, dict]:
             fields = _field_errors(detail)
             non_field = fields.pop("non_field_errors", None)
             message = non_field[0] if non_field else _("Nogle felter er ikke udfyldt korrekt.")
+            codes = set(_leaves(exc.get_codes()))
+            if codes == {"does_not_exist"}:
+                # Well formed, as the schema says, but naming no object the caller can use:
+                # a fact the schema cannot state, so it gets a code of its own.
+                return 400, error_body("unknown_id", message, fields or None)
             return 400, error_body("validation_error", message, fields or None)
         messages = _field_errors(detail)
         return 400, error_body("validation_error", messages[0] if messages else _("Ugyldige data."))

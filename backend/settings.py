@@ -390,6 +390,8 @@ SPECTACULAR_SETTINGS = {
     },
     # Several models have a "kind", "status" or "answer" choice: give each enum a stable name.
     "ENUM_NAME_OVERRIDES": {
+        # api.serializers.BooleanField(true_only=True): confirmations that only true answers.
+        "TrueEnum": [(True, True)],
         "UnitKindEnum": "org.models.OrgUnit.Kind",
         "PostKindEnum": "content.models.PostKind",
         "LanguageEnum": "org.models.Language",

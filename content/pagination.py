@@ -13,17 +13,20 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
-from rest_framework.exceptions import ValidationError
 from rest_framework.utils.urls import replace_query_param
 
 from api.pagination import parse_page_size
+from backend.errors import ApplicationError
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
 
-def _invalid_cursor() -> ValidationError:
-    return ValidationError({"cursor": [_("Ugyldig cursor.")]})
+def _invalid_cursor() -> ApplicationError:
+    # Any string is a cursor to the schema (it is opaque); one this server did not hand out
+    # is a fact only the server knows, so it has a code of its own.
+    message = _("Ugyldig cursor.")
+    return ApplicationError(message, code="invalid_cursor", fields={"cursor": [message]})
 
 
 def encode_cursor(row: dict) -> str:

@@ -5,13 +5,16 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers import (
+    BooleanField,
     DateField,
     DateTimeField,
+    FormBooleanField,
     IdField,
     IdRelatedField,
     QuerySerializer,
     StrictInputSerializer,
 )
+from backend.errors import ApplicationError
 from org.models import RTL_LANGUAGES, Language, OrgUnit, ReadingLanguage, Role, User
 
 from .lix import BAND_CODES, band
@@ -24,13 +27,13 @@ from .services import AudienceSpec, DecisionSpec
 
 class AudienceUnitInput(StrictInputSerializer):
     id = IdRelatedField(queryset=OrgUnit.objects.all())
-    include_subtree = serializers.BooleanField(default=True)
+    include_subtree = BooleanField(default=True)
 
 
 class AudienceInput(StrictInputSerializer):
     """Who the post is for. A person is in it when any rule matches."""
 
-    everyone = serializers.BooleanField(default=False)
+    everyone = BooleanField(default=False)
     units = AudienceUnitInput(many=True, required=False, max_length=200)
     roles = serializers.ListField(
         child=serializers.ChoiceField(choices=Role.choices), required=False, max_length=10
@@ -48,8 +51,10 @@ class AudienceInput(StrictInputSerializer):
             or attrs.get("job_titles")
             or attrs.get("people")
         ):
-            raise serializers.ValidationError(
-                {"non_field_errors": [_("Vælg mindst én enhed, rolle, stilling eller person.")]}
+            # At least one of five optional fields: its own code, not the schema's to state.
+            message = _("Vælg mindst én enhed, rolle, stilling eller person.")
+            raise ApplicationError(
+                message, code="audience_empty", fields={self.field_name or "audience": [message]}
             )
         return attrs
 
@@ -78,8 +83,8 @@ class _PostFieldsInput(StrictInputSerializer):
     language = serializers.ChoiceField(choices=Language.choices, required=False)
     audience = AudienceInput(required=False)
     unit = IdRelatedField(queryset=OrgUnit.objects.all(), required=False, allow_null=True)
-    pinned = serializers.BooleanField(required=False)
-    requires_acknowledgement = serializers.BooleanField(required=False)
+    pinned = BooleanField(required=False)
+    requires_acknowledgement = BooleanField(required=False)
     expires_at = DateTimeField(near=True, required=False, allow_null=True)
     meeting_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
     meeting_date = DateField(near=True, required=False, allow_null=True)
@@ -129,7 +134,7 @@ class RsvpInput(StrictInputSerializer):
 
 
 class FeedQuery(QuerySerializer):
-    original = serializers.BooleanField(
+    original = BooleanField(
         required=False,
         default=False,
         help_text=_("Vis originalerne, ikke sprogudgaver i mit sprog."),
@@ -147,15 +152,15 @@ class ManageListQuery(QuerySerializer):
 
 class DecisionQuery(QuerySerializer):
     unit = IdField()
-    include_subtree = serializers.BooleanField(required=False, default=False)
-    open = serializers.BooleanField(required=False, default=False)
+    include_subtree = BooleanField(required=False, default=False)
+    open = BooleanField(required=False, default=False)
 
 
 class AttachmentUploadInput(serializers.Serializer):
     file = serializers.FileField(
         help_text=_("PDF, PNG, JPEG, GIF, WebP eller lyd (MP3, M4A, Ogg Opus).")
     )
-    read_aloud = serializers.BooleanField(
+    read_aloud = FormBooleanField(
         required=False, default=False, help_text=_("Lydfilen er opslaget læst op.")
     )
     language = serializers.ChoiceField(
@@ -181,12 +186,12 @@ class FeedItemSerializer(serializers.Serializer):
         choices=ReadingLanguage.choices, help_text=_("Sproget titel og tekst vises i.")
     )
     original_language = serializers.ChoiceField(choices=Language.choices)
-    translated = serializers.BooleanField(
+    translated = BooleanField(
         help_text=_("Vist i en godkendt sprogudgave; ?original=true viser originalen.")
     )
-    rtl = serializers.BooleanField(help_text=_("Skrives fra højre mod venstre (fx arabisk)."))
-    pinned = serializers.BooleanField()
-    requires_acknowledgement = serializers.BooleanField()
+    rtl = BooleanField(help_text=_("Skrives fra højre mod venstre (fx arabisk)."))
+    pinned = BooleanField()
+    requires_acknowledgement = BooleanField()
     published_at = serializers.DateTimeField()
     expires_at = serializers.DateTimeField(allow_null=True)
     updated_at = serializers.DateTimeField()
@@ -200,14 +205,14 @@ class FeedItemSerializer(serializers.Serializer):
     place = serializers.CharField()
     podcast = serializers.CharField(help_text=_("Podcastens navn (fx SnakMed); tom: ingen."))
     episode_number = serializers.IntegerField(allow_null=True)
-    listenable = serializers.BooleanField(
+    listenable = BooleanField(
         help_text=_("Har en lydfil: en podcast-episode eller opslaget læst op.")
     )
     read_at = serializers.DateTimeField(allow_null=True)
     acknowledged_at = serializers.DateTimeField(allow_null=True)
-    is_read = serializers.BooleanField()
-    is_acknowledged = serializers.BooleanField()
-    must_read = serializers.BooleanField(
+    is_read = BooleanField()
+    is_acknowledged = BooleanField()
+    must_read = BooleanField(
         help_text=_("Kræver 'læst og forstået' og er ikke bekræftet endnu: vis det øverst.")
     )
 
@@ -252,7 +257,7 @@ class AttachmentSerializer(serializers.Serializer):
     duration_seconds = serializers.IntegerField(
         allow_null=True, help_text=_("Lyd: længden, læst af selve filen.")
     )
-    read_aloud = serializers.BooleanField(help_text=_("Lyd: opslaget læst op."))
+    read_aloud = BooleanField(help_text=_("Lyd: opslaget læst op."))
     url = serializers.SerializerMethodField()
 
     def get_url(self, attachment) -> str:
@@ -280,7 +285,7 @@ class RsvpCountsSerializer(serializers.Serializer):
 
 class MyRsvpSerializer(serializers.Serializer):
     answer = serializers.ChoiceField(choices=RsvpAnswer.choices)
-    waitlisted = serializers.BooleanField()
+    waitlisted = BooleanField()
     answered_at = serializers.DateTimeField()
 
 
@@ -313,7 +318,7 @@ class ReadabilitySerializer(serializers.Serializer):
     summary_band = serializers.ChoiceField(choices=BAND_CODES, allow_null=True)
     summary_band_label = serializers.CharField(allow_null=True)
     target = serializers.IntegerField(help_text=_("Målgruppens LIX-mål."))
-    needs_plain_summary = serializers.BooleanField(
+    needs_plain_summary = BooleanField(
         help_text=_(
             "Et opslag der skal bekræftes, har LIX over målet og intet kort fortalt inden for "
             "målet: det kan ikke udgives sådan."
@@ -328,12 +333,12 @@ class PostVersionSerializer(serializers.Serializer):
     body = serializers.CharField()
     body_html = serializers.CharField()
     rtl = serializers.SerializerMethodField()
-    machine_draft = serializers.BooleanField()
-    approved = serializers.BooleanField()
+    machine_draft = BooleanField()
+    approved = BooleanField()
     approved_at = serializers.DateTimeField(allow_null=True)
     updated_at = serializers.DateTimeField()
 
-    @extend_schema_field(serializers.BooleanField())
+    @extend_schema_field(BooleanField())
     def get_rtl(self, version) -> bool:
         return version.language in RTL_LANGUAGES
 
@@ -345,7 +350,7 @@ class PostVersionInput(StrictInputSerializer):
 
 
 class DetailQuery(QuerySerializer):
-    original = serializers.BooleanField(
+    original = BooleanField(
         required=False, default=False, help_text=_("Vis originalen, ikke en sprogudgave.")
     )
     language = serializers.ChoiceField(
@@ -383,8 +388,8 @@ class PostDetailSerializer(serializers.Serializer):
     author = serializers.SerializerMethodField()
     unit = serializers.SerializerMethodField()
     audience_id = serializers.IntegerField(allow_null=True)
-    pinned = serializers.BooleanField()
-    requires_acknowledgement = serializers.BooleanField()
+    pinned = BooleanField()
+    requires_acknowledgement = BooleanField()
     publish_at = serializers.DateTimeField(allow_null=True)
     published_at = serializers.DateTimeField(allow_null=True)
     expires_at = serializers.DateTimeField(allow_null=True)
@@ -416,11 +421,11 @@ class PostDetailSerializer(serializers.Serializer):
             data["versions"] = PostVersionSerializer(self.context["versions"], many=True).data
         return data
 
-    @extend_schema_field(serializers.BooleanField())
+    @extend_schema_field(BooleanField())
     def get_translated(self, post) -> bool:
         return post.language != post.original_language
 
-    @extend_schema_field(serializers.BooleanField())
+    @extend_schema_field(BooleanField())
     def get_rtl(self, post) -> bool:
         return post.language in RTL_LANGUAGES
 
@@ -464,7 +469,7 @@ class PostListItemSerializer(serializers.Serializer):
     title = serializers.CharField()
     author = RefSerializer(allow_null=True)
     unit = RefSerializer(allow_null=True)
-    requires_acknowledgement = serializers.BooleanField()
+    requires_acknowledgement = BooleanField()
     publish_at = serializers.DateTimeField(allow_null=True)
     published_at = serializers.DateTimeField(allow_null=True)
     expires_at = serializers.DateTimeField(allow_null=True)
@@ -487,7 +492,7 @@ class AcknowledgementSerializer(serializers.Serializer):
 
 class RsvpResultSerializer(serializers.Serializer):
     answer = serializers.ChoiceField(choices=RsvpAnswer.choices)
-    waitlisted = serializers.BooleanField()
+    waitlisted = BooleanField()
     answered_at = serializers.DateTimeField()
     counts = RsvpCountsSerializer()
 
@@ -497,7 +502,7 @@ class AttendeeSerializer(serializers.Serializer):
     name = serializers.CharField(source="user.name")
     unit_name = serializers.CharField(source="user.unit.name", allow_null=True, default=None)
     answer = serializers.ChoiceField(choices=RsvpAnswer.choices)
-    waitlisted = serializers.BooleanField()
+    waitlisted = BooleanField()
     answered_at = serializers.DateTimeField()
 
 
@@ -529,7 +534,7 @@ class ReachPersonSerializer(serializers.Serializer):
     name = serializers.CharField()
     unit_id = serializers.IntegerField(allow_null=True)
     unit_name = serializers.CharField()
-    has_read = serializers.BooleanField()
+    has_read = BooleanField()
 
 
 class ReachSerializer(_ChannelReach):

@@ -218,8 +218,9 @@ def _validate_kind_fields(post: Post) -> None:
     ):
         errors["episode_number"] = [_("Den episode findes allerede.")]
     if errors:
+        # Which fields a kind needs or refuses: the schema has one shape for every kind.
         raise ApplicationError(
-            _("Nogle felter er ikke udfyldt korrekt."), code="validation_error", fields=errors
+            _("Nogle felter er ikke udfyldt korrekt."), code="fields_for_kind", fields=errors
         )
 
 
@@ -250,7 +251,7 @@ def _decisions_set(*, post: Post, decisions: list[DecisionSpec]) -> None:
     if post.kind != PostKind.MINUTES and decisions:
         raise ApplicationError(
             _("Kun referater har beslutninger."),
-            code="validation_error",
+            code="fields_for_kind",
             fields={"decisions": [_("Kun for referater.")]},
         )
     rows = [
@@ -263,7 +264,7 @@ def _decisions_set(*, post: Post, decisions: list[DecisionSpec]) -> None:
         if not row.text:
             raise ApplicationError(
                 _("En beslutning skal have en tekst."),
-                code="validation_error",
+                code="decision_text_blank",
                 fields={"decisions": [_("En beslutning skal have en tekst.")]},
             )
     Decision.objects.filter(post=post).delete()
@@ -359,7 +360,7 @@ def post_publish(*, actor: User, post: Post, publish_at: datetime | None = None)
     if post.expires_at is not None and post.expires_at <= max(now, publish_at or now):
         raise ApplicationError(
             _("Udløbstiden ligger før udgivelsen."),
-            code="validation_error",
+            code="expires_before_publish",
             fields={"expires_at": [_("Vælg en senere udløbstid.")]},
         )
     if publish_at is None or publish_at <= now:

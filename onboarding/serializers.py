@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.serializers import DateField, IdField, IdListField, StrictInputSerializer
+from api.serializers import (
+    BooleanField,
+    DateField,
+    IdField,
+    IdListField,
+    LinkField,
+    StrictInputSerializer,
+)
 
 from . import schedule
 from .models import (
@@ -62,12 +69,12 @@ class OnboardingTrackRefSerializer(serializers.Serializer):
 
 class TrackQuizOptionInputSerializer(StrictInputSerializer):
     text = serializers.CharField(max_length=300)
-    correct = serializers.BooleanField(default=False)
+    correct = BooleanField(default=False)
 
 
 class TrackQuizQuestionInputSerializer(StrictInputSerializer):
     text = serializers.CharField(max_length=500)
-    options = TrackQuizOptionInputSerializer(many=True, allow_empty=False)
+    options = TrackQuizOptionInputSerializer(many=True, allow_empty=False, min_length=1)
 
 
 class StepInputSerializer(StrictInputSerializer):
@@ -80,7 +87,7 @@ class StepInputSerializer(StrictInputSerializer):
     doer = serializers.ChoiceField(choices=Doer.choices, default=Doer.NEW_HIRE)
     offset_days = serializers.IntegerField(min_value=-MAX_OFFSET_DAYS, max_value=MAX_OFFSET_DAYS)
     time_of_day = serializers.TimeField(default=DEFAULT_TIME_OF_DAY)
-    url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="")
+    url = LinkField(max_length=500, required=False, allow_blank=True, default="")
     meet_with = serializers.ChoiceField(
         choices=MeetWith.choices, required=False, allow_blank=True, default=""
     )
@@ -103,8 +110,8 @@ class TrackInputSerializer(StrictInputSerializer):
     description = serializers.CharField(required=False, allow_blank=True, default="")
     kind = serializers.ChoiceField(choices=TrackKind.choices, default=TrackKind.ONBOARDING)
     audience = IdField(required=False, allow_null=True, default=None)
-    auto_assign = serializers.BooleanField(default=False)
-    is_active = serializers.BooleanField(default=True)
+    auto_assign = BooleanField(default=False)
+    is_active = BooleanField(default=True)
     steps = StepInputSerializer(many=True, required=False, default=list)
 
 
@@ -113,8 +120,8 @@ class TrackUpdateSerializer(StrictInputSerializer):
     description = serializers.CharField(required=False, allow_blank=True)
     kind = serializers.ChoiceField(choices=TrackKind.choices, required=False)
     audience = IdField(required=False, allow_null=True)
-    auto_assign = serializers.BooleanField(required=False)
-    is_active = serializers.BooleanField(required=False)
+    auto_assign = BooleanField(required=False)
+    is_active = BooleanField(required=False)
 
 
 class TrackStepsInputSerializer(StrictInputSerializer):
@@ -124,7 +131,7 @@ class TrackStepsInputSerializer(StrictInputSerializer):
 class TrackQuizOptionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     text = serializers.CharField()
-    correct = serializers.BooleanField(source="is_correct")
+    correct = BooleanField(source="is_correct")
 
 
 class TrackQuizQuestionSerializer(serializers.Serializer):
@@ -163,8 +170,8 @@ class TrackSerializer(serializers.Serializer):
     description = serializers.CharField()
     kind = serializers.ChoiceField(choices=TrackKind.choices)
     audience = serializers.IntegerField(source="audience_id", allow_null=True)
-    auto_assign = serializers.BooleanField()
-    is_active = serializers.BooleanField()
+    auto_assign = BooleanField()
+    is_active = BooleanField()
     version = serializers.IntegerField()
     step_count = serializers.IntegerField()
     active_journey_count = serializers.IntegerField()
@@ -200,9 +207,7 @@ class TrackSummarySerializer(serializers.Serializer):
 class JourneyQuizOptionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     text = serializers.CharField()
-    correct = serializers.BooleanField(
-        required=False, help_text=_("Kun med, når trinnet er gennemført.")
-    )
+    correct = BooleanField(required=False, help_text=_("Kun med, når trinnet er gennemført."))
 
 
 class JourneyQuizQuestionSerializer(serializers.Serializer):
@@ -279,7 +284,7 @@ class OwedStepSerializer(JourneyStepSerializer):
 
 class StepCompleteInputSerializer(StrictInputSerializer):
     answers = serializers.DictField(
-        child=IdListField(allow_empty=False, max_length=100),
+        child=IdListField(allow_empty=False, min_length=1, max_length=100),
         required=False,
         allow_null=True,
         default=None,
@@ -293,7 +298,7 @@ class StepSkipInputSerializer(StrictInputSerializer):
 
 class StepQuizResultSerializer(serializers.Serializer):
     score = serializers.IntegerField()
-    passed = serializers.BooleanField()
+    passed = BooleanField()
     pass_mark = serializers.IntegerField()
     attempt_count = serializers.IntegerField()
 
@@ -380,7 +385,7 @@ class MyJourneySerializer(serializers.Serializer):
 
 
 class MyJourneyResponseSerializer(serializers.Serializer):
-    preboarding = serializers.BooleanField(
+    preboarding = BooleanField(
         help_text=_("Før startdatoen: appen viser kun forløbet og de opslag, det linker til.")
     )
     journeys = MyJourneySerializer(many=True)

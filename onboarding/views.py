@@ -2,14 +2,14 @@
 
 from django.utils import timezone
 from django.utils.functional import cached_property
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from api.permissions import role_permission
-from api.serializers import DateField, IdField, QuerySerializer
+from api.serializers import BooleanField, DateField, IdField, QuerySerializer
 from org import selectors as org_selectors
 from org.models import AccessLog, Audience, Role, User
 from org.services import access_log_record
@@ -148,25 +148,18 @@ class TrackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
 
 class JourneyQuery(QuerySerializer):
-    unit = IdField(required=False)
+    unit = IdField(required=False, help_text="Only this unit and the units under it.")
     track = IdField(required=False)
     status = serializers.ChoiceField(choices=JourneyStatus.choices, required=False)
-    started_from = DateField(required=False)
-    started_to = DateField(required=False)
-    overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
+    started_from = DateField(required=False, help_text="Start date on or after.")
+    started_to = DateField(required=False, help_text="Start date on or before.")
+    overdue = BooleanField(required=False, help_text="Only journeys with overdue steps.")
 
 
 @extend_schema_view(
     list=extend_schema(
         summary="Onboarding progress: HR sees everyone, a leader its own scope",
-        parameters=[
-            OpenApiParameter("unit", int, description="Only this unit and the units under it."),
-            OpenApiParameter("track", int),
-            OpenApiParameter("status", str, enum=JourneyStatus.values),
-            OpenApiParameter("started_from", str, description="Start date on or after (date)."),
-            OpenApiParameter("started_to", str, description="Start date on or before (date)."),
-            OpenApiParameter("overdue", bool, description="Only journeys with overdue steps."),
-        ],
+        parameters=[JourneyQuery],
         responses=JourneyProgressSerializer(many=True),
     ),
     retrieve=extend_schema(

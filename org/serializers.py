@@ -3,7 +3,14 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from api.serializers import DateField, IdRelatedField, QuerySerializer, StrictInputSerializer
+from api.serializers import (
+    BooleanField,
+    DateField,
+    IdRelatedField,
+    QuerySerializer,
+    StrictInputSerializer,
+)
+from backend.errors import ApplicationError
 
 from .models import Language, OrgUnit, ReadingLanguage, Role, User
 
@@ -45,8 +52,8 @@ class MeSerializer(serializers.Serializer):
         allow_blank=True,
         help_text=_("Sproget opslag vises i, når der er en godkendt udgave; tom: appens sprog."),
     )
-    share_email = serializers.BooleanField()
-    share_phone = serializers.BooleanField()
+    share_email = BooleanField()
+    share_phone = BooleanField()
     roles = serializers.SerializerMethodField()
     leads_units = serializers.SerializerMethodField()
 
@@ -62,8 +69,8 @@ class MeUpdateSerializer(StrictInputSerializer):
     reading_language = serializers.ChoiceField(
         choices=ReadingLanguage.choices, required=False, allow_blank=True
     )
-    share_email = serializers.BooleanField(required=False)
-    share_phone = serializers.BooleanField(required=False)
+    share_email = BooleanField(required=False)
+    share_phone = BooleanField(required=False)
 
 
 class PersonSerializer(serializers.Serializer):
@@ -107,7 +114,7 @@ class PersonRecordSerializer(serializers.Serializer):
     start_date = serializers.DateField(allow_null=True)
     end_date = serializers.DateField(allow_null=True)
     language = serializers.ChoiceField(choices=Language.choices)
-    is_active = serializers.BooleanField()
+    is_active = BooleanField()
     invited_at = serializers.DateTimeField(allow_null=True)
     erased_at = serializers.DateTimeField(
         allow_null=True, help_text=_("Sat, når personens oplysninger er slettet (anonymiseret).")
@@ -141,7 +148,11 @@ class PersonInviteSerializer(StrictInputSerializer):
     def validate(self, attrs):
         start, end = attrs.get("start_date"), attrs.get("end_date")
         if start and end and end < start:
-            raise serializers.ValidationError({"end_date": [_("Slutdato før startdato.")]})
+            raise ApplicationError(
+                _("Slutdato før startdato."),
+                code="end_before_start",
+                fields={"end_date": [_("Slutdato før startdato.")]},
+            )
         return attrs
 
 
@@ -178,19 +189,18 @@ class PersonalDataExportSerializer(serializers.Serializer):
 
 
 class RecordQuerySerializer(QuerySerializer):
-    purpose = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    purpose = serializers.CharField(
+        required=False, allow_blank=True, max_length=300, help_text="Why you look (logged)."
+    )
 
 
 class ExportQuerySerializer(QuerySerializer):
-    purpose = serializers.CharField(min_length=3, max_length=300)
+    purpose = serializers.CharField(min_length=3, max_length=300, help_text="Why (logged).")
 
 
 class EraseInputSerializer(StrictInputSerializer):
-    confirm = serializers.BooleanField(
-        help_text=_("Skal være true: sletningen kan ikke fortrydes.")
+    confirm = BooleanField(
+        true_only=True,
+        help_text=_("Skal være true: sletningen kan ikke fortrydes."),
+        error_messages={"not_true": _("Bekræft sletningen med true.")},
     )
-
-    def validate_confirm(self, value: bool) -> bool:
-        if value is not True:
-            raise serializers.ValidationError(_("Bekræft sletningen med true."))
-        return value

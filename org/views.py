@@ -1,8 +1,7 @@
 """The organisation API: me, the unit tree, the colleague directory, HR's person records."""
 
 from django.db.models import Count, Prefetch, Q
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
@@ -32,12 +31,7 @@ IsHR = role_permission(Role.HR, Role.ADMIN)
 
 
 class UpdatedSinceQuery(QuerySerializer):
-    updated_since = DateTimeField(required=False)
-
-
-UPDATED_SINCE = OpenApiParameter(
-    "updated_since", OpenApiTypes.DATETIME, description="Only what changed after this instant."
-)
+    updated_since = DateTimeField(required=False, help_text="Only what changed after this instant.")
 
 
 def _me(user_id: int) -> User:
@@ -93,7 +87,7 @@ class MeExportView(GenericAPIView):
         return _export_response(request.user)
 
 
-@extend_schema_view(list=extend_schema(parameters=[UPDATED_SINCE], summary="The unit tree"))
+@extend_schema_view(list=extend_schema(parameters=[UpdatedSinceQuery], summary="The unit tree"))
 class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = UnitSerializer
     pagination_class = LargePageNumberPagination
@@ -110,17 +104,19 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
 
 class DirectoryQuery(QuerySerializer):
-    q = serializers.CharField(required=False, max_length=100, allow_blank=True)
-    unit = IdField(required=False)
+    q = serializers.CharField(
+        required=False,
+        max_length=100,
+        allow_blank=True,
+        help_text="Search in name, job title and unit.",
+    )
+    unit = IdField(required=False, help_text="Only this unit and the units under it.")
 
 
 @extend_schema_view(
     list=extend_schema(
         summary="Colleague directory",
-        parameters=[
-            OpenApiParameter("q", str, description="Search in name, job title and unit."),
-            OpenApiParameter("unit", int, description="Only this unit and the units under it."),
-        ],
+        parameters=[DirectoryQuery],
         responses=PersonSerializer(many=True),
     ),
     retrieve=extend_schema(summary="One colleague", responses=PersonSerializer),
@@ -200,7 +196,7 @@ class PeopleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(
         summary="A person's HR record (HR); the reading is written to the access log",
-        parameters=[OpenApiParameter("purpose", str, description="Why you look (logged).")],
+        parameters=[RecordQuerySerializer],
         responses=PersonRecordSerializer,
     )
     @action(detail=True, methods=["get"])
@@ -218,11 +214,7 @@ class PeopleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(
         summary="Everything stored about a person, for HR; needs a purpose, which is logged",
-        parameters=[
-            OpenApiParameter(
-                "purpose", str, required=True, description="Why (logged; 3-300 characters)."
-            )
-        ],
+        parameters=[ExportQuerySerializer],
         responses=PersonalDataExportSerializer,
     )
     @action(detail=True, methods=["get"])

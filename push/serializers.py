@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers import (
+    BooleanField,
     DateTimeField,
     IdField,
     IdRelatedField,
@@ -12,6 +13,7 @@ from api.serializers import (
     QuerySerializer,
     StrictInputSerializer,
 )
+from backend.errors import ApplicationError
 from org.models import Audience, OrgUnit
 
 from .delivery import render
@@ -31,7 +33,12 @@ class DeviceRegisterSerializer(StrictInputSerializer):
 
     def validate(self, attrs):
         if bool(attrs.get("token")) == bool(attrs.get("fid")):
-            raise serializers.ValidationError({"token": [_("Angiv enten token eller fid.")]})
+            # Either, not both: a rule JSON Schema could state only with oneOf, so its own code.
+            raise ApplicationError(
+                _("Angiv enten token eller fid."),
+                code="token_or_fid",
+                fields={"token": [_("Angiv enten token eller fid.")]},
+            )
         # The service takes one identifier and says which kind it is.
         attrs["kind"] = Device.Kind.FID if attrs.get("fid") else Device.Kind.TOKEN
         attrs["identifier"] = attrs.pop("fid", None) or attrs.pop("token")
@@ -47,19 +54,17 @@ class DeviceSerializer(serializers.Serializer):
 
 
 class CategoriesSerializer(StrictInputSerializer):
-    news = serializers.BooleanField(required=False)
-    minutes = serializers.BooleanField(required=False)
-    events = serializers.BooleanField(required=False)
-    onboarding = serializers.BooleanField(required=False)
-    surveys = serializers.BooleanField(required=False)
-    alerts = serializers.BooleanField(
-        required=False, help_text="Always true: crisis alerts cannot be switched off."
+    news = BooleanField(required=False)
+    minutes = BooleanField(required=False)
+    events = BooleanField(required=False)
+    onboarding = BooleanField(required=False)
+    surveys = BooleanField(required=False)
+    alerts = BooleanField(
+        required=False,
+        true_only=True,
+        help_text="Always true: crisis alerts cannot be switched off.",
+        error_messages={"not_true": _("Krisebeskeder kan ikke slås fra.")},
     )
-
-    def validate_alerts(self, value):
-        if value is not True:
-            raise serializers.ValidationError(_("Krisebeskeder kan ikke slås fra."))
-        return value
 
 
 class QuietHoursSerializer(StrictInputSerializer):
@@ -133,7 +138,7 @@ class InboxItemSerializer(serializers.Serializer):
 
 
 class InboxQuerySerializer(QuerySerializer):
-    updated_since = DateTimeField(required=False)
+    updated_since = DateTimeField(required=False, help_text="Only what arrived after this.")
 
 
 def _EscalationMinutes() -> serializers.IntegerField:
@@ -164,7 +169,7 @@ class AlertSerializer(serializers.Serializer):
     post_id = serializers.IntegerField(allow_null=True)
     sender = serializers.CharField(source="sender.name")
     sent_at = serializers.DateTimeField()
-    addressed_to_me = serializers.BooleanField()
+    addressed_to_me = BooleanField()
     my_answer = serializers.CharField(allow_null=True, allow_blank=True)
     my_answered_at = serializers.DateTimeField(allow_null=True)
     repush_after_minutes = serializers.IntegerField(allow_null=True)
@@ -213,7 +218,9 @@ class RollCallPersonSerializer(serializers.Serializer):
 
 class RollCallQuerySerializer(QuerySerializer):
     status = serializers.ChoiceField(
-        choices=["not_answered", "need_help", "ok", "acknowledged", "call_list"], required=False
+        choices=["not_answered", "need_help", "ok", "acknowledged", "call_list"],
+        required=False,
+        help_text="call_list = not answered after the ladder's last step.",
     )
 
 

@@ -4,9 +4,8 @@ from datetime import UTC, datetime
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.generics import GenericAPIView
@@ -106,11 +105,7 @@ class InboxView(GenericAPIView):
     queryset = Recipient.objects.none()  # for the schema; the rows come from the selector
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "updated_since", OpenApiTypes.DATETIME, description="Only what arrived after this."
-            )
-        ],
+        parameters=[InboxQuerySerializer],
         responses=InboxItemSerializer(many=True),
         operation_id="push_notifications_list",
         summary="My notification inbox, newest first",
@@ -140,7 +135,7 @@ class InboxOpenedView(APIView):
 class CanSendAlerts(BasePermission):
     """Only alert senders may POST (403 before the body is read); anyone signed in may list."""
 
-    message = _lazy("Du kan ikke sende krisebeskeder.")
+    message = gettext_lazy("Du kan ikke sende krisebeskeder.")
 
     def has_permission(self, request, view) -> bool:
         return request.method != "POST" or alerts.can_send_alerts(request.user)
@@ -215,14 +210,7 @@ class AlertPeopleView(GenericAPIView):
     queryset = AlertRecipient.objects.none()  # for the schema; the rows come from the selector
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "status",
-                str,
-                enum=list(selectors.ROLL_CALL_FILTERS),
-                description="call_list = not answered after the ladder's last step.",
-            )
-        ],
+        parameters=[RollCallQuerySerializer],
         responses=RollCallPersonSerializer(many=True),
         operation_id="push_alerts_people_list",
         summary="The people of the roll-call, with phone numbers to call",

@@ -8,7 +8,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.serializers import StrictInputSerializer
+from api.serializers import BooleanField, StrictInputSerializer
 from backend.errors import ApplicationError, NotFoundError
 from push.links import LinkTarget
 
@@ -16,7 +16,7 @@ from . import sso
 
 
 class PushConfigSerializer(serializers.Serializer):
-    enabled = serializers.BooleanField(help_text="False: web push is not configured.")
+    enabled = BooleanField(help_text="False: web push is not configured.")
     api_key = serializers.CharField(required=False)
     project_id = serializers.CharField(required=False)
     messaging_sender_id = serializers.CharField(required=False)

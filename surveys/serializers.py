@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from api.serializers import (
+    BooleanField,
     DateField,
     DateTimeField,
     IdField,
@@ -12,6 +13,7 @@ from api.serializers import (
     QuerySerializer,
     StrictInputSerializer,
 )
+from backend.errors import ApplicationError
 from org.models import Audience
 
 from .models import (
@@ -26,7 +28,7 @@ from .templates import TEMPLATES
 
 class OptionInputSerializer(StrictInputSerializer):
     text = serializers.CharField(max_length=300)
-    is_correct = serializers.BooleanField(default=False)
+    is_correct = BooleanField(default=False)
 
 
 class QuestionInputSerializer(StrictInputSerializer):
@@ -51,7 +53,7 @@ class QuestionInputSerializer(StrictInputSerializer):
 class SurveyInputSerializer(StrictInputSerializer):
     title = serializers.CharField(max_length=200)
     intro = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    anonymous = serializers.BooleanField(required=False)
+    anonymous = BooleanField(required=False)
     audience = IdRelatedField(queryset=Audience.objects.all(), required=False, allow_null=True)
     min_group_size = serializers.IntegerField(
         required=False, min_value=MIN_GROUP_FLOOR, max_value=1000
@@ -63,7 +65,7 @@ class SurveyInputSerializer(StrictInputSerializer):
     first_opens_at = DateTimeField(near=True, required=False, allow_null=True)
     open_days = serializers.IntegerField(required=False, min_value=1, max_value=90)
     ends_on = DateField(near=True, required=False, allow_null=True)
-    is_active = serializers.BooleanField(required=False)
+    is_active = BooleanField(required=False)
     questions = QuestionInputSerializer(many=True, required=False, max_length=100)
 
 
@@ -81,7 +83,7 @@ class OptionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     position = serializers.IntegerField()
     text = serializers.CharField()
-    is_correct = serializers.BooleanField()
+    is_correct = BooleanField()
 
 
 class QuestionSerializer(serializers.Serializer):
@@ -99,7 +101,7 @@ class SurveySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     intro = serializers.CharField()
-    anonymous = serializers.BooleanField()
+    anonymous = BooleanField()
     audience = serializers.IntegerField(source="audience_id", allow_null=True)
     min_group_size = serializers.IntegerField()
     min_free_text_group_size = serializers.IntegerField()
@@ -107,7 +109,7 @@ class SurveySerializer(serializers.Serializer):
     first_opens_at = serializers.DateTimeField(allow_null=True)
     open_days = serializers.IntegerField()
     ends_on = serializers.DateField(allow_null=True)
-    is_active = serializers.BooleanField()
+    is_active = BooleanField()
     wave_count = serializers.IntegerField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
@@ -140,7 +142,7 @@ class OpenSurveySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     intro = serializers.CharField()
-    anonymous = serializers.BooleanField()
+    anonymous = BooleanField()
 
 
 class OpenWaveSerializer(serializers.Serializer):
@@ -149,7 +151,7 @@ class OpenWaveSerializer(serializers.Serializer):
     number = serializers.IntegerField()
     opens_at = serializers.DateTimeField()
     closes_at = serializers.DateTimeField()
-    anonymous = serializers.BooleanField()
+    anonymous = BooleanField()
     questions = OpenQuestionSerializer(many=True, source="survey.questions.all")
 
 
@@ -168,7 +170,7 @@ class ResponseInputSerializer(StrictInputSerializer):
 
 class KnowledgeFeedbackSerializer(serializers.Serializer):
     question = serializers.IntegerField(source="question_id")
-    correct = serializers.BooleanField()
+    correct = BooleanField()
     correct_options = serializers.ListField(
         child=serializers.IntegerField(), source="correct_option_ids"
     )
@@ -184,26 +186,33 @@ class ResponseReceiptSerializer(serializers.Serializer):
 
 
 class ResultsQuerySerializer(QuerySerializer):
-    wave = IdField(required=False)
-    unit = IdField(required=False)
+    wave = IdField(required=False, help_text="A wave of this survey (default: latest).")
+    unit = IdField(required=False, help_text="A unit in your scope and those under it.")
     format = serializers.ChoiceField(choices=["json", "csv", "xlsx"], required=False)
 
 
 class IndicatorsQuerySerializer(QuerySerializer):
-    unit = IdField(required=False)
-    scope = serializers.ChoiceField(choices=["mine", "organisation"], required=False)
-    to = DateField(required=False)
+    unit = IdField(required=False, help_text="A unit in your scope (default: your scope).")
+    scope = serializers.ChoiceField(
+        choices=["mine", "organisation"],
+        required=False,
+        help_text="`organisation`: the whole organisation's line (not with `unit`).",
+    )
+    to = DateField(required=False, help_text="Waves opening on or before.")
 
     def validate(self, attrs):
         if attrs.get("scope") == "organisation" and attrs.get("unit") is not None:
-            raise serializers.ValidationError(
-                {"unit": [_("Hele organisationen kan ikke afgrænses til en enhed.")]}
+            raise ApplicationError(
+                _("Hele organisationen kan ikke afgrænses til en enhed."),
+                code="scope_with_unit",
+                fields={"unit": [_("Hele organisationen kan ikke afgrænses til en enhed.")]},
             )
         return attrs
 
     def get_fields(self):
         fields = super().get_fields()
-        fields["from"] = DateField(required=False)  # a keyword in Python
+        # a keyword in Python
+        fields["from"] = DateField(required=False, help_text="Waves opening on or after.")
         return fields
 
 
@@ -218,7 +227,7 @@ class ResultsSurveyRefSerializer(serializers.Serializer):
 class ResultsOptionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     text = serializers.CharField()
-    is_correct = serializers.BooleanField()
+    is_correct = BooleanField()
 
 
 class ResultsQuestionSerializer(serializers.Serializer):
@@ -270,7 +279,7 @@ class UnitQuestionResultSerializer(QuestionNumbersSerializer):
             "Antal svar pr. værdi (1–5, 0–10) eller pr. svarmulighed (id); null for fritekst."
         ),
     )
-    texts_shown = serializers.BooleanField(
+    texts_shown = BooleanField(
         required=False, help_text=_("Fritekst: om gruppen når fritekst-minimum.")
     )
     texts = serializers.ListField(
@@ -284,9 +293,7 @@ class UnitResultSerializer(serializers.Serializer):
     """One unit of a wave: numbers when `shown`; for an open wave only `response_rate`."""
 
     unit = ResultsUnitRefSerializer()
-    shown = serializers.BooleanField(
-        help_text=_("Om enhedens tal vises; altid false i en åben runde.")
-    )
+    shown = BooleanField(help_text=_("Om enhedens tal vises; altid false i en åben runde."))
     respondents = serializers.IntegerField(required=False)
     invited = serializers.IntegerField(required=False, allow_null=True)
     response_rate = serializers.FloatField(
@@ -303,7 +310,7 @@ class UnitResultSerializer(serializers.Serializer):
 
 class TrendPointSerializer(serializers.Serializer):
     unit = ResultsUnitRefSerializer()
-    shown = serializers.BooleanField()
+    shown = BooleanField()
     respondents = serializers.IntegerField(required=False)
     questions = QuestionNumbersSerializer(many=True, required=False)
 
@@ -317,7 +324,7 @@ class SurveyResultsSerializer(serializers.Serializer):
     survey = ResultsSurveyRefSerializer()
     questions = ResultsQuestionSerializer(many=True)
     wave = WaveRefSerializer(allow_null=True)
-    results_withheld = serializers.BooleanField(
+    results_withheld = BooleanField(
         help_text=_(
             "Runden er åben: ingen tal ud fra svarene, kun svarprocent pr. enhed, før den lukker."
         )
@@ -332,7 +339,7 @@ class IndicatorPointSerializer(serializers.Serializer):
     wave = WaveRefSerializer()
     survey_title = serializers.CharField()
     unit = ResultsUnitRefSerializer()
-    shown = serializers.BooleanField()
+    shown = BooleanField()
     respondents = serializers.IntegerField(required=False)
     knowledge_share_correct = serializers.FloatField(required=False, allow_null=True)
     favourable_share = serializers.FloatField(required=False, allow_null=True)
@@ -347,7 +354,7 @@ class IndicatorPointSerializer(serializers.Serializer):
         allow_null=True,
         help_text=_("Viden (andel rigtige), ellers eNPS, ellers andel positive svar."),
     )
-    target_met = serializers.BooleanField(
+    target_met = BooleanField(
         required=False,
         allow_null=True,
         help_text=_("Om scoren når målværdien; tom uden målværdi eller uden score."),
@@ -364,7 +371,7 @@ class TargetSerializer(serializers.Serializer):
 class IndicatorSeriesSerializer(serializers.Serializer):
     indicator = serializers.CharField()
     label = serializers.CharField(help_text=_("Målets ordlyd i kommunikationsstrategien."))
-    is_goal = serializers.BooleanField(help_text=_("Et mål i den aktive kommunikationsstrategi."))
+    is_goal = BooleanField(help_text=_("Et mål i den aktive kommunikationsstrategi."))
     target = TargetSerializer(allow_null=True)
     waves = IndicatorPointSerializer(many=True)
 

@@ -3,7 +3,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView, ListAPIView
@@ -107,11 +107,7 @@ class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(
         summary="Results per unit and wave, suppressed (leaders: own scope; communications)",
         description=RESULTS_DESCRIPTION,
-        parameters=[
-            OpenApiParameter("wave", int, description="A wave of this survey (default: latest)."),
-            OpenApiParameter("unit", int, description="A unit in your scope and those under it."),
-            OpenApiParameter("format", str, enum=["json", "csv", "xlsx"]),
-        ],
+        parameters=[ResultsQuerySerializer],
         responses={
             (200, "application/json"): SurveyResultsSerializer,
             # Files: a generated client reads them as bytes.
@@ -185,17 +181,7 @@ class ResponseCreateView(GenericAPIView):
         "one point per wave, the root of the wave's frozen unit tree, suppressed by the same "
         "rule, so together with your own scope it reveals no group below the minimum."
     ),
-    parameters=[
-        OpenApiParameter("unit", int, description="A unit in your scope (default: your scope)."),
-        OpenApiParameter(
-            "scope",
-            str,
-            enum=["mine", "organisation"],
-            description="`organisation`: the whole organisation's line (not with `unit`).",
-        ),
-        OpenApiParameter("from", OpenApiTypes.DATE, description="Waves opening on or after."),
-        OpenApiParameter("to", OpenApiTypes.DATE, description="Waves opening on or before."),
-    ],
+    parameters=[IndicatorsQuerySerializer],
     responses=ScorecardSerializer,
 )
 class IndicatorsView(GenericAPIView):

@@ -191,13 +191,20 @@ def test_feed_filters_by_kind_unit_search_and_updated_since(org, api):
 
 
 @pytest.mark.parametrize(
-    "query",
-    ["kind=gossip", "unit=abc", "updated_since=igår", "page_size=0", "cursor=%%%", "cursor=WzFd"],
+    "query,code",
+    [
+        ("kind=gossip", "validation_error"),
+        ("unit=abc", "validation_error"),
+        ("updated_since=igår", "validation_error"),
+        ("page_size=0", "validation_error"),
+        ("cursor=%%%", "invalid_cursor"),  # any string is a cursor to the schema
+        ("cursor=WzFd", "invalid_cursor"),
+    ],
 )
-def test_feed_refuses_bad_parameters_with_a_400(org, api, query):
+def test_feed_refuses_bad_parameters_with_a_400(org, api, query, code):
     response = api(org.employee).get(f"/api/v1/feed/?{query}")
     assert response.status_code == 400
-    assert response.json()["code"] == "validation_error"
+    assert response.json()["code"] == code
 
 
 def test_feed_needs_a_login(db, api):

@@ -49,20 +49,21 @@ def test_register_moves_token_to_the_current_user(org, api, device):
 
 
 @pytest.mark.parametrize(
-    "body",
+    "body,code",
     [
-        {"platform": "android"},
-        {"token": "a", "fid": "b", "platform": "android"},
-        {"token": "a", "platform": "windows-phone"},
-        {"token": "a", "platform": "android", "colour": "blue"},
-        ["not", "an", "object"],
+        ({"platform": "android"}, "token_or_fid"),
+        ({"token": "a", "fid": "b", "platform": "android"}, "token_or_fid"),
+        ({"token": "a", "platform": "windows-phone"}, "validation_error"),
+        ({"token": "a", "platform": "android", "colour": "blue"}, "validation_error"),
+        ({"token": 1, "platform": "android"}, "validation_error"),
+        (["not", "an", "object"], "validation_error"),
     ],
 )
-def test_register_refuses_bad_input(org, api, body):
+def test_register_refuses_bad_input(org, api, body, code):
     response = api(org.employee).post("/api/v1/push/devices/", body, format="json")
 
     assert response.status_code == 400
-    assert response.json()["code"] == "validation_error"
+    assert response.json()["code"] == code
     assert Device.objects.count() == 0
 
 
