@@ -1367,7 +1367,7 @@ export interface components {
             onboarding?: boolean;
             surveys?: boolean;
             /** @description Always true: crisis alerts cannot be switched off. */
-            alerts?: boolean;
+            alerts?: components["schemas"]["TrueEnum"];
         };
         /**
          * @description * `news` - Nyheder
@@ -1451,7 +1451,7 @@ export interface components {
          */
         EraseInputRequest: {
             /** @description Skal være true: sletningen kan ikke fortrydes. */
-            confirm: boolean;
+            confirm: components["schemas"]["TrueEnum"];
         };
         Event: {
             /** Format: date-time */
@@ -3143,6 +3143,8 @@ export interface components {
             wave: components["schemas"]["WaveRef"];
             units: components["schemas"]["TrendPoint"][];
         };
+        /** @enum {boolean} */
+        TrueEnum: true;
         Unit: {
             id: number;
             name: string;
@@ -3266,7 +3268,7 @@ export interface operations {
                     "application/json": components["schemas"]["LinkTarget"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3339,7 +3341,7 @@ export interface operations {
                     "application/json": components["schemas"]["PushConfig"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3416,7 +3418,7 @@ export interface operations {
                     "application/json": components["schemas"]["SsoSession"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3524,7 +3526,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedDecisionListItemList"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3615,7 +3617,7 @@ export interface operations {
                     "application/json": components["schemas"]["FeedPage"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3688,7 +3690,7 @@ export interface operations {
                     "application/json": components["schemas"]["Me"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3765,7 +3767,7 @@ export interface operations {
                     "application/json": components["schemas"]["Me"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3865,7 +3867,7 @@ export interface operations {
                     "application/json": components["schemas"]["PersonalDataExport"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3930,11 +3932,16 @@ export interface operations {
                 page?: number;
                 /** @description Number of results to return per page. */
                 page_size?: number;
-                /** @description Start date on or after (date). */
+                /** @description Start date on or after. */
                 started_from?: string;
-                /** @description Start date on or before (date). */
+                /** @description Start date on or before. */
                 started_to?: string;
-                status?: "active" | "cancelled" | "completed";
+                /**
+                 * @description * `active` - I gang
+                 *     * `completed` - Gennemført
+                 *     * `cancelled` - Annulleret
+                 */
+                status?: "active" | "completed" | "cancelled";
                 track?: number;
                 /** @description Only this unit and the units under it. */
                 unit?: number;
@@ -3953,7 +3960,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedJourneyProgressList"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4030,7 +4037,7 @@ export interface operations {
                     "application/json": components["schemas"]["JourneyDetail"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4132,7 +4139,7 @@ export interface operations {
                     "application/json": components["schemas"]["JourneyDetail"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4211,7 +4218,7 @@ export interface operations {
                     "application/json": components["schemas"]["JourneyDetail"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4313,7 +4320,7 @@ export interface operations {
                     "application/json": components["schemas"]["JourneyDetail"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4419,7 +4426,7 @@ export interface operations {
                     "application/json": components["schemas"]["JourneyStep"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4519,7 +4526,7 @@ export interface operations {
                     "application/json": components["schemas"]["MyJourneyResponse"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4594,7 +4601,7 @@ export interface operations {
                     "application/json": components["schemas"]["JourneyStep"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4673,7 +4680,7 @@ export interface operations {
                     "application/json": components["schemas"]["StepCompleteResult"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4779,7 +4786,7 @@ export interface operations {
                     "application/json": components["schemas"]["JourneyStep"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4884,7 +4891,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedTrackList"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4961,7 +4968,7 @@ export interface operations {
                     "application/json": components["schemas"]["TrackDetail"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5063,7 +5070,7 @@ export interface operations {
                     "application/json": components["schemas"]["TrackDetail"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5142,7 +5149,7 @@ export interface operations {
                     "application/json": components["schemas"]["TrackDetail"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5248,7 +5255,7 @@ export interface operations {
                     "application/json": components["schemas"]["TrackDetail"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5350,7 +5357,7 @@ export interface operations {
                     "application/json": components["schemas"]["TrackSummary"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5432,7 +5439,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedPersonList"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5509,7 +5516,7 @@ export interface operations {
                     "application/json": components["schemas"]["PersonRecord"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5611,7 +5618,7 @@ export interface operations {
                     "application/json": components["schemas"]["Person"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5690,7 +5697,7 @@ export interface operations {
                     "application/json": components["schemas"]["PersonRecord"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5792,7 +5799,7 @@ export interface operations {
                     "application/json": components["schemas"]["PersonRecord"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5898,7 +5905,7 @@ export interface operations {
                     "application/json": components["schemas"]["PersonRecord"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5984,7 +5991,7 @@ export interface operations {
     org_people_export_retrieve: {
         parameters: {
             query: {
-                /** @description Why (logged; 3-300 characters). */
+                /** @description Why (logged). */
                 purpose: string;
             };
             header?: never;
@@ -6003,7 +6010,7 @@ export interface operations {
                     "application/json": components["schemas"]["PersonalDataExport"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6078,7 +6085,7 @@ export interface operations {
                     "application/json": components["schemas"]["PersonRecord"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6183,7 +6190,7 @@ export interface operations {
                     "application/json": components["schemas"]["PersonRecord"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6263,7 +6270,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedUnitList"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6338,7 +6345,7 @@ export interface operations {
                     "application/json": components["schemas"]["Unit"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6431,7 +6438,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedPostListItemList"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6508,7 +6515,7 @@ export interface operations {
                     "application/json": components["schemas"]["PostDetail"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6634,7 +6641,7 @@ export interface operations {
                     "application/json": components["schemas"]["PostDetail"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6713,7 +6720,7 @@ export interface operations {
                     "application/json": components["schemas"]["PostDetail"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6815,7 +6822,7 @@ export interface operations {
                     "application/json": components["schemas"]["Acknowledgement"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6917,7 +6924,7 @@ export interface operations {
                     "application/json": components["schemas"]["PostDetail"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7023,7 +7030,7 @@ export interface operations {
                     "application/json": components["schemas"]["Attachment"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7148,7 +7155,7 @@ export interface operations {
                     "audio/ogg": string;
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7233,7 +7240,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7322,7 +7329,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedAttendeeList"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7397,7 +7404,7 @@ export interface operations {
                     "text/calendar": string;
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7476,7 +7483,7 @@ export interface operations {
                     "application/json": components["schemas"]["PostDetail"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7578,7 +7585,7 @@ export interface operations {
                     "application/json": components["schemas"]["Reach"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7657,7 +7664,7 @@ export interface operations {
                     "application/json": components["schemas"]["RsvpResult"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7759,7 +7766,7 @@ export interface operations {
                     "application/json": components["schemas"]["PostDetail"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7867,7 +7874,7 @@ export interface operations {
                     "application/json": components["schemas"]["PostVersion"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7970,7 +7977,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8056,7 +8063,7 @@ export interface operations {
                     "application/json": components["schemas"]["PostVersion"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8160,7 +8167,7 @@ export interface operations {
                     "application/json": components["schemas"]["PostVersion"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8265,7 +8272,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedAlertList"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8342,7 +8349,7 @@ export interface operations {
                     "application/json": components["schemas"]["Alert"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8444,7 +8451,7 @@ export interface operations {
                     "application/json": components["schemas"]["Alert"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8523,7 +8530,7 @@ export interface operations {
                     "application/json": components["schemas"]["AlertAnswerResult"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8613,8 +8620,16 @@ export interface operations {
                 page?: number;
                 /** @description Number of results to return per page. */
                 page_size?: number;
-                /** @description call_list = not answered after the ladder's last step. */
-                status?: "acknowledged" | "call_list" | "need_help" | "not_answered" | "ok";
+                /**
+                 * @description call_list = not answered after the ladder's last step.
+                 *
+                 *     * `not_answered` - not_answered
+                 *     * `need_help` - need_help
+                 *     * `ok` - ok
+                 *     * `acknowledged` - acknowledged
+                 *     * `call_list` - call_list
+                 */
+                status?: "not_answered" | "need_help" | "ok" | "acknowledged" | "call_list";
             };
             header?: never;
             path: {
@@ -8632,7 +8647,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedRollCallPersonList"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8707,7 +8722,7 @@ export interface operations {
                     "application/json": components["schemas"]["RollCall"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8792,7 +8807,7 @@ export interface operations {
                     "application/json": components["schemas"]["Device"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8893,7 +8908,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8982,7 +8997,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedInboxItemList"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9056,7 +9071,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9156,7 +9171,7 @@ export interface operations {
                     "application/json": components["schemas"]["Preference"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9233,7 +9248,7 @@ export interface operations {
                     "application/json": components["schemas"]["Preference"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9437,7 +9452,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedSurveyList"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9514,7 +9529,7 @@ export interface operations {
                     "application/json": components["schemas"]["Survey"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9616,7 +9631,7 @@ export interface operations {
                     "application/json": components["schemas"]["Survey"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9690,7 +9705,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9778,7 +9793,7 @@ export interface operations {
                     "application/json": components["schemas"]["Survey"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9864,7 +9879,12 @@ export interface operations {
     surveys_results_retrieve: {
         parameters: {
             query?: {
-                format?: "csv" | "json" | "xlsx";
+                /**
+                 * @description * `json` - json
+                 *     * `csv` - csv
+                 *     * `xlsx` - xlsx
+                 */
+                format?: "json" | "csv" | "xlsx";
                 /** @description A unit in your scope and those under it. */
                 unit?: number;
                 /** @description A wave of this survey (default: latest). */
@@ -9888,7 +9908,7 @@ export interface operations {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9965,7 +9985,7 @@ export interface operations {
                     "application/json": components["schemas"]["Survey"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10053,7 +10073,12 @@ export interface operations {
             query?: {
                 /** @description Waves opening on or after. */
                 from?: string;
-                /** @description `organisation`: the whole organisation's line (not with `unit`). */
+                /**
+                 * @description `organisation`: the whole organisation's line (not with `unit`).
+                 *
+                 *     * `mine` - mine
+                 *     * `organisation` - organisation
+                 */
                 scope?: "mine" | "organisation";
                 /** @description Waves opening on or before. */
                 to?: string;
@@ -10074,7 +10099,7 @@ export interface operations {
                     "application/json": components["schemas"]["Scorecard"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10152,7 +10177,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedOpenWaveList"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10231,7 +10256,7 @@ export interface operations {
                     "application/json": components["schemas"]["ResponseReceipt"];
                 };
             };
-            /** @description Invalid input (validation_error, malformed_request). */
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
             400: {
                 headers: {
                     [name: string]: unknown;
