@@ -2,7 +2,9 @@
 
 Rows are tuples in the order of the field names given; values are what the model fields hold
 (datetimes aware, UUIDs, dates). On SQLite each value goes through the field's own
-`get_db_prep_save`, so the stored text is exactly what the ORM would have stored.
+`get_db_prep_save`, so the stored text is exactly what the ORM would have stored. A NOT NULL
+column the caller does not name gets its field's constant default, as the ORM would give it,
+so a field added to a model later does not break the generator.
 """
 
 from collections.abc import Iterable, Sequence
@@ -18,6 +20,19 @@ def is_postgresql() -> bool:
 def write(model: type[Model], field_names: Sequence[str], rows: Iterable[tuple]) -> int:
     """Insert `rows` into the model's table; returns how many were written."""
     fields = [model._meta.get_field(name) for name in field_names]
+    named = {f.column for f in fields}
+    defaults = [
+        (f, f.get_default())
+        for f in model._meta.concrete_fields
+        if f.column not in named
+        and not f.primary_key
+        and not f.null
+        and not (f.has_default() and callable(f.default))
+        and f.get_default() is not None
+    ]
+    fields += [f for f, _default in defaults]
+    constant = tuple(default for _f, default in defaults)
+    rows = (tuple(row) + constant for row in rows)
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     count = 0

@@ -117,7 +117,9 @@ def lines(text: str) -> list[str]:
 class StrategyPillar(models.Model):
     """One named strength of the core narrative (Slagelse: Beliggenhed, Det gode liv, …)."""
 
-    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="pillars")
+    strategy = models.ForeignKey(
+        Strategy, on_delete=models.CASCADE, related_name="pillars", verbose_name=_("strategi")
+    )
     key = models.SlugField(_("nøgle"), max_length=40)
     name = models.CharField(_("navn"), max_length=100)
     position = models.PositiveSmallIntegerField(_("nummer"))
@@ -151,7 +153,9 @@ class StrategyGoal(models.Model):
     answers of 4–5 on the Likert scale), or eNPS points when only 0–10 questions measure it.
     """
 
-    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="goals")
+    strategy = models.ForeignKey(
+        Strategy, on_delete=models.CASCADE, related_name="goals", verbose_name=_("strategi")
+    )
     key = models.SlugField(_("nøgle"), max_length=40)
     name = models.CharField(_("mål"), max_length=200)
     position = models.PositiveSmallIntegerField(_("nummer"))

@@ -22,6 +22,7 @@ OWN_APPS = {"org", "content", "onboarding", "surveys", "push", "hrsync"}
 # Words of field names that Danish uses as well, so a Danish label may say them.
 ALSO_DANISH = {"status", "data", "type", "quiz", "url", "position", "version", "sms", "person"}
 ALSO_DANISH |= {"push", "token", "platform", "app", "html", "onboarding", "scim", "hash"}
+ALSO_DANISH |= {"podcast", "episode", "lix"}
 
 
 def _label_sources(model_admin, request):

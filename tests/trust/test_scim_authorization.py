@@ -12,6 +12,7 @@ from hrsync.services import scim_client_create, scim_client_revoke
 
 from .conftest import token_for
 from .matrix import api_routes, path_for
+from .test_authorization_matrix import _objects
 
 # Route → (path, methods). Every one answers 401 without a valid SCIM token.
 SCIM_ROUTES = {
@@ -90,27 +91,17 @@ def test_a_scim_token_opens_nothing_under_the_api(world):
     # Given a live SCIM token
     _scim, token = scim_client_create(name="Entra", created_by=None)
     client = APIClient(HTTP_AUTHORIZATION=f"Bearer {token}")
-    objects = {
-        "unit": world.org.unit_a.pk,
-        "person": world.org.employee.pk,
-        "post": world.post_a.pk,
-        "attachment_id": world.attachment_a.pk,
-        "track": world.track.pk,
-        "journey": world.journey_a.pk,
-        "step": world.step_a.pk,
-        "survey": world.survey.pk,
-        "wave_id": world.wave.pk,
-        "alert_id": world.alert_a.pk,
-        "notification_id": world.notification_a,
-        "token": world.device_a.identifier,
-    }
+    objects = _objects(world, "a")
     # When it calls every /api/v1/ route
-    answers = {}
+    answers, anonymous = {}, {}
     for name, method in sorted(api_routes()):
         path = path_for(name, objects)
         answers[(name, method)] = getattr(client, method)(path).status_code
-    # Then each one answers 401, as for anyone without an app session
-    assert {k: v for k, v in answers.items() if v != 401} == {}
+        anonymous[(name, method)] = getattr(APIClient(), method)(path).status_code
+    # Then each answers as to someone with no credentials at all: 401, but for the one route
+    # that takes no session (the app's SSO hand-off, which wants its one-time code: 400)
+    assert answers == anonymous
+    assert {k: v for k, v in answers.items() if v != 401} == {("app-sso-session", "post"): 400}
 
 
 def test_a_live_scim_token_is_accepted_and_its_use_recorded(org, client):
