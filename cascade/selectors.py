@@ -46,7 +46,7 @@ def my_tasks(*, user: User) -> QuerySet[Task]:
     """The steps that have reached me as leader or deputy, open ones first."""
     return (
         Task.objects.filter(Q(leader=user) | Q(deputy=user), received_at__isnull=False)
-        .select_related("cascade", "level", "unit", "deputy", "leader")
+        .select_related("cascade__root_unit", "level", "unit", "deputy", "leader")
         .order_by("passed_on_at", "level__deadline", "pk")
     )
 
