@@ -242,3 +242,27 @@ def test_bad_deadlines_are_refused_and_nothing_is_written(tree, clock, client_fo
         assert response.status_code == 400, (days, response.content)
         assert "deadlines" in response.json()["fields"]
     assert Cascade.objects.count() == 0
+
+
+def test_erasure_takes_the_person_off_the_steps_and_keeps_the_counts(tree, clock, client_for):
+    from org import erasure
+
+    o = tree
+    cid = _start(client_for(o.comms), o).json()["id"]
+    task = _task(cid, o.root)
+    client_for(o.director).post(
+        f"/api/v1/cascades/tasks/{task}/pass-on/", {"local_note": "Vi er klar."}, format="json"
+    )
+    # Given their export lists the step they led
+    from org import selectors as org_selectors
+
+    exported = org_selectors.personal_data_export(user=o.director)["categories"]["cascade_tasks"]
+    assert [(row["unit"], row["local_note"]) for row in exported] == [
+        ("Direktionen", "Vi er klar.")
+    ]
+    # When the director's identity is erased
+    erasure.user_erase(actor=o.hr, user=o.director)
+    # Then no step points at them, and the first level still counts as passed on
+    assert Task.objects.filter(leader=o.director).count() == 0
+    assert Task.objects.filter(passed_on_by=o.director).count() == 0
+    assert _counts(client_for(o.comms), cid)[0] == (1, 1, 1, 0, 0, 0, 0)
