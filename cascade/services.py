@@ -50,7 +50,9 @@ def _leaders_by_unit(unit_ids: list[int]) -> dict[int, int]:
     return leaders
 
 
-def _notify_received(*, tasks: list[Task], cascade: Cascade, deadline: datetime) -> None:
+def _notify_received(
+    *, tasks: list[Task], cascade: Cascade, deadline: datetime, event: str = "received"
+) -> None:
     local_deadline = timezone.localtime(deadline).strftime("%d.%m.%Y %H:%M")
     for task in tasks:
         doer = task.deputy_id or task.leader_id
@@ -63,7 +65,7 @@ def _notify_received(*, tasks: list[Task], cascade: Cascade, deadline: datetime)
             body=gettext_noop("Giv budskabet videre til %(unit)s inden %(deadline)s."),
             params={"title": cascade.title, "unit": task.unit.name, "deadline": local_deadline},
             data={"cascade": str(cascade.pk), "task": str(task.pk)},
-            dedup_key=f"cascade-task-{task.pk}-received",
+            dedup_key=f"cascade-task-{task.pk}-{event}",
         )
 
 
@@ -250,7 +252,12 @@ def task_delegate(*, actor: User, task: Task, deputy: User) -> Task:
         )
     task.deputy = deputy
     task.save(update_fields=["deputy"])
-    _notify_received(tasks=[task], cascade=task.cascade, deadline=task.level.deadline)
+    _notify_received(
+        tasks=[task],
+        cascade=task.cascade,
+        deadline=task.level.deadline,
+        event=f"deputy-{deputy.pk}",
+    )
     return task
 
 

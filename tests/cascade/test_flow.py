@@ -186,6 +186,7 @@ def test_a_deputy_passes_on_for_the_leader(tree, clock, client_for):
         f"/api/v1/cascades/tasks/{task}/delegate/", {"deputy": o.chief.pk}, format="json"
     )
     assert response.status_code == 200, response.content
+    assert _notified(o.chief, f"deputy-{o.chief.pk}") == 1
     done = client_for(o.chief).post(f"/api/v1/cascades/tasks/{task}/pass-on/", {}, format="json")
     # Then the step is done by the deputy
     assert done.status_code == 200, done.content
@@ -266,3 +267,24 @@ def test_erasure_takes_the_person_off_the_steps_and_keeps_the_counts(tree, clock
     assert Task.objects.filter(leader=o.director).count() == 0
     assert Task.objects.filter(passed_on_by=o.director).count() == 0
     assert _counts(client_for(o.comms), cid)[0] == (1, 1, 1, 0, 0, 0, 0)
+
+
+def test_the_reminder_beat_task_is_scheduled_and_runs_the_service(tree, clock, settings):
+    from cascade import tasks
+
+    # Given the beat schedule, and a step past its deadline
+    entry = settings.CELERY_BEAT_SCHEDULE["cascade-send-reminders"]
+    services.cascade_start(
+        actor=tree.comms,
+        title="Ny vagtplan",
+        message="Fra 1. maj bruger alle den nye vagtplan.",
+        root_unit=tree.root,
+        deadlines=[NOW + timedelta(hours=1)],
+    )
+    clock.shift(timedelta(hours=2))
+    # When beat's task runs
+    result = tasks.send_reminders.delay().get()
+    # Then it is the scheduled one, and the director is reminded
+    assert (entry["task"], entry["schedule"]) == ("cascade.tasks.send_reminders", 900.0)
+    assert result == {"reminded": 1, "escalated": 0}
+    assert _notified(tree.director, "reminded") == 1
