@@ -175,6 +175,17 @@ def test_a_leader_sees_only_their_own_subtree(tree, clock, client_for):
     ]
     # And an employee may not read it at all
     assert client_for(o.employee).get(f"/api/v1/cascades/{cid}/progress/").status_code == 403
+    # And my tasks hold only the steps that reached me: none for an employee, the
+    # director's one for the director
+    assert client_for(o.employee).get("/api/v1/cascades/tasks/").json()["count"] == 0
+    assert client_for(o.leader).get("/api/v1/cascades/tasks/").json()["count"] == 0
+    assert client_for(o.director).get("/api/v1/cascades/tasks/").json()["count"] == 1
+    # And another leader's step answers 404 to this leader
+    other = _task(cid, o.unit_b)
+    refused = client_for(o.leader).post(
+        f"/api/v1/cascades/tasks/{other}/pass-on/", {}, format="json"
+    )
+    assert refused.status_code == 404
 
 
 def test_a_deputy_passes_on_for_the_leader(tree, clock, client_for):
