@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "content",
     "onboarding",
     "surveys",
+    "cascade",
     "dashboard",
     "hrsync",
     "pwa",
@@ -451,6 +452,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "onboarding.tasks.send_step_reminders",
         "schedule": 5 * 60.0,
     },
+    "cascade-send-reminders": {"task": "cascade.tasks.send_reminders", "schedule": 15 * 60.0},
     "org-offboard-ended-people": {"task": "org.tasks.offboard_ended_people", "schedule": 3600.0},
     "org-enforce-retention": {"task": "org.tasks.enforce_retention", "schedule": 24 * 3600.0},
 }

@@ -7,7 +7,18 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = {"api", "backend", "content", "dashboard", "hrsync", "onboarding", "org", "push", "surveys"}
+APPS = {
+    "api",
+    "backend",
+    "cascade",
+    "content",
+    "dashboard",
+    "hrsync",
+    "onboarding",
+    "org",
+    "push",
+    "surveys",
+}
 
 
 def _packages() -> set[str]:

@@ -17,7 +17,7 @@ from tests.push.factories import DeviceFactory
 from .factories import ANONYMOUS_TEXT, give_history
 
 # One query per category and a few for the person and their journey, whatever the row count.
-EXPORT_QUERIES = 17
+EXPORT_QUERIES = 18
 
 CATEGORIES = {
     "profile",
@@ -33,6 +33,7 @@ CATEGORIES = {
     "onboarding",
     "survey_participation",
     "survey_identified_answers",
+    "cascade_tasks",
 }
 
 
@@ -75,6 +76,7 @@ def test_my_export_contains_every_category_with_my_data(org, api, person, histor
         ("Pulsmåling", True, True)
     ]
     assert data["survey_identified_answers"] == []
+    assert data["cascade_tasks"] == []
     assert [(a["what"], a["purpose"], a["by"]) for a in data["access_log"]] == [
         ("person_record", "Løn", "Hanne HR")
     ]

@@ -133,6 +133,17 @@ def world(org):
     w.notification_b = (
         Recipient.objects.filter(user=org.other_employee).latest("pk").notification_id
     )
+    from cascade import services as cascade_services
+
+    w.cascade = cascade_services.cascade_start(
+        actor=org.comms,
+        title="Ny vagtplan",
+        message="Fra 1. maj bruger alle den nye vagtplan.",
+        root_unit=org.root,
+        deadlines=[timezone.now() + timedelta(days=n) for n in (1, 2, 3, 4)],
+    )
+    w.cascade_task_a = w.cascade.tasks.get(unit=org.unit_a)
+    w.cascade_task_b = w.cascade.tasks.get(unit=org.unit_b)
     w.device_a = DeviceFactory(user=org.employee, identifier="fcm-token-employee")
     w.device_b = DeviceFactory(user=org.other_employee, identifier="fcm-token-other")
     return w

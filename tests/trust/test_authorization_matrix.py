@@ -94,6 +94,15 @@ TABLE = {
     ("survey-open", "get"): "401 200 200 200 200 200 200 200 200 401",
     ("survey-indicators", "get"): "401 403 403 200 200 403 403 200 403 401",
     ("survey-wave-responses", "post"): "401 400 400 400 400 400 400 400 400 401",
+    # A leader follows a cascade over their own subtree; comms sees all. The world's cascade
+    # has not reached unit A yet (its area has no leader), so passing on is a 409 there.
+    ("cascade-list", "get"): "401 403 403 200 200 403 403 200 200 401",
+    ("cascade-list", "post"): "401 403 403 400 400 403 403 400 400 401",
+    ("cascade-progress", "get"): "401 403 403 200 200 403 403 200 200 401",
+    ("cascade-task-list", "get"): "401 200 200 200 200 200 200 200 200 401",
+    ("cascade-task-pass-on", "post"): "401 404 404 409 404 404 404 404 404 401",
+    ("cascade-task-meeting", "post"): "401 404 404 400 404 404 404 404 404 401",
+    ("cascade-task-delegate", "post"): "401 404 404 400 404 404 404 404 404 401",
     ("app-push-config", "get"): "401 200 200 200 200 200 200 200 200 401",
     ("app-link", "get"): "401 404 404 404 404 404 404 404 404 401",
     # The SSO hand-off takes no session (the code is the credential): an empty body is a 400.
@@ -148,6 +157,8 @@ def _objects(world, side: str) -> dict:
         "notification_id": pick(world.notification_a, world.notification_b),
         "token": pick(world.device_a, world.device_b).identifier,
         "language": "en",
+        "cascade": world.cascade.pk,
+        "cascade_task": pick(world.cascade_task_a, world.cascade_task_b).pk,
     }
 
 
