@@ -64,6 +64,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cascades/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cascades I may follow (communications: all; a leader: own subtree) */
+        get: operations["cascades_list"];
+        put?: never;
+        /** Start a cascade (communications, or a director from a unit they lead) */
+        post: operations["cascades_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cascades/{id}/progress/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Progress per level and unit, over the caller's own subtree */
+        get: operations["cascades_progress_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cascades/tasks/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The cascade steps that have reached me (as leader or deputy) */
+        get: operations["cascades_tasks_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cascades/tasks/{id}/delegate/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Let a named deputy in my scope do this step */
+        post: operations["cascades_tasks_delegate_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cascades/tasks/{id}/meeting/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Last level: told at a team meeting (date, attendance) and/or publish a must-read */
+        post: operations["cascades_tasks_meeting_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cascades/tasks/{id}/pass-on/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pass the message on to the units below, with an optional local note */
+        post: operations["cascades_tasks_pass_on_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/decisions/": {
         parameters: {
             query?: never;
@@ -1354,6 +1457,33 @@ export interface components {
         };
         /** @enum {unknown} */
         BlankEnum: "";
+        Cascade: {
+            id: number;
+            title: string;
+            message: string;
+            talking_points: string;
+            root_unit: number;
+            root_unit_name: string;
+            /** Format: date-time */
+            started_at: string;
+        };
+        /**
+         * @description An input serializer that refuses fields it does not know, instead of dropping them.
+         *
+         *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
+         */
+        CascadeStartRequest: {
+            title: string;
+            /** @description Markdown: kort fortalt. */
+            message: string;
+            /** @default  */
+            talking_points: string;
+            /** Format: int64 */
+            root_unit: number;
+            /** @description One deadline per level, from the root unit down. */
+            deadlines: string[];
+        };
         /**
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
@@ -1411,6 +1541,16 @@ export interface components {
             /** Format: date */
             meeting_date: string;
             unit: components["schemas"]["Ref"];
+        };
+        /**
+         * @description An input serializer that refuses fields it does not know, instead of dropping them.
+         *
+         *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
+         */
+        DelegateRequest: {
+            /** Format: int64 */
+            deputy: number;
         };
         Device: {
             token: string;
@@ -1743,6 +1883,22 @@ export interface components {
          * @enum {string}
          */
         LanguageEnum: "da" | "en";
+        LevelProgress: {
+            number: number;
+            /** Format: date-time */
+            deadline: string;
+            units: number;
+            received: number;
+            passed_on: number;
+            overdue: number;
+            told: number;
+            attendance: number;
+            read: number;
+            acknowledged: number;
+            /** @description First receipt to last pass-on; null until all passed on. */
+            seconds: number | null;
+            unit_rows: components["schemas"]["UnitProgress"][];
+        };
         LinkTarget: {
             kind: components["schemas"]["LinkTargetKindEnum"];
             object_id: number;
@@ -1978,6 +2134,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Attendee"][];
         };
+        PaginatedCascadeList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Cascade"][];
+        };
         PaginatedDecisionListItemList: {
             /** @example 123 */
             count: number;
@@ -2098,6 +2269,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Survey"][];
         };
+        PaginatedTaskList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Task"][];
+        };
         PaginatedTrackList: {
             /** @example 123 */
             count: number;
@@ -2127,6 +2313,16 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Unit"][];
+        };
+        /**
+         * @description An input serializer that refuses fields it does not know, instead of dropping them.
+         *
+         *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
+         */
+        PassOnRequest: {
+            /** @default  */
+            local_note: string;
         };
         /**
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
@@ -2521,6 +2717,10 @@ export interface components {
          * @enum {string}
          */
         PriorityEnum: "normal" | "high";
+        Progress: {
+            cascade: components["schemas"]["Cascade"];
+            levels: components["schemas"]["LevelProgress"][];
+        };
         /**
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
@@ -2996,6 +3196,44 @@ export interface components {
              */
             due: string | null;
         };
+        Task: {
+            id: number;
+            cascade: components["schemas"]["Cascade"];
+            level: number;
+            /** Format: date-time */
+            deadline: string;
+            unit: number;
+            unit_name: string;
+            leader: number | null;
+            deputy: number | null;
+            /** Format: date-time */
+            received_at: string | null;
+            /** Format: date-time */
+            passed_on_at: string | null;
+            local_note: string;
+            /** Format: date */
+            told_on: string | null;
+            attendance: number | null;
+            post: number | null;
+        };
+        /**
+         * @description An input serializer that refuses fields it does not know, instead of dropping them.
+         *
+         *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
+         */
+        TellRequest: {
+            /** @default  */
+            local_note: string;
+            /** Format: date */
+            told_on?: string | null;
+            attendance?: number | null;
+            /**
+             * @description Publish it to the team as a must-read.
+             * @default false
+             */
+            publish: boolean;
+        };
         /**
          * @description * `intern_kommunikation` - intern_kommunikation
          *     * `kernefortaelling` - kernefortaelling
@@ -3165,6 +3403,24 @@ export interface components {
          * @enum {string}
          */
         UnitKindEnum: "direktion" | "omraade" | "afdeling" | "team";
+        UnitProgress: {
+            unit: number;
+            unit_name: string;
+            parent_unit: number | null;
+            leader_name?: string | null;
+            deputy_name?: string | null;
+            /** Format: date-time */
+            received_at: string | null;
+            /** Format: date-time */
+            passed_on_at: string | null;
+            overdue: boolean;
+            /** Format: date */
+            told_on: string | null;
+            attendance: number | null;
+            post: number | null;
+            read: number;
+            acknowledged: number;
+        };
         /** @description One question's numbers in one unit; which appear depends on the kind of question. */
         UnitQuestionResult: {
             question: number;
@@ -3416,6 +3672,659 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SsoSession"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (request_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cascades_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedCascadeList"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cascades_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CascadeStartRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cascade"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (request_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cascades_progress_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Progress"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cascades_tasks_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedTaskList"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cascades_tasks_delegate_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DelegateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (request_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cascades_tasks_meeting_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["TellRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (request_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cascades_tasks_pass_on_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PassOnRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
                 };
             };
             /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
