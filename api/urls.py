@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("content.urls")),
     path("", include("onboarding.urls")),
     path("", include("surveys.urls")),
+    path("", include("dialogue.urls")),
     path("", include("pwa.api_urls")),
 ]

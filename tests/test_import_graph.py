@@ -8,7 +8,18 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["api", "backend", "content", "dashboard", "hrsync", "onboarding", "org", "push", "surveys"]
+APPS = [
+    "api",
+    "backend",
+    "content",
+    "dashboard",
+    "dialogue",
+    "hrsync",
+    "onboarding",
+    "org",
+    "push",
+    "surveys",
+]
 
 # Which apps each app may import (DESIGN: org ← push ← content, onboarding, surveys ←
 # dashboard; hrsync provisions org and onboarding). backend (settings, errors, the celery app)
@@ -24,6 +35,7 @@ MAY_IMPORT = {
     "content": BASE | {"org", "push"},
     "onboarding": BASE | {"org", "push", "content"},
     "surveys": BASE | {"org", "push"},
+    "dialogue": BASE | {"org", "push", "content"},
     "dashboard": BASE | {"org", "push", "content", "onboarding", "surveys"},
     "hrsync": BASE | {"org", "onboarding"},
 }
