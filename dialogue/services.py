@@ -121,7 +121,7 @@ def comment_report(*, reporter: User, comment: Comment, reason: str = "") -> boo
     if comment.deleted_at is not None:
         raise ConflictError(_("Kommentaren er slettet."), code="unavailable")
     report = CommentReport(comment=comment, reporter=reporter, reason=reason.strip())
-    validate_model(report, validate_unique=False)
+    validate_model(report, validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
             report.save()
