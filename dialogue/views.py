@@ -6,6 +6,7 @@ from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from api.permissions import role_permission
 from api.throttling import COMMENT_THROTTLES
@@ -68,6 +69,7 @@ CommentPage = inline_serializer(
 class PostCommentsView(GenericAPIView):
     """A post's comments, top-level oldest first with their replies; writing a comment."""
 
+    queryset = Comment.objects.none()  # the selector narrows; this only names the model
     serializer_class = CommentInput
 
     def get_throttles(self):
@@ -227,8 +229,8 @@ class CommentModerateView(GenericAPIView):
         return Response(_one(request, comment))
 
 
-class ReactionsView(GenericAPIView):
-    serializer_class = ReactionInput
+class ReactionsView(APIView):
+    # An APIView: a GenericAPIView's OPTIONS would look for an object to PUT to.
 
     @extend_schema(
         summary="Reactions on a post: counts and mine", responses=ReactionSummarySerializer
@@ -249,7 +251,7 @@ class ReactionsView(GenericAPIView):
         services.reaction_set(user=request.user, post=post, kind=data.validated_data["kind"])
         return Response(selectors.reaction_summary(post=post, user=request.user))
 
-    @extend_schema(summary="Take back my reaction", responses=ReactionSummarySerializer)
+    @extend_schema(summary="Take back my reaction", responses={200: ReactionSummarySerializer})
     def delete(self, request, post_id: int):
         post = _post(request, post_id)
         services.reaction_remove(user=request.user, post=post)
@@ -259,6 +261,7 @@ class ReactionsView(GenericAPIView):
 class ModerationQueueView(GenericAPIView):
     """Reported comments waiting for a decision (communications)."""
 
+    queryset = Comment.objects.none()  # the selector narrows; this only names the model
     permission_classes = [IsAuthenticated, IsModerator]
 
     @extend_schema(

@@ -17,7 +17,7 @@ from tests.push.factories import DeviceFactory
 from .factories import ANONYMOUS_TEXT, give_history
 
 # One query per category and a few for the person and their journey, whatever the row count.
-EXPORT_QUERIES = 17
+EXPORT_QUERIES = 20
 
 CATEGORIES = {
     "profile",
@@ -33,6 +33,9 @@ CATEGORIES = {
     "onboarding",
     "survey_participation",
     "survey_identified_answers",
+    "comments",
+    "reactions",
+    "comment_reports",
 }
 
 

@@ -94,6 +94,8 @@ def test_a_scim_token_opens_nothing_under_the_api(world):
         "unit": world.org.unit_a.pk,
         "person": world.org.employee.pk,
         "post": world.post_a.pk,
+        "post_id": world.post_a.pk,
+        "comment_id": world.comment_a.pk,
         "attachment_id": world.attachment_a.pk,
         "track": world.track.pk,
         "journey": world.journey_a.pk,
