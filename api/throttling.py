@@ -76,6 +76,10 @@ class UploadAddressThrottle(_PerAddress):
     scope = "upload_ip"
 
 
+class CommentUserThrottle(_PerUser):
+    scope = "comment"
+
+
 def with_defaults(*extra: type) -> list[type]:
     """The global throttles plus `extra`: a view's throttle_classes replaces, not adds."""
     return [*api_settings.DEFAULT_THROTTLE_CLASSES, *extra]
@@ -83,3 +87,4 @@ def with_defaults(*extra: type) -> list[type]:
 
 SUBMIT_THROTTLES = with_defaults(SubmitUserThrottle, SubmitAddressThrottle)
 UPLOAD_THROTTLES = with_defaults(UploadUserThrottle, UploadAddressThrottle)
+COMMENT_THROTTLES = with_defaults(CommentUserThrottle)

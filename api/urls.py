@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("onboarding.urls")),
     path("", include("surveys.urls")),
     path("", include("cascade.urls")),
+    path("", include("dialogue.urls")),
     path("", include("pwa.api_urls")),
 ]

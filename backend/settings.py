@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "onboarding",
     "surveys",
     "cascade",
+    "dialogue",
     "dashboard",
     "hrsync",
     "pwa",
@@ -352,6 +353,8 @@ REST_FRAMEWORK = {
         "submit_ip": env.str("THROTTLE_SUBMIT_IP", default="6000/hour"),
         "upload": env.str("THROTTLE_UPLOAD", default="60/hour"),
         "upload_ip": env.str("THROTTLE_UPLOAD_IP", default="300/hour"),
+        # Comments and reports on posts (dialogue), per person: a conversation, not a flood.
+        "comment": env.str("THROTTLE_COMMENT", default="30/hour"),
     },
     # Client address = REMOTE_ADDR, which api.middleware.ClientIPMiddleware has set from
     # X-Forwarded-For per TRUSTED_PROXY_COUNT. DRF's default (None) would key anonymous limits
@@ -541,6 +544,8 @@ NOTIFY_CHANNEL_POLICY = {
 NOTIFY_MUST_READ_SMS_FALLBACK = env.bool("NOTIFY_MUST_READ_SMS_FALLBACK", default=True)
 # Survey invitations: people with no active device get an SMS link.
 NOTIFY_SURVEY_SMS_FALLBACK = env.bool("NOTIFY_SURVEY_SMS_FALLBACK", default=True)
+# A post's writer hears of new comments at most once per this many minutes (dialogue.announce).
+DIALOGUE_COMMENT_BATCH_MINUTES = env.int("DIALOGUE_COMMENT_BATCH_MINUTES", default=60)
 # Onboarding: pre-boarders with no app yet get their due steps by SMS, else e-mail.
 NOTIFY_ONBOARDING_FALLBACK = env.bool("NOTIFY_ONBOARDING_FALLBACK", default=True)
 # SMS segments per calendar month and category; warning to communications at 80 %, nothing more

@@ -14,6 +14,7 @@ APPS = [
     "cascade",
     "content",
     "dashboard",
+    "dialogue",
     "hrsync",
     "onboarding",
     "org",
@@ -36,6 +37,7 @@ MAY_IMPORT = {
     "onboarding": BASE | {"org", "push", "content"},
     "surveys": BASE | {"org", "push"},
     "cascade": BASE | {"org", "push", "content"},
+    "dialogue": BASE | {"org", "push", "content"},
     "dashboard": BASE | {"org", "push", "content", "onboarding", "surveys"},
     "hrsync": BASE | {"org", "onboarding"},
 }

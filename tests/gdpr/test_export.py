@@ -17,7 +17,7 @@ from tests.push.factories import DeviceFactory
 from .factories import ANONYMOUS_TEXT, give_history
 
 # One query per category and a few for the person and their journey, whatever the row count.
-EXPORT_QUERIES = 18
+EXPORT_QUERIES = 21
 
 CATEGORIES = {
     "profile",
@@ -34,6 +34,9 @@ CATEGORIES = {
     "survey_participation",
     "survey_identified_answers",
     "cascade_tasks",
+    "comments",
+    "reactions",
+    "comment_reports",
 }
 
 

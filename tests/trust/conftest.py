@@ -108,6 +108,14 @@ def world(org):
 
     w.post_a, w.attachment_a = event(org.leader, org.unit_a)
     w.post_b, w.attachment_b = event(org.other_leader, org.unit_b)
+    from dialogue import services as dialogue_services
+
+    w.comment_a = dialogue_services.comment_create(
+        author=org.employee, post=w.post_a, text="Jeg kommer gerne."
+    )
+    w.comment_b = dialogue_services.comment_create(
+        author=org.other_employee, post=w.post_b, text="Jeg tager kage med."
+    )
     w.survey = make_survey(
         audience=org_services.audience_create(created_by=None, name="Alle", everyone=True),
         created_by=org.comms,

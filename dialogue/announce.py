@@ -1,0 +1,54 @@
+"""The hand-off to push: the writer hears of new comments, a commenter of a reply.
+
+Called inside the transaction that writes the comment; push sends after commit and honours
+quiet hours and the person's "news" switch (comments are part of the news conversation).
+"""
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from org.models import User
+from push.models import Category
+from push.services import notification_send
+
+from .models import Comment
+
+
+def comment_to_writer(*, comment: Comment) -> None:
+    """Tell the post's writer, at most once per post per batch window, that comments came in.
+
+    The dedup key names the window (DIALOGUE_COMMENT_BATCH_MINUTES, default 60): the first
+    comment in a window notifies, later ones in it are in the same notification's news, so a
+    lively thread costs the writer one push an hour, not one a comment.
+    """
+    post = comment.post
+    if post.author_id is None or post.author_id == comment.author_id:
+        return
+    minutes = settings.DIALOGUE_COMMENT_BATCH_MINUTES
+    window = int(timezone.now().timestamp() // (minutes * 60))
+    notification_send(
+        category=Category.NEWS,
+        recipients=User.objects.filter(pk=post.author_id),
+        title=gettext_noop("Nye kommentarer til dit opslag"),
+        body=gettext_noop("Der er nye kommentarer til ”%(title)s”."),
+        params={"title": post.title},
+        data={"type": "comments", "post_id": str(post.pk)},
+        collapse_key=f"comments-{post.pk}",
+        dedup_key=f"dialogue:comments:{post.pk}:{window}",
+    )
+
+
+def reply_to_commenter(*, reply: Comment, parent: Comment) -> None:
+    """Tell the commenter that someone answered them (not when they answer themselves)."""
+    if parent.author_id is None or parent.author_id == reply.author_id:
+        return
+    notification_send(
+        category=Category.NEWS,
+        recipients=User.objects.filter(pk=parent.author_id),
+        title=gettext_noop("Nyt svar på din kommentar"),
+        body=gettext_noop("%(name)s har svaret på din kommentar til ”%(title)s”."),
+        params={"name": reply.author.name, "title": reply.post.title},
+        data={"type": "comment_reply", "post_id": str(reply.post_id), "comment_id": str(reply.pk)},
+        dedup_key=f"dialogue:reply:{reply.pk}",
+    )

@@ -1,0 +1,125 @@
+"""Input and output shapes of the dialogue API. Output serializers read prefetched rows only."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from org.erasure import ERASED_NAME
+
+from .models import COMMENT_MAX_LENGTH, ReactionKind
+from .services import Decision
+
+
+class CommentInput(serializers.Serializer):
+    text = serializers.CharField(max_length=COMMENT_MAX_LENGTH, trim_whitespace=True)
+    parent = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, help_text="Svar på denne kommentar."
+    )
+
+
+class CommentEditInput(serializers.Serializer):
+    text = serializers.CharField(max_length=COMMENT_MAX_LENGTH, trim_whitespace=True)
+
+
+class ReportInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class ModerateInput(serializers.Serializer):
+    decision = serializers.ChoiceField(
+        choices=[(Decision.HIDE, _("Skjul")), (Decision.KEEP, _("Behold"))]
+    )
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class CommentSettingsInput(serializers.Serializer):
+    comments_open = serializers.BooleanField()
+
+
+class ReactionInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ReactionKind.choices)
+
+
+class AuthorSerializer(serializers.Serializer):
+    id = serializers.IntegerField(allow_null=True)
+    name = serializers.CharField()
+
+
+def _author(comment) -> dict:
+    if comment.author is None:
+        return {"id": None, "name": ERASED_NAME}
+    return {"id": comment.author.pk, "name": comment.author.name}
+
+
+class CommentSerializer(serializers.Serializer):
+    """A comment as readers see it: a hidden or deleted one keeps its place without its text."""
+
+    id = serializers.IntegerField()
+    author = serializers.SerializerMethodField()
+    text = serializers.SerializerMethodField(help_text="Den rå tekst; tom når skjult/slettet.")
+    html = serializers.SerializerMethodField(
+        help_text="Teksten som sikker HTML: kun <a href> (http/https) og <br>."
+    )
+    created_at = serializers.DateTimeField()
+    edited_at = serializers.DateTimeField(allow_null=True)
+    hidden = serializers.SerializerMethodField()
+    deleted = serializers.SerializerMethodField()
+    mine = serializers.SerializerMethodField()
+    can_moderate = serializers.SerializerMethodField()
+
+    def _shown(self, comment) -> bool:
+        return comment.hidden_at is None and comment.deleted_at is None
+
+    def get_author(self, comment) -> AuthorSerializer:
+        return _author(comment)
+
+    def get_text(self, comment) -> str:
+        return comment.text if self._shown(comment) else ""
+
+    def get_html(self, comment) -> str:
+        return comment.text_html if self._shown(comment) else ""
+
+    def get_hidden(self, comment) -> bool:
+        return comment.hidden_at is not None
+
+    def get_deleted(self, comment) -> bool:
+        return comment.deleted_at is not None
+
+    def get_mine(self, comment) -> bool:
+        return comment.author_id == self.context["user"].pk
+
+    def get_can_moderate(self, comment) -> bool:
+        return self.context["can_moderate"](comment)
+
+
+class ThreadSerializer(CommentSerializer):
+    replies = serializers.SerializerMethodField()
+
+    def get_replies(self, comment) -> CommentSerializer(many=True):
+        return CommentSerializer(comment.replies.all(), many=True, context=self.context).data
+
+
+class ReactionSummarySerializer(serializers.Serializer):
+    counts = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Antal af hver reaktion (alle typer, også 0)."
+    )
+    mine = serializers.ChoiceField(choices=ReactionKind.choices, allow_null=True)
+
+
+class CommentSettingsSerializer(serializers.Serializer):
+    comments_open = serializers.BooleanField()
+
+
+class QueueItemSerializer(serializers.Serializer):
+    """A reported comment as moderators see it: text included."""
+
+    id = serializers.IntegerField()
+    post = serializers.IntegerField(source="post_id")
+    post_title = serializers.CharField(source="post.title")
+    author = serializers.SerializerMethodField()
+    text = serializers.CharField()
+    html = serializers.CharField(source="text_html")
+    created_at = serializers.DateTimeField()
+    open_reports = serializers.IntegerField()
+
+    def get_author(self, comment) -> AuthorSerializer:
+        return _author(comment)

@@ -1,0 +1,273 @@
+"""The dialogue API: comments and reactions on a post, editing, reporting, moderating."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.permissions import role_permission
+from api.throttling import COMMENT_THROTTLES
+from backend.errors import NotFoundError
+from content import selectors as content_selectors
+
+from . import selectors, services
+from .models import Comment
+from .serializers import (
+    CommentEditInput,
+    CommentInput,
+    CommentSerializer,
+    CommentSettingsInput,
+    CommentSettingsSerializer,
+    ModerateInput,
+    QueueItemSerializer,
+    ReactionInput,
+    ReactionSummarySerializer,
+    ReportInput,
+    ThreadSerializer,
+)
+
+IsModerator = role_permission(*selectors.MODERATOR_ROLES)
+
+
+def _post(request, post_id: int):
+    post = selectors.post_for_dialogue(user=request.user, post_id=post_id)
+    if post is None:
+        raise NotFoundError(_("Opslaget findes ikke."))
+    return post
+
+
+def _comment(request, comment_id: int) -> Comment:
+    comment = selectors.comment_get(user=request.user, comment_id=comment_id)
+    if comment is None:
+        raise NotFoundError(_("Kommentaren findes ikke."))
+    return comment
+
+
+def _one(request, comment: Comment) -> dict:
+    context = {
+        "user": request.user,
+        "can_moderate": selectors.moderation_rule(user=request.user, post=comment.post),
+    }
+    return CommentSerializer(comment, context=context).data
+
+
+CommentPage = inline_serializer(
+    "CommentPage",
+    {
+        "comments_open": serializers.BooleanField(),
+        "count": serializers.IntegerField(),
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "results": ThreadSerializer(many=True),
+    },
+)
+
+
+class PostCommentsView(GenericAPIView):
+    """A post's comments, top-level oldest first with their replies; writing a comment."""
+
+    queryset = Comment.objects.none()  # the selector narrows; this only names the model
+    serializer_class = CommentInput
+
+    def get_throttles(self):
+        if self.request.method == "POST":
+            return [throttle() for throttle in COMMENT_THROTTLES]
+        return super().get_throttles()
+
+    @extend_schema(
+        summary="Comments on a post",
+        description=(
+            "For the post's addressees and those who manage it. Hidden and deleted comments "
+            "keep their place with `hidden`/`deleted` true and no text. `html` is the text as "
+            "safe HTML (only `<a href>` to http/https and `<br>`). Page-number paging of "
+            "top-level comments; replies (one level) come inside their comment."
+        ),
+        responses=CommentPage,
+    )
+    def get(self, request, post_id: int):
+        post = _post(request, post_id)
+        page = self.paginate_queryset(selectors.comment_threads(post=post))
+        context = {
+            "user": request.user,
+            "can_moderate": selectors.moderation_rule(user=request.user, post=post),
+        }
+        body = self.get_paginated_response(
+            ThreadSerializer(page, many=True, context=context).data
+        ).data
+        return Response({"comments_open": selectors.comments_open(post=post), **body})
+
+    @extend_schema(
+        summary="Comment on a post, or reply to a comment",
+        description=(
+            "Plain text; links become safe anchors. `parent`: a top-level comment on the same "
+            "post (replies are one level deep). 409 `closed` when comments are closed. The "
+            "writer is notified (at most once an hour per post); a reply notifies the commenter. "
+            "Rate-limited per person (THROTTLE_COMMENT)."
+        ),
+        request=CommentInput,
+        responses={201: CommentSerializer},
+    )
+    def post(self, request, post_id: int):
+        post = _post(request, post_id)
+        data = CommentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        parent = None
+        if (parent_id := data.validated_data.get("parent")) is not None:
+            parent = selectors.comment_get(user=request.user, comment_id=parent_id)
+            if parent is None:
+                raise NotFoundError(
+                    _("Kommentaren findes ikke."),
+                    fields={"parent": [_("Kommentaren findes ikke.")]},
+                )
+        comment = services.comment_create(
+            author=request.user, post=post, text=data.validated_data["text"], parent=parent
+        )
+        return Response(_one(request, comment), status=201)
+
+
+class CommentSettingsView(GenericAPIView):
+    serializer_class = CommentSettingsInput
+
+    @extend_schema(
+        summary="Open or close comments on a post (its managers)",
+        description=(
+            "Without a choice a post follows its kind: news and events open; minutes, staff "
+            "info pages and crisis alerts closed."
+        ),
+        request=CommentSettingsInput,
+        responses=CommentSettingsSerializer,
+    )
+    def patch(self, request, post_id: int):
+        post = content_selectors.post_for_manager(user=request.user, post_id=post_id, details=False)
+        if post is None:
+            raise NotFoundError(_("Opslaget findes ikke."))
+        data = CommentSettingsInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        setting = services.post_comments_set(
+            actor=request.user, post=post, comments_open=data.validated_data["comments_open"]
+        )
+        return Response({"comments_open": setting.comments_open})
+
+
+class CommentView(GenericAPIView):
+    serializer_class = CommentEditInput
+
+    @extend_schema(
+        summary="Edit my comment (within 15 minutes)",
+        request=CommentEditInput,
+        responses=CommentSerializer,
+    )
+    def patch(self, request, comment_id: int):
+        comment = _comment(request, comment_id)
+        services.comment_check_own(actor=request.user, comment=comment)
+        data = CommentEditInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        comment = services.comment_edit(
+            actor=request.user, comment=comment, text=data.validated_data["text"]
+        )
+        return Response(_one(request, comment))
+
+    @extend_schema(
+        summary="Delete my comment",
+        description="The text goes; the comment keeps its place (`deleted` true) for its replies.",
+        responses={204: None},
+    )
+    def delete(self, request, comment_id: int):
+        comment = _comment(request, comment_id)
+        services.comment_delete(actor=request.user, comment=comment)
+        return Response(status=204)
+
+
+class CommentReportView(GenericAPIView):
+    serializer_class = ReportInput
+
+    def get_throttles(self):
+        return [throttle() for throttle in COMMENT_THROTTLES]
+
+    @extend_schema(
+        summary="Report a comment to the moderators",
+        description="A second report by the same person changes nothing. Not one's own comment.",
+        request=ReportInput,
+        responses={
+            200: inline_serializer("ReportResult", {"reported": serializers.BooleanField()})
+        },
+    )
+    def post(self, request, comment_id: int):
+        comment = _comment(request, comment_id)
+        data = ReportInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.comment_report(
+            reporter=request.user, comment=comment, reason=data.validated_data["reason"]
+        )
+        return Response({"reported": True})
+
+
+class CommentModerateView(GenericAPIView):
+    serializer_class = ModerateInput
+
+    @extend_schema(
+        summary="Hide a comment, or keep it (moderators)",
+        description=(
+            "The post's writer, leaders of the post's or the commenter's unit, communications. "
+            "`hide`: kept for the record, shown to everyone as hidden. Either decision takes "
+            "the comment out of the moderation queue."
+        ),
+        request=ModerateInput,
+        responses=CommentSerializer,
+    )
+    def post(self, request, comment_id: int):
+        comment = _comment(request, comment_id)
+        services.moderator_check(actor=request.user, comment=comment)
+        data = ModerateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        comment = services.comment_moderate(
+            actor=request.user, comment=comment, **data.validated_data
+        )
+        return Response(_one(request, comment))
+
+
+class ReactionsView(APIView):
+    # An APIView: a GenericAPIView's OPTIONS would look for an object to PUT to.
+
+    @extend_schema(
+        summary="Reactions on a post: counts and mine", responses=ReactionSummarySerializer
+    )
+    def get(self, request, post_id: int):
+        post = _post(request, post_id)
+        return Response(selectors.reaction_summary(post=post, user=request.user))
+
+    @extend_schema(
+        summary="React to a post (replaces my earlier reaction)",
+        request=ReactionInput,
+        responses=ReactionSummarySerializer,
+    )
+    def put(self, request, post_id: int):
+        post = _post(request, post_id)
+        data = ReactionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.reaction_set(user=request.user, post=post, kind=data.validated_data["kind"])
+        return Response(selectors.reaction_summary(post=post, user=request.user))
+
+    @extend_schema(summary="Take back my reaction", responses={200: ReactionSummarySerializer})
+    def delete(self, request, post_id: int):
+        post = _post(request, post_id)
+        services.reaction_remove(user=request.user, post=post)
+        return Response(selectors.reaction_summary(post=post, user=request.user))
+
+
+class ModerationQueueView(GenericAPIView):
+    """Reported comments waiting for a decision (communications)."""
+
+    queryset = Comment.objects.none()  # the selector narrows; this only names the model
+    permission_classes = [IsAuthenticated, IsModerator]
+
+    @extend_schema(
+        summary="The moderation queue (communications)",
+        responses=QueueItemSerializer(many=True),
+    )
+    def get(self, request):
+        page = self.paginate_queryset(selectors.moderation_queue())
+        return self.get_paginated_response(QueueItemSerializer(page, many=True).data)
