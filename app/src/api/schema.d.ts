@@ -167,6 +167,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/comments/{comment_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete my comment
+         * @description The text goes; the comment keeps its place (`deleted` true) for its replies.
+         */
+        delete: operations["comments_destroy"];
+        options?: never;
+        head?: never;
+        /** Edit my comment (within 15 minutes) */
+        patch: operations["comments_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/comments/{comment_id}/moderate/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hide a comment, or keep it (moderators)
+         * @description The post's writer, leaders of the post's or the commenter's unit, communications. `hide`: kept for the record, shown to everyone as hidden. Either decision takes the comment out of the moderation queue.
+         */
+        post: operations["comments_moderate_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/comments/{comment_id}/report/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report a comment to the moderators
+         * @description A second report by the same person changes nothing. Not one's own comment.
+         */
+        post: operations["comments_report_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/decisions/": {
         parameters: {
             query?: never;
@@ -179,6 +240,26 @@ export interface paths {
          * @description Decisions from a unit's referater: what was decided, who does it, by when.
          */
         get: operations["decisions_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dialogue/moderation/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The moderation queue (communications)
+         * @description Reported comments waiting for a decision (communications).
+         */
+        get: operations["dialogue_moderation_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -971,6 +1052,69 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/posts/{post_id}/comment-settings/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Open or close comments on a post (its managers)
+         * @description Without a choice a post follows its kind: news and events open; minutes, staff info pages and crisis alerts closed.
+         */
+        patch: operations["posts_comment_settings_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/posts/{post_id}/comments/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Comments on a post
+         * @description For the post's addressees and those who manage it. Hidden and deleted comments keep their place with `hidden`/`deleted` true and no text. `html` is the text as safe HTML (only `<a href>` to http/https and `<br>`). Page-number paging of top-level comments; replies (one level) come inside their comment.
+         */
+        get: operations["posts_comments_retrieve"];
+        put?: never;
+        /**
+         * Comment on a post, or reply to a comment
+         * @description Plain text; links become safe anchors. `parent`: a top-level comment on the same post (replies are one level deep). 409 `closed` when comments are closed. The writer is notified (at most once an hour per post); a reply notifies the commenter. Rate-limited per person (THROTTLE_COMMENT).
+         */
+        post: operations["posts_comments_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/posts/{post_id}/reactions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reactions on a post: counts and mine */
+        get: operations["posts_reactions_retrieve"];
+        /** React to a post (replaces my earlier reaction) */
+        put: operations["posts_reactions_update"];
+        post?: never;
+        /** Take back my reaction */
+        delete: operations["posts_reactions_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/push/alerts/": {
         parameters: {
             query?: never;
@@ -1455,6 +1599,10 @@ export interface components {
             /** @default true */
             include_subtree: boolean;
         };
+        Author: {
+            id: number | null;
+            name: string;
+        };
         /** @enum {unknown} */
         BlankEnum: "";
         Cascade: {
@@ -1510,6 +1658,43 @@ export interface components {
          * @enum {string}
          */
         CategoryEnum: "news" | "minutes" | "events" | "onboarding" | "surveys" | "alerts" | "system";
+        /** @description A comment as readers see it: a hidden or deleted one keeps its place without its text. */
+        Comment: {
+            id: number;
+            readonly author: components["schemas"]["Author"];
+            /** @description Den rå tekst; tom når skjult/slettet. */
+            readonly text: string;
+            /** @description Teksten som sikker HTML: kun <a href> (http/https) og <br>. */
+            readonly html: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            edited_at: string | null;
+            readonly hidden: boolean;
+            readonly deleted: boolean;
+            readonly mine: boolean;
+            readonly can_moderate: boolean;
+        };
+        CommentInputRequest: {
+            text: string;
+            /**
+             * Format: int64
+             * @description Svar på denne kommentar.
+             */
+            parent?: number;
+        };
+        CommentPage: {
+            comments_open: boolean;
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["Thread"][];
+        };
+        CommentSettings: {
+            comments_open: boolean;
+        };
         Decision: {
             id: number;
             text: string;
@@ -1517,6 +1702,12 @@ export interface components {
             /** Format: date */
             deadline: string | null;
         };
+        /**
+         * @description * `hide` - Skjul
+         *     * `keep` - Behold
+         * @enum {string}
+         */
+        DecisionEnum: "hide" | "keep";
         /**
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
@@ -1872,6 +2063,14 @@ export interface components {
             pass_mark: number;
             questions?: components["schemas"]["TrackQuizQuestionInputRequest"][];
         };
+        /**
+         * @description * `thumbs_up` - 👍
+         *     * `heart` - ❤️
+         *     * `clap` - 👏
+         *     * `smile` - 😊
+         * @enum {string}
+         */
+        Kind9f1Enum: "thumbs_up" | "heart" | "clap" | "smile";
         KnowledgeFeedback: {
             question: number;
             correct: boolean;
@@ -1969,6 +2168,19 @@ export interface components {
             name: string;
             /** Format: date */
             date: string;
+        };
+        /**
+         * @description * `thumbs_up` - 👍
+         *     * `heart` - ❤️
+         *     * `clap` - 👏
+         *     * `smile` - 😊
+         * @enum {string}
+         */
+        MineEnum: "thumbs_up" | "heart" | "clap" | "smile";
+        ModerateInputRequest: {
+            decision: components["schemas"]["DecisionEnum"];
+            /** @default  */
+            reason: string;
         };
         /** @description One of my journeys, with its progress counted from the steps already loaded. */
         MyJourney: {
@@ -2239,6 +2451,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["PostListItem"][];
         };
+        PaginatedQueueItemList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["QueueItem"][];
+        };
         PaginatedRollCallPersonList: {
             /** @example 123 */
             count: number;
@@ -2323,6 +2550,12 @@ export interface components {
         PassOnRequest: {
             /** @default  */
             local_note: string;
+        };
+        PatchedCommentEditInputRequest: {
+            text?: string;
+        };
+        PatchedCommentSettingsInputRequest: {
+            comments_open?: boolean;
         };
         /**
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
@@ -2803,6 +3036,18 @@ export interface components {
              */
             share_correct?: number;
         };
+        /** @description A reported comment as moderators see it: text included. */
+        QueueItem: {
+            id: number;
+            post: number;
+            post_title: string;
+            readonly author: components["schemas"]["Author"];
+            text: string;
+            html: string;
+            /** Format: date-time */
+            created_at: string;
+            open_reports: number;
+        };
         QuietHoursOut: {
             /** @description HH:MM, Europe/Copenhagen wall time. */
             start: string;
@@ -2871,6 +3116,16 @@ export interface components {
             read: number;
             acknowledged: number;
         };
+        ReactionInputRequest: {
+            kind: components["schemas"]["Kind9f1Enum"];
+        };
+        ReactionSummary: {
+            /** @description Antal af hver reaktion (alle typer, også 0). */
+            counts: {
+                [key: string]: number;
+            };
+            mine: (components["schemas"]["MineEnum"] | components["schemas"]["NullEnum"]) | null;
+        };
         /** @description LIX while writing (content.readability): for the post's writers, never its readers. */
         Readability: {
             /** @description LIX for titel og tekst; tom uden ord. */
@@ -2919,6 +3174,13 @@ export interface components {
         Ref: {
             id: number;
             name: string;
+        };
+        ReportInputRequest: {
+            /** @default  */
+            reason: string;
+        };
+        ReportResult: {
+            reported: boolean;
         };
         /**
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
@@ -3240,6 +3502,24 @@ export interface components {
          * @enum {string}
          */
         TemplateEnum: "intern_kommunikation" | "kernefortaelling";
+        /** @description A comment as readers see it: a hidden or deleted one keeps its place without its text. */
+        Thread: {
+            id: number;
+            readonly author: components["schemas"]["Author"];
+            /** @description Den rå tekst; tom når skjult/slettet. */
+            readonly text: string;
+            /** @description Teksten som sikker HTML: kun <a href> (http/https) og <br>. */
+            readonly html: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            edited_at: string | null;
+            readonly hidden: boolean;
+            readonly deleted: boolean;
+            readonly mine: boolean;
+            readonly can_moderate: boolean;
+            readonly replies: components["schemas"]["Comment"][];
+        };
         Track: {
             id: number;
             name: string;
@@ -4410,6 +4690,407 @@ export interface operations {
             };
         };
     };
+    comments_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    comments_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedCommentEditInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Comment"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (request_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    comments_moderate_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModerateInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Comment"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (request_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    comments_report_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReportInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportResult"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (request_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     decisions_list: {
         parameters: {
             query: {
@@ -4433,6 +5114,84 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PaginatedDecisionListItemList"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    dialogue_moderation_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedQueueItemList"];
                 };
             };
             /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
@@ -9141,6 +9900,558 @@ export interface operations {
             };
             /** @description Unsupported content type. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    posts_comment_settings_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedCommentSettingsInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentSettings"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (request_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    posts_comments_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentPage"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    posts_comments_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Comment"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (request_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    posts_reactions_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReactionSummary"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    posts_reactions_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReactionInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReactionSummary"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (request_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    posts_reactions_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReactionSummary"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
