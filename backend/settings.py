@@ -413,6 +413,7 @@ SPECTACULAR_SETTINGS = {
         "DeliveryStatusEnum": "push.models.Delivery.Status",
         "QuestionKindEnum": "surveys.models.QuestionKind",
         "WaveStatusEnum": "surveys.models.Wave.Status",
+        "ReactionKindEnum": "dialogue.models.ReactionKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -2063,14 +2063,6 @@ export interface components {
             pass_mark: number;
             questions?: components["schemas"]["TrackQuizQuestionInputRequest"][];
         };
-        /**
-         * @description * `thumbs_up` - 👍
-         *     * `heart` - ❤️
-         *     * `clap` - 👏
-         *     * `smile` - 😊
-         * @enum {string}
-         */
-        Kind9f1Enum: "thumbs_up" | "heart" | "clap" | "smile";
         KnowledgeFeedback: {
             question: number;
             correct: boolean;
@@ -2169,14 +2161,6 @@ export interface components {
             /** Format: date */
             date: string;
         };
-        /**
-         * @description * `thumbs_up` - 👍
-         *     * `heart` - ❤️
-         *     * `clap` - 👏
-         *     * `smile` - 😊
-         * @enum {string}
-         */
-        MineEnum: "thumbs_up" | "heart" | "clap" | "smile";
         ModerateInputRequest: {
             decision: components["schemas"]["DecisionEnum"];
             /** @default  */
@@ -3117,14 +3101,22 @@ export interface components {
             acknowledged: number;
         };
         ReactionInputRequest: {
-            kind: components["schemas"]["Kind9f1Enum"];
+            kind: components["schemas"]["ReactionKindEnum"];
         };
+        /**
+         * @description * `thumbs_up` - 👍
+         *     * `heart` - ❤️
+         *     * `clap` - 👏
+         *     * `smile` - 😊
+         * @enum {string}
+         */
+        ReactionKindEnum: "thumbs_up" | "heart" | "clap" | "smile";
         ReactionSummary: {
             /** @description Antal af hver reaktion (alle typer, også 0). */
             counts: {
                 [key: string]: number;
             };
-            mine: (components["schemas"]["MineEnum"] | components["schemas"]["NullEnum"]) | null;
+            mine: (components["schemas"]["ReactionKindEnum"] | components["schemas"]["NullEnum"]) | null;
         };
         /** @description LIX while writing (content.readability): for the post's writers, never its readers. */
         Readability: {
