@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from api.serializers import (
+    BooleanField,
     DateField,
     DateTimeField,
     IdField,
@@ -43,7 +44,7 @@ class TellSerializer(PassOnSerializer):
     attendance = serializers.IntegerField(
         min_value=0, max_value=100000, required=False, allow_null=True, default=None
     )
-    publish = serializers.BooleanField(
+    publish = BooleanField(
         required=False, default=False, help_text="Publish it to the team as a must-read."
     )
 
@@ -94,7 +95,7 @@ class UnitProgressSerializer(serializers.Serializer):
     deputy_name = serializers.CharField(source="deputy.name", allow_null=True, default=None)
     received_at = serializers.DateTimeField(allow_null=True)
     passed_on_at = serializers.DateTimeField(allow_null=True)
-    overdue = serializers.BooleanField()
+    overdue = BooleanField()
     told_on = serializers.DateField(allow_null=True)
     attendance = serializers.IntegerField(allow_null=True)
     post = serializers.IntegerField(source="post_id", allow_null=True)

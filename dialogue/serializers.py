@@ -3,39 +3,44 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from api.serializers import BooleanField, IdField, StrictInputSerializer
 from org.erasure import ERASED_NAME
 
 from .models import COMMENT_MAX_LENGTH, ReactionKind
 from .services import Decision
 
 
-class CommentInput(serializers.Serializer):
+class CommentInput(StrictInputSerializer):
     text = serializers.CharField(max_length=COMMENT_MAX_LENGTH, trim_whitespace=True)
-    parent = serializers.IntegerField(
-        required=False, min_value=1, max_value=2**63 - 1, help_text="Svar på denne kommentar."
+    parent = IdField(required=False, help_text="Svar på denne kommentar.")
+
+
+class CommentEditInput(StrictInputSerializer):
+    """A PATCH: without `text` nothing changes."""
+
+    text = serializers.CharField(
+        max_length=COMMENT_MAX_LENGTH, trim_whitespace=True, required=False
     )
 
 
-class CommentEditInput(serializers.Serializer):
-    text = serializers.CharField(max_length=COMMENT_MAX_LENGTH, trim_whitespace=True)
-
-
-class ReportInput(serializers.Serializer):
+class ReportInput(StrictInputSerializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class ModerateInput(serializers.Serializer):
+class ModerateInput(StrictInputSerializer):
     decision = serializers.ChoiceField(
         choices=[(Decision.HIDE, _("Skjul")), (Decision.KEEP, _("Behold"))]
     )
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class CommentSettingsInput(serializers.Serializer):
-    comments_open = serializers.BooleanField()
+class CommentSettingsInput(StrictInputSerializer):
+    """A PATCH: without `comments_open` nothing changes."""
+
+    comments_open = BooleanField(required=False)
 
 
-class ReactionInput(serializers.Serializer):
+class ReactionInput(StrictInputSerializer):
     kind = serializers.ChoiceField(choices=ReactionKind.choices)
 
 
@@ -106,7 +111,7 @@ class ReactionSummarySerializer(serializers.Serializer):
 
 
 class CommentSettingsSerializer(serializers.Serializer):
-    comments_open = serializers.BooleanField()
+    comments_open = BooleanField()
 
 
 class QueueItemSerializer(serializers.Serializer):

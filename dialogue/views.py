@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.permissions import role_permission
+from api.serializers import BooleanField
 from api.throttling import COMMENT_THROTTLES
 from backend.errors import NotFoundError
 from content import selectors as content_selectors
@@ -57,7 +58,7 @@ def _one(request, comment: Comment) -> dict:
 CommentPage = inline_serializer(
     "CommentPage",
     {
-        "comments_open": serializers.BooleanField(),
+        "comments_open": BooleanField(),
         "count": serializers.IntegerField(),
         "next": serializers.URLField(allow_null=True),
         "previous": serializers.URLField(allow_null=True),
@@ -146,6 +147,8 @@ class CommentSettingsView(GenericAPIView):
             raise NotFoundError(_("Opslaget findes ikke."))
         data = CommentSettingsInput(data=request.data)
         data.is_valid(raise_exception=True)
+        if "comments_open" not in data.validated_data:
+            return Response({"comments_open": selectors.comments_open(post=post)})
         setting = services.post_comments_set(
             actor=request.user, post=post, comments_open=data.validated_data["comments_open"]
         )
@@ -165,9 +168,10 @@ class CommentView(GenericAPIView):
         services.comment_check_own(actor=request.user, comment=comment)
         data = CommentEditInput(data=request.data)
         data.is_valid(raise_exception=True)
-        comment = services.comment_edit(
-            actor=request.user, comment=comment, text=data.validated_data["text"]
-        )
+        if "text" in data.validated_data:
+            comment = services.comment_edit(
+                actor=request.user, comment=comment, text=data.validated_data["text"]
+            )
         return Response(_one(request, comment))
 
     @extend_schema(
@@ -191,9 +195,7 @@ class CommentReportView(GenericAPIView):
         summary="Report a comment to the moderators",
         description="A second report by the same person changes nothing. Not one's own comment.",
         request=ReportInput,
-        responses={
-            200: inline_serializer("ReportResult", {"reported": serializers.BooleanField()})
-        },
+        responses={200: inline_serializer("ReportResult", {"reported": BooleanField()})},
     )
     def post(self, request, comment_id: int):
         comment = _comment(request, comment_id)

@@ -111,16 +111,6 @@ def live_server_on_file(database: Path):
 
 
 @pytest.fixture
-def _strategy():
-    """Not the suite's own: these tests read the demo snapshot, whose strategy seed_demo stored.
-
-    (The suite's fixture writes to the in-memory test database before the live server takes
-    its copy of the snapshot; after a session-wide live server of another module on the same
-    worker that database can be without its tables, which failed every test here in setup.)
-    """
-
-
-@pytest.fixture
 def demo(demo_snapshot, transactional_db, tmp_path):
     """The demo municipality on a live server over a copy of the snapshot, fresh for this test."""
     if shutil.which(CHROMIUM) is None:

@@ -1675,6 +1675,12 @@ export interface components {
             readonly mine: boolean;
             readonly can_moderate: boolean;
         };
+        /**
+         * @description An input serializer that refuses fields it does not know, instead of dropping them.
+         *
+         *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
+         */
         CommentInputRequest: {
             text: string;
             /**
@@ -2161,6 +2167,12 @@ export interface components {
             /** Format: date */
             date: string;
         };
+        /**
+         * @description An input serializer that refuses fields it does not know, instead of dropping them.
+         *
+         *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
+         */
         ModerateInputRequest: {
             decision: components["schemas"]["DecisionEnum"];
             /** @default  */
@@ -2535,9 +2547,11 @@ export interface components {
             /** @default  */
             local_note: string;
         };
+        /** @description A PATCH: without `text` nothing changes. */
         PatchedCommentEditInputRequest: {
             text?: string;
         };
+        /** @description A PATCH: without `comments_open` nothing changes. */
         PatchedCommentSettingsInputRequest: {
             comments_open?: boolean;
         };
@@ -3100,6 +3114,12 @@ export interface components {
             read: number;
             acknowledged: number;
         };
+        /**
+         * @description An input serializer that refuses fields it does not know, instead of dropping them.
+         *
+         *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
+         */
         ReactionInputRequest: {
             kind: components["schemas"]["ReactionKindEnum"];
         };
@@ -3167,6 +3187,12 @@ export interface components {
             id: number;
             name: string;
         };
+        /**
+         * @description An input serializer that refuses fields it does not know, instead of dropping them.
+         *
+         *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
+         */
         ReportInputRequest: {
             /** @default  */
             reason: string;
