@@ -271,7 +271,8 @@ class IdsRelatedField(IdListField):
         found = self.queryset.in_bulk(ids)
         if missing := [pk for pk in ids if pk not in found]:
             raise serializers.ValidationError(
-                IdRelatedField.default_error_messages["does_not_exist"].format(pk_value=missing[0])
+                IdRelatedField.default_error_messages["does_not_exist"].format(pk_value=missing[0]),
+                code="does_not_exist",
             )
         return [found[pk] for pk in ids]
 

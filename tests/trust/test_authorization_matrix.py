@@ -70,12 +70,12 @@ TABLE = {
     ("post-unschedule", "post"): "401 404 404 409 404 404 404 409 409 401",
     ("dialogue-post-comments", "get"): "401 200 404 200 404 200 404 200 200 401",
     ("dialogue-post-comments", "post"): "401 400 404 400 404 400 404 400 400 401",
-    ("dialogue-post-comment-settings", "patch"): "401 404 404 400 404 404 404 400 400 401",
+    ("dialogue-post-comment-settings", "patch"): "401 404 404 200 404 404 404 200 200 401",
     ("dialogue-post-reactions", "get"): "401 200 404 200 404 200 404 200 200 401",
     ("dialogue-post-reactions", "put"): "401 400 404 400 404 400 404 400 400 401",
     ("dialogue-post-reactions", "delete"): "401 200 404 200 404 200 404 200 200 401",
     # comment_a is the employee's: only they edit or delete it; they cannot report it (409).
-    ("dialogue-comment", "patch"): "401 400 404 403 404 403 404 403 403 401",
+    ("dialogue-comment", "patch"): "401 200 404 403 404 403 404 403 403 401",
     ("dialogue-comment", "delete"): "401 204 404 403 404 403 404 403 403 401",
     ("dialogue-comment-report", "post"): "401 409 404 200 404 200 404 200 200 401",
     # The post's writer (the leader, also in scope), communications and admins may hide.

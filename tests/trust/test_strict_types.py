@@ -106,6 +106,17 @@ def test_an_id_that_names_nothing_has_its_own_code(org, client_for):
     assert list(response.json()["fields"]) == ["unit"]
 
 
+def test_an_id_in_a_list_that_names_nothing_has_the_same_code(org, client_for):
+    # Given communications, and a list of unit ids where one names no unit
+    payload = {"title": "Test", "body": "Test", "units": [org.unit_a.pk, 2**62]}
+    # When it sends an alert to them
+    response = client_for(org.comms).post("/api/v1/push/alerts/", payload, format="json")
+    # Then the refusal is the domain's (the schema cannot say which ids exist), not the shape's
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "unknown_id"
+    assert list(response.json()["fields"]) == ["units"]
+
+
 @pytest.mark.parametrize("near", [True, False])
 def test_the_year_pattern_and_the_validator_agree_on_every_year(near):
     with time_machine.travel(dt.datetime(2026, 12, 31, 23, 0, tzinfo=dt.UTC), tick=False):
