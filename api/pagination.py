@@ -1,4 +1,5 @@
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 
@@ -51,3 +52,20 @@ class LargePageNumberPagination(PageNumberPagination):
 
     page_size = 500
     max_page_size = 1000
+
+
+def page_parameters(paginator_class=PageNumberPagination) -> list[OpenApiParameter]:
+    """The query parameters of a page-numbered list, for `extend_schema(parameters=…)`.
+
+    drf-spectacular adds them to list actions only; a view that pages inside another action
+    (e.g. a thread of comments answered with extra keys) names them with this.
+    """
+    return [
+        OpenApiParameter(
+            parameter["name"],
+            parameter["schema"],
+            OpenApiParameter.QUERY,
+            description=parameter.get("description", ""),
+        )
+        for parameter in paginator_class().get_schema_operation_parameters(view=None)
+    ]

@@ -8,6 +8,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.pagination import page_parameters
 from api.permissions import role_permission
 from api.serializers import BooleanField
 from api.throttling import COMMENT_THROTTLES
@@ -86,6 +87,7 @@ class PostCommentsView(GenericAPIView):
             "safe HTML (only `<a href>` to http/https and `<br>`). Page-number paging of "
             "top-level comments; replies (one level) come inside their comment."
         ),
+        parameters=page_parameters(),
         responses=CommentPage,
     )
     def get(self, request, post_id: int):

@@ -53,6 +53,28 @@ def test_every_id_and_page_parameter_carries_the_servers_bounds(schema):
     assert wrong == []
 
 
+def _response_schema(schema, operation):
+    content = operation.get("responses", {}).get("200", {}).get("content", {})
+    body = content.get("application/json", {}).get("schema", {})
+    if "$ref" in body:
+        body = schema["components"]["schemas"][body["$ref"].rsplit("/", 1)[1]]
+    return body
+
+
+def test_every_paged_list_documents_how_to_page_it(schema):
+    # A page with `next`/`results` is paged by `page` (page numbers) or `cursor`; a paged list
+    # whose query parameters the schema leaves out is one a generated client cannot page.
+    missing = []
+    for path, method, operation in _operations(schema):
+        properties = _response_schema(schema, operation).get("properties", {})
+        if method != "get" or not {"next", "results"} <= properties.keys():
+            continue
+        names = {parameter["name"] for parameter in operation.get("parameters", [])}
+        if not ({"page", "page_size"} <= names or {"cursor", "page_size"} <= names):
+            missing.append(f"{path}: {sorted(names)}")
+    assert missing == []
+
+
 def test_every_write_documents_409_and_no_read_does(schema):
     for path, method, operation in _operations(schema):
         assert ("409" in operation["responses"]) == (method != "get"), (method, path)

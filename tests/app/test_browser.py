@@ -22,6 +22,7 @@ from rest_framework.test import APIClient
 from content import announce
 from content.demo import MUST_READ_TITLE
 from content.models import Post, ReadReceipt, Rsvp
+from dialogue.models import Comment, Reaction
 from onboarding.models import JourneyStep
 from org.models import Role, User
 from org.selectors import audience_members
@@ -271,6 +272,51 @@ def test_an_employee_answers_an_event(demo, api, tmp_path):
     assert list(Rsvp.objects.filter(user=pia, post_id=event["id"]).values_list("answer")) == [
         ("yes",)
     ]
+
+
+def test_an_employee_reacts_comments_and_replies_under_a_news_post(demo, api, tmp_path):
+    # Given Pia and a news post in her feed that is open for comments
+    pia, _post = must_read_reader()
+    answer_open_alerts(pia)
+    feed = api(pia).get("/api/v1/feed/?kind=news&page_size=100").json()["results"]
+    news = next(
+        item
+        for item in feed
+        if api(pia).get(f"/api/v1/posts/{item['id']}/comments/").json()["comments_open"]
+    )
+    before = Comment.objects.filter(post_id=news["id"]).count()
+
+    with phone(tmp_path) as page:
+        log_in(page, demo.url, pia.email)
+        page.goto(f"{demo.url}/app/#/post/{news['id']}")
+        page.wait_for_selector("#comment-text")
+        check(page, "post-comments")
+        # When she reacts with a heart
+        page.click("[data-reaction=heart]")
+        page.wait_for_selector("[data-reaction=heart][aria-pressed=true]")
+        # And writes a comment with a link and a script tag
+        page.fill("#comment-text", "Godt nyt! Se https://slagelse.dk <script>alert(1)</script>")
+        page.click("#comment-send")
+        page.wait_for_selector("#comment-status:text('Din kommentar er sendt')")
+        mine = page.wait_for_selector(".comment:has-text('Godt nyt!')")
+        link = mine.query_selector(".comment-text a")
+        href = link.get_attribute("href") if link else None
+        # And replies to her own comment
+        page.click(f"[data-reply='{mine.get_attribute('data-comment')}']")
+        page.fill("#comment-text", "Og tak til køkkenet")
+        page.click("#comment-send")
+        page.wait_for_selector(".replies .comment:has-text('Og tak til køkkenet')")
+        check(page, "post-commented")
+        assert page.errors == []
+
+    # Then the reaction, the comment and the reply are stored, the script inert
+    assert list(Reaction.objects.filter(user=pia, post_id=news["id"]).values_list("kind")) == [
+        ("heart",)
+    ]
+    comments = Comment.objects.filter(post_id=news["id"], author=pia).order_by("pk")
+    assert Comment.objects.filter(post_id=news["id"]).count() == before + 2
+    assert [c.parent_id for c in comments] == [None, comments[0].pk]
+    assert href == "https://slagelse.dk"
 
 
 def test_an_employee_answers_an_open_survey_and_it_leaves_the_list(demo, tmp_path):

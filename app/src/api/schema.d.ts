@@ -10044,7 +10044,12 @@ export interface operations {
     };
     posts_comments_retrieve: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
             header?: never;
             path: {
                 post_id: number;

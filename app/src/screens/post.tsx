@@ -3,6 +3,7 @@ import { api, errorMessage, fetchBlobUrl, type Schemas } from "../api/client";
 import { formatDate, formatDateTime, t, type Key } from "../i18n";
 import { loadFeed, queue, saveFeed } from "../offline/store";
 import { BackLink, Loading, Problem, Title, saveBlob } from "../ui";
+import { Comments, Reactions } from "./comments";
 
 type Post = Schemas["PostDetail"];
 
@@ -142,6 +143,8 @@ export function PostScreen({ id }: { id: number }) {
           </section>
         )}
       </article>
+      <Reactions postId={post.id} />
+      <Comments postId={post.id} />
     </main>
   );
 }
