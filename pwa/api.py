@@ -101,10 +101,13 @@ class SsoSessionView(APIView):
     def post(self, request):
         data = SsoSessionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = sso.code_redeem(**data.validated_data)
-        if user is None:
+        redeemed = sso.code_redeem(**data.validated_data)
+        if redeemed is None:
             raise ApplicationError(
                 _("Login-koden er ugyldig, brugt eller udløbet. Log ind igen."),
                 code="sso_code_invalid",
             )
-        return Response({"session_token": sso.app_session_open(request._request, user=user)})
+        token = sso.app_session_open(
+            request._request, user=redeemed.user, logout_hint=redeemed.logout_hint
+        )
+        return Response({"session_token": token})
