@@ -199,13 +199,14 @@ def remember_logout_hint(request: HttpRequest, sociallogin) -> None:
         request.session[ID_TOKEN_SESSION_KEY] = raw
 
 
-def provider_logout_url(request: HttpRequest, *, then: str) -> str | None:
+def provider_logout_url(request: HttpRequest, *, then: str, session=None) -> str | None:
     """The provider's end-session URL for a session started by SSO, if the provider has one.
 
     Read before the Django logout (which empties the session). RP-Initiated Logout 1.0:
     id_token_hint, client_id and where to come back to (registered at the provider).
+    `session` is an app's session (its token's), when it is not the request's cookie one.
     """
-    hint = request.session.get(ID_TOKEN_SESSION_KEY)
+    hint = (request.session if session is None else session).get(ID_TOKEN_SESSION_KEY)
     found = provider(request) if hint else None
     if found is None:
         return None

@@ -21,7 +21,7 @@ import re
 import secrets
 from typing import NamedTuple
 
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.core.cache import cache
 from django.http import HttpRequest
 
@@ -77,9 +77,7 @@ def code_redeem(*, code: str, verifier: str) -> Redeemed | None:
     return Redeemed(user, entry.get("logout_hint"))
 
 
-def app_session_open(
-    request: HttpRequest, *, user: User, logout_hint: str | None = None
-) -> str:
+def app_session_open(request: HttpRequest, *, user: User, logout_hint: str | None = None) -> str:
     """A new app session for `user` (its key is the session token), apart from any cookie one.
 
     `logout_hint` (the raw ID token of a work-account login) stays in the session for the
@@ -102,3 +100,26 @@ def app_session_open(
     finally:
         request.session = cookie_session
         request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False  # login rotates it; no cookie here
+
+
+def app_session_close(request: HttpRequest, *, user: User, session) -> str | None:
+    """End an app session (its token stops working); the provider's logout URL, if it has one.
+
+    A session opened by a work-account login kept the login's ID token (app_session_open); the
+    provider's end-session URL with it brings the browser back to the app's login screen. Read
+    before the session is flushed.
+    """
+    from allauth.usersessions.models import UserSession
+
+    at_provider = org_sso.provider_logout_url(request, then="/app/", session=session)
+    session_key = session.session_key
+    cookie_session, cookie_user = request.session, getattr(request, "user", None)
+    request.session, request.user = session, user
+    try:
+        # Django's logout sends user_logged_out first (push retires this session's device),
+        # then deletes the session from the store.
+        logout(request)
+        UserSession.objects.filter(session_key=session_key).delete()
+    finally:
+        request.session, request.user = cookie_session, cookie_user
+    return at_provider
