@@ -12,10 +12,10 @@ from urllib.parse import urlencode
 import requests
 from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.internal import statekit
-from allauth.usersessions.models import UserSession
 from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.base.constants import AuthProcess
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import Http404, HttpRequest, HttpResponse
@@ -177,10 +177,10 @@ def take_over_browser(request: HttpRequest, *, person: User | None) -> None:
     if user is None or not user.is_authenticated:
         return
     kept = {key: value for key, value in request.session.items() if key.startswith(FLOW_KEY_PREFIX)}
-    if person is not None and person.pk == user.pk:
-        # allauth's own (statekit) states of this person's other logins in progress stay too.
-        if states := request.session.get(statekit.STATES_SESSION_KEY):
-            kept[statekit.STATES_SESSION_KEY] = states
+    states = request.session.get(statekit.STATES_SESSION_KEY)
+    if states and person is not None and person.pk == user.pk:
+        # allauth's own states of this person's other logins in progress stay too.
+        kept[statekit.STATES_SESSION_KEY] = states
     old_key = request.session.session_key
     logout(request)
     if old_key:
