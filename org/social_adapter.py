@@ -50,7 +50,12 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                 check_nonce(sociallogin)
             except OAuth2Error as exc:
                 raise sso.FAILED from exc
-            sso.person_for(sociallogin)
+            try:
+                person = sso.person_for(sociallogin)
+            except sso.Refusal:
+                sso.take_over_browser(request, person=None)
+                raise
+            sso.take_over_browser(request, person=person)
         except sso.Refusal as refusal:
             if sso.is_web_flow(sociallogin.state):
                 page = refusal_page(request, refusal, back=sso.back_url(sociallogin.state))

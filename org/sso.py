@@ -11,10 +11,13 @@ from urllib.parse import urlencode
 
 import requests
 from allauth.socialaccount.adapter import get_adapter
+from allauth.socialaccount.internal import statekit
 from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.base.constants import AuthProcess
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
+from allauth.usersessions.models import UserSession
 from django.conf import settings
+from django.contrib.auth import logout
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +29,10 @@ from .oidc import RAW_ID_TOKEN_ATTRIBUTE
 ID_TOKEN_SESSION_KEY = "sso_id_token_hint"
 # Marks a login started by one of Bro's own pages (dashboard, admin), not by an app.
 WEB_FLOW_KEY = "web"
+# Session keys that belong to a login flow in progress in this browser, not to the person
+# logged in: they survive the end of that person's session when someone else signs in
+# (take_over_browser). pwa.views names its hand-off keys with this prefix.
+FLOW_KEY_PREFIX = "sso_flow_"
 
 _DEFAULT_CLAIMS = {"email": ("email",), "upn": ("upn", "preferred_username")}
 
@@ -156,20 +163,50 @@ def person_for(sociallogin) -> User:
     return person
 
 
+def take_over_browser(request: HttpRequest, *, person: User | None) -> None:
+    """Start the work-account login's session afresh: whoever was logged in here is logged out.
+
+    A shared phone or PC (a care home's office): the person who just signed in at the provider
+    is the one at the keyboard, so the previous person's session ends (its row and its
+    UserSession go) rather than making the login fail; `person` None is a refused login, which
+    ends it too, so nobody is left logged in behind a refusal. The same person gets a new
+    session key as well (no session fixation). Only the flows in progress (FLOW_KEY_PREFIX)
+    are carried over.
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return
+    kept = {key: value for key, value in request.session.items() if key.startswith(FLOW_KEY_PREFIX)}
+    states = request.session.get(statekit.STATES_SESSION_KEY)
+    if states and person is not None and person.pk == user.pk:
+        # allauth's own states of this person's other logins in progress stay too.
+        kept[statekit.STATES_SESSION_KEY] = states
+    old_key = request.session.session_key
+    logout(request)
+    if old_key:
+        UserSession.objects.filter(session_key=old_key).delete()
+    request.session.update(kept)
+
+
 def remember_logout_hint(request: HttpRequest, sociallogin) -> None:
-    """Keep a web login's raw ID token in its session, for the provider's logout."""
+    """Keep a redirect login's raw ID token in its session, for the provider's logout.
+
+    A page's login keeps it in the cookie session; the app's hand-off (pwa.views) carries it on
+    into the app session.
+    """
     raw = getattr(sociallogin, RAW_ID_TOKEN_ATTRIBUTE, None)
-    if raw and is_web_flow(sociallogin.state):
+    if raw:
         request.session[ID_TOKEN_SESSION_KEY] = raw
 
 
-def provider_logout_url(request: HttpRequest, *, then: str) -> str | None:
+def provider_logout_url(request: HttpRequest, *, then: str, session=None) -> str | None:
     """The provider's end-session URL for a session started by SSO, if the provider has one.
 
     Read before the Django logout (which empties the session). RP-Initiated Logout 1.0:
     id_token_hint, client_id and where to come back to (registered at the provider).
+    `session` is an app's session (its token's), when it is not the request's cookie one.
     """
-    hint = request.session.get(ID_TOKEN_SESSION_KEY)
+    hint = (request.session if session is None else session).get(ID_TOKEN_SESSION_KEY)
     found = provider(request) if hint else None
     if found is None:
         return None

@@ -101,10 +101,38 @@ class SsoSessionView(APIView):
     def post(self, request):
         data = SsoSessionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = sso.code_redeem(**data.validated_data)
-        if user is None:
+        redeemed = sso.code_redeem(**data.validated_data)
+        if redeemed is None:
             raise ApplicationError(
                 _("Login-koden er ugyldig, brugt eller udløbet. Log ind igen."),
                 code="sso_code_invalid",
             )
-        return Response({"session_token": sso.app_session_open(request._request, user=user)})
+        token = sso.app_session_open(
+            request._request, user=redeemed.user, logout_hint=redeemed.logout_hint
+        )
+        return Response({"session_token": token})
+
+
+class AppLogoutView(APIView):
+    @extend_schema(
+        tags=["app"],
+        summary="Log the app out: end its session token, and where the provider logs out",
+        description=(
+            "Ends the session of X-Session-Token at once (as DELETE "
+            "/_allauth/app/v1/auth/session does; the device registered under it is retired). "
+            "For a session opened by a work-account login, where the provider offers "
+            "RP-initiated logout, `provider_logout_url` is its end-session URL: the app sends "
+            "the browser there, and the provider sends it back to /app/ (register that as a "
+            "post-logout redirect URI). Otherwise it is null. No request body."
+        ),
+        request=None,
+        responses=inline_serializer(
+            "AppLogout",
+            {"provider_logout_url": serializers.URLField(allow_null=True)},
+        ),
+    )
+    def post(self, request):
+        if request.data:
+            raise ApplicationError(_("Log ud tager ingen felter."), code="unexpected_fields")
+        url = sso.app_session_close(request._request, user=request.user, session=request.auth)
+        return Response({"provider_logout_url": url})

@@ -97,8 +97,10 @@ def asset(request, path: str):
 
 
 # The app's work-account login (pwa.sso): the cookie session holds the flow between these two.
-_CHALLENGE_KEY = "bro_app_sso_challenge"
-_ANONYMOUS_KEY = "bro_app_sso_started_anonymous"
+# Both survive a work-account login that ends another person's cookie session
+# (org.sso.take_over_browser), as they carry the flow, not the person.
+_CHALLENGE_KEY = f"{org_sso.FLOW_KEY_PREFIX}app_challenge"
+_STARTED_BY_KEY = f"{org_sso.FLOW_KEY_PREFIX}app_started_by"
 
 
 def _back_to_app(fragment: str) -> HttpResponse:
@@ -114,7 +116,7 @@ def sso_start(request):
     if not sso.CHALLENGE.fullmatch(challenge) or org_sso.provider(request) is None:
         return _back_to_app("login?sso_error=sso_unavailable")
     request.session[_CHALLENGE_KEY] = challenge
-    request.session[_ANONYMOUS_KEY] = not request.user.is_authenticated
+    request.session[_STARTED_BY_KEY] = request.user.pk if request.user.is_authenticated else None
     return org_sso.provider(request).redirect(
         request, AuthProcess.LOGIN, next_url=reverse("pwa:sso-done"), headless=True
     )
@@ -124,14 +126,19 @@ def sso_start(request):
 def sso_done(request):
     """Where allauth lands the app's flow: hand the app a one-time code, or the refusal's code."""
     challenge = request.session.pop(_CHALLENGE_KEY, None)
-    started_anonymous = request.session.pop(_ANONYMOUS_KEY, True)
+    started_by = request.session.pop(_STARTED_BY_KEY, None)
     error = request.GET.get("error", "")
     if error or challenge is None or not request.user.is_authenticated:
         code = error if re.fullmatch(r"[a-z_]{1,40}", error) else "sso_failed"
         return _back_to_app(f"login?sso_error={code}")
-    code = sso.code_issue(user=request.user, challenge=challenge)
-    if started_anonymous:
-        # The cookie session only carried the flow; the app holds its own session token.
+    code = sso.code_issue(
+        user=request.user,
+        challenge=challenge,
+        logout_hint=request.session.get(org_sso.ID_TOKEN_SESSION_KEY),
+    )
+    if started_by != request.user.pk:
+        # The cookie session only carried the flow (the browser was logged out, or logged in
+        # as someone else, whose session the login ended): the app holds its own token.
         UserSession.objects.filter(session_key=request.session.session_key).delete()
         logout(request)
     return _back_to_app(f"sso?code={code}")

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState } from "preact/hooks";
 import { api, link, session, type Schemas } from "./api/client";
 import { setLanguage, t, type Key } from "./i18n";
 import type { QueuedAction, ReplayResult } from "./offline/queue";
-import { queue } from "./offline/store";
+import { forgetIfAnotherPerson, queue } from "./offline/store";
 import { navigate, useRoute } from "./router";
 import { AlertScreen, pendingAlert } from "./screens/alert";
 import { Feed } from "./screens/feed";
@@ -78,6 +78,7 @@ function App() {
     try {
       const { data, response } = await api.GET("/api/v1/me/");
       if (data) {
+        await forgetIfAnotherPerson(data.id);
         localStorage.setItem("bro.me", JSON.stringify(data));
         useMe(data);
       } else if (response.status === 401) {

@@ -3,6 +3,9 @@
  * and hands back a one-time code in the URL (#/sso?code=…), which only this app can exchange:
  * it started the flow with SHA-256 of a secret verifier it kept (as in PKCE), and sends the
  * verifier with the code (POST /api/v1/app/sso/session/) to get its session token.
+ *
+ * Logging out (endSession) ends the token, and for a work-account login the app then takes the
+ * browser to the provider's logout, which sends it back to /app/ (the login screen).
  */
 import { allauth, api, session } from "./api/client";
 
@@ -39,13 +42,39 @@ export async function startSso(go: (url: string) => void = (url) => location.ass
   go(`/app/sso/start/?challenge=${await challengeOf(verifier)}`);
 }
 
-/** Exchange the code for a session token; true when the app is now logged in. */
+/**
+ * Exchange the code for a session token; true when the app is now logged in.
+ *
+ * A token already on the phone (someone else's on a shared phone, or an old one of the same
+ * person) is replaced, and ended on the server: the new login wins.
+ */
 export async function finishSso(code: string): Promise<boolean> {
   const verifier = sessionStorage.getItem(VERIFIER_KEY);
   sessionStorage.removeItem(VERIFIER_KEY);
   if (!verifier) return false;
   const { data } = await api.POST("/api/v1/app/sso/session/", { body: { code, verifier } });
   if (!data?.session_token) return false;
+  const previous = session.token();
   session.set(data.session_token);
+  if (previous && previous !== data.session_token) {
+    try {
+      await endSession(previous);
+    } catch {
+      /* offline or refused: the old token still ends with its lifetime; the phone forgot it */
+    }
+  }
   return true;
+}
+
+/**
+ * End a session token on the server (POST /api/v1/app/logout/). The answer is the provider's
+ * logout URL when the session came from a work-account login at a provider that offers one,
+ * else null; a token that already ended (401) has nothing left to end. Throws when Bro could not
+ * be reached or refused otherwise.
+ */
+export async function endSession(token: string): Promise<string | null> {
+  const { data, response } = await api.POST("/api/v1/app/logout/", { headers: { "X-Session-Token": token } });
+  if (data) return data.provider_logout_url ?? null;
+  if (response.status === 401) return null;
+  throw new Error(`logout answered ${response.status}`);
 }

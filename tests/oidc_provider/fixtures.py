@@ -67,7 +67,7 @@ def _config(tmp: Path, key_file: Path) -> dict:
                 "post_logout_redirect_uris": [
                     f"http://{host}{page}"
                     for host in hosts
-                    for page in ("/dashboard/login/", "/admin/login/")
+                    for page in ("/dashboard/login/", "/admin/login/", "/app/")
                 ],
             },
             {

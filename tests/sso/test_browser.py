@@ -134,3 +134,29 @@ def test_the_app_says_why_a_work_account_is_refused(sso, people, live_server, tm
         assert page.evaluate("() => localStorage.getItem('bro.session')") is None
         _shoot(page, "app-refused")
     assert UserSession.objects.count() == 0
+
+
+def test_logging_out_of_the_app_ends_the_work_account_login_too(sso, people, live_server, tmp_path):
+    # Given Mette logged in to the app with her work account
+    base = live_server.url
+    with chromium_page(tmp_path / "app-logout") as page:
+        page.goto(base + "/app/")
+        page.click("#sso-login")
+        _sign_in_at_provider(page, sso, "mette")
+        page.wait_for_selector("nav.tabs")
+        token = page.evaluate("() => localStorage.getItem('bro.session')")
+        assert token
+        # When she logs out on her profile
+        page.goto(base + "/app/#/profile")
+        page.click("#logout")
+        # Then the browser passes the provider's logout and lands on the app's login screen
+        page.wait_for_url(base + "/app/")
+        page.locator("#sso-login").wait_for()
+        assert page.evaluate("() => localStorage.getItem('bro.session')") is None
+        _shoot(page, "app-logged-out")
+        # And the provider ended its session: the work-account button asks for her password again
+        page.click("#sso-login")
+        page.wait_for_url(f"{sso.url}/login/**")
+    # And Bro's session token no longer works
+    assert Client().get("/api/v1/me/", HTTP_X_SESSION_TOKEN=token).status_code == 401
+    assert UserSession.objects.filter(session_key=token).count() == 0

@@ -120,6 +120,8 @@ TABLE = {
     ("app-link", "get"): "401 404 404 404 404 404 404 404 404 401",
     # The SSO hand-off takes no session (the code is the credential): an empty body is a 400.
     ("app-sso-session", "post"): "400 400 400 400 400 400 400 400 400 400",
+    # Logging out ends the caller's own session; nobody else's is reachable from here.
+    ("app-logout", "post"): "401 200 200 200 200 200 200 200 200 401",
 }
 
 # Query strings a route needs before it looks at the caller's rights.

@@ -44,6 +44,7 @@ ROUTES = {
     ("post-version-approve", "post"),
     ("post-version-machine-draft", "post"),
     ("app-sso-session", "post"),
+    ("app-logout", "post"),
     ("onboarding-track-list", "post"),
     ("onboarding-track-detail", "patch"),
     ("onboarding-track-steps", "put"),

@@ -46,3 +46,19 @@ export async function forgetEverything(): Promise<void> {
     for (const name of await caches.keys()) if (name.startsWith("bro-api")) await caches.delete(name);
   }
 }
+
+/**
+ * The person the API says is logged in: when the phone's cache belongs to someone else (a
+ * shared phone, a new login over an old one), that cache and queue go first, so nothing of the
+ * previous person is shown, or sent under the new person's token.
+ */
+export async function forgetIfAnotherPerson(personId: number): Promise<void> {
+  const cached = localStorage.getItem("bro.me");
+  let cachedId: unknown = null;
+  try {
+    cachedId = cached ? (JSON.parse(cached) as { id?: unknown }).id : null;
+  } catch {
+    cachedId = undefined; // unreadable: not known to be the same person
+  }
+  if (cached !== null && cachedId !== personId) await forgetEverything();
+}

@@ -1,22 +1,25 @@
 import { useEffect, useState } from "preact/hooks";
-import { allauth, api, errorMessage, fetchBlobUrl, session, type Schemas } from "../api/client";
+import { api, errorMessage, fetchBlobUrl, session, type Schemas } from "../api/client";
 import { t, type Key } from "../i18n";
 import { forgetEverything } from "../offline/store";
 import { forgetPushToken } from "../push";
+import { endSession } from "../sso";
 import { Loading, Problem, Title, saveBlob } from "../ui";
 
 type Me = Schemas["Me"];
 type Categories = Schemas["CategoriesRequest"];
 const CATEGORIES = ["news", "minutes", "events", "onboarding", "surveys", "alerts"] as const;
 
-export async function logOut(): Promise<void> {
+/**
+ * End the session on the server and forget the person on the phone; after a work-account login
+ * the browser then goes to the provider's logout (`go`), which brings it back to /app/.
+ */
+export async function logOut(go: (url: string) => void = (url) => location.assign(url)): Promise<void> {
   const token = session.token();
+  let atProvider: string | null = null;
   if (token) {
     try {
-      await allauth.DELETE("/_allauth/{client}/v1/auth/session", {
-        params: { path: { client: "app" } },
-        headers: { "X-Session-Token": token },
-      });
+      atProvider = await endSession(token);
     } catch {
       /* offline: the token still ends with its lifetime; the phone forgets it now */
     }
@@ -24,6 +27,7 @@ export async function logOut(): Promise<void> {
   session.set(null);
   forgetPushToken(); // the server retires the device with the session; the next login registers anew
   await forgetEverything();
+  if (atProvider) go(atProvider);
 }
 
 export function Profile({ me, onMe, onLoggedOut }: { me: Me; onMe: (me: Me) => void; onLoggedOut: () => void }) {
