@@ -70,7 +70,7 @@ install() {  # install <lock>
     echo "==> Installing $total locked packages from $lock with uv (every hash checked)"
     # uv's summary lines, not its line per package; its errors come through.
     "$uv" pip install --python "$VENV/bin/python" --require-hashes --no-deps -r "$lock" 2>&1 |
-      awk '/^ [+-] / { next } { print "    " $0; fflush() }'
+      awk '/^ [+-] |^Download/ { next } { print "    " $0; fflush() }'
     [ "${PIPESTATUS[0]}" = 0 ] || exit 1
   else
     "$VENV/bin/python" -m pip --version >/dev/null 2>&1 || "$VENV/bin/python" -m ensurepip -q
@@ -92,11 +92,10 @@ shift || true
 case "$command" in
   run)
     install "$RUN_LOCK"
-    echo "==> Preparing the database (migrations)"
-    "$VENV/bin/python" manage.py migrate --no-input -v 0
-    echo "==> Building the demo municipality (${SECONDS} s since start)"
-    # Its logins table is the last thing printed before the server's own lines.
-    "$VENV/bin/python" manage.py seed_demo
+    echo "==> Preparing the database (migrations) and building the demo municipality (${SECONDS} s since start)"
+    # One process for both (Django is imported once); the system checks run once, in the
+    # server below. The logins table is the last thing printed before the server's own lines.
+    "$VENV/bin/python" manage.py seed_demo --migrate --skip-checks
     exec "$VENV/bin/python" manage.py serve "${@:-127.0.0.1:8000}"
     ;;
   test)

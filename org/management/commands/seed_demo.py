@@ -5,6 +5,7 @@ import importlib.util
 import logging
 from contextlib import contextmanager
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -32,7 +33,18 @@ def _quiet(loggers: list[str]):
 class Command(BaseCommand):
     help = "Byg demodata: en dansk kommune med enheder, medarbejdere, indhold og målinger."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--migrate",
+            action="store_true",
+            help="Opdatér først databasen (migrate) i samme proces, som ./bro run gør.",
+        )
+
     def handle(self, *args, **options):
+        if options["migrate"]:
+            # One process instead of two for ./bro run: Django and every app are imported once.
+            call_command("migrate", interactive=False, verbosity=0, skip_checks=True)
+            self.stdout.write("Databasen er opdateret; demodata bygges.")
         with _quiet(CHATTY_LOGGERS):
             with transaction.atomic():
                 logins = demo.build_demo(stdout=self.stdout)
