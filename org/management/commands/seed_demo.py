@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 
 from org import demo
 
@@ -41,6 +41,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if connection.vendor == "sqlite":
+            # The demo database is built again, never recovered: no wait for the disk at each
+            # of the build's commits (and the migrations' one per migration). This connection
+            # only; the server opens its own with SQLite's defaults.
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA synchronous = OFF")
         if options["migrate"]:
             # One process instead of two for ./bro run: Django and every app are imported once.
             call_command("migrate", interactive=False, verbosity=0, skip_checks=True)
