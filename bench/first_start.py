@@ -193,9 +193,28 @@ def run(args) -> int:
         answered = time.monotonic() - t0
         cpu = _cpu_seconds(server.process.pid)
         load_after = os.getloadavg()
+        print(
+            f"First start of {commit[:10] or args.source} ({'cold' if args.cold else 'warm'} "
+            "download caches)"
+        )
+        print(f"  {'git clone':<28} {cloned:6.1f} s")
+        previous = cloned
+        for label, prefix in MARKERS:
+            at = server.seen(prefix)
+            if at is not None:
+                print(f"  {label:<28} {cloned + at - previous:6.1f} s")
+                previous = cloned + at
+        print(f"  {'server start':<28} {answered - previous:6.1f} s")
+        print(f"  {'clone to server answering':<28} {answered:6.1f} s  (budget {args.budget} s)")
+        print(f"  {'CPU of ./bro run until then':<28} {cpu:6.1f} s")
+        print(
+            f"  load average before / at answer: {load_before[0]:.1f} / {load_after[0]:.1f} "
+            f"({os.cpu_count()} cores)"
+        )
+        sys.stdout.flush()
 
         logins = [line for _, line in server.lines if line.lstrip().startswith("medarbejder ")]
-        email = json.loads(logins[0].split(None, 1)[1].rsplit(None, 1)[1])["email"]
+        email = json.loads(re.search(r"(\{.*\})\s*$", logins[0]).group(1))["email"]
         token = _login(server, base, email)
 
         def open_waves():  # the weekly pulse opens at the periodic jobs' first tick
@@ -228,28 +247,9 @@ def run(args) -> int:
         done = time.monotonic() - t0
 
         print(
-            f"First start of {commit[:10] or args.source} ({'cold' if args.cold else 'warm'} "
-            "download caches)"
-        )
-        print(f"  {'git clone':<28} {cloned:6.1f} s")
-        previous = cloned
-        for label, prefix in MARKERS:
-            at = server.seen(prefix)
-            if at is not None:
-                print(f"  {label:<28} {cloned + at - previous:6.1f} s")
-                previous = cloned + at
-        print(f"  {'server start':<28} {answered - previous:6.1f} s")
-        print(f"  {'clone to server answering':<28} {answered:6.1f} s  (budget {args.budget} s)")
-        print(f"  {'CPU of ./bro run until then':<28} {cpu:6.1f} s")
-        print(
             f"  {'login, open wave, answer':<28} {done - answered:6.1f} s  "
             f"(wave {wave['id']} «{wave['survey']['title']}» answered, stored, 409 again)"
         )
-        print(
-            f"  load average before / at answer: {load_before[0]:.1f} / {load_after[0]:.1f} "
-            f"({os.cpu_count()} cores)"
-        )
-
         if args.moments:
 
             def scheduled_post():
