@@ -110,7 +110,10 @@ def _request(base: str, method: str, path: str, body=None, token: str = "") -> t
             status, payload = response.status, response.read()
     except urllib.error.HTTPError as error:
         status, payload = error.code, error.read()
-    return status, (json.loads(payload) if payload else {})
+    try:
+        return status, (json.loads(payload) if payload else {})
+    except ValueError:  # an HTML error page
+        return status, {"body": payload[:500].decode(errors="replace")}
 
 
 def _wait(what: str, seconds: float, check):

@@ -41,7 +41,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        if connection.vendor == "sqlite":
+        if connection.vendor == "sqlite" and not connection.in_atomic_block:
             # The demo database is built again, never recovered: no wait for the disk at each
             # of the build's commits (and the migrations' one per migration). This connection
             # only; the server opens its own with SQLite's defaults.
