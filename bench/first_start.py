@@ -235,7 +235,7 @@ def run(args) -> int:
             raise SystemExit(f"FAILED: a second answer gave {again}, not 409: {body}")
         stored = subprocess.run(
             [
-                *(".venv/bin/python", "manage.py", "shell", "-c"),
+                *(".venv/bin/python", "manage.py", "shell", "-v", "0", "-c"),
                 "from surveys.models import Participation; "
                 f"print(Participation.objects.filter(wave_id={wave['id']}, "
                 f"user__email={email!r}).count())",
