@@ -73,7 +73,7 @@ install() {  # install <lock>
       awk '/^ [+-] |^Download/ { next } { print "    " $0; fflush() }'
     [ "${PIPESTATUS[0]}" = 0 ] || exit 1
   else
-    "$VENV/bin/python" -m pip --version >/dev/null 2>&1 || "$VENV/bin/python" -m ensurepip -q ||
+    "$VENV/bin/python" -m pip --version >/dev/null 2>&1 || "$VENV/bin/python" -m ensurepip >/dev/null ||
       { echo "Neither uv nor pip could be had: install uv, or python3-venv (Debian)." >&2; exit 1; }
     echo "==> Installing $total locked packages from $lock with pip (every hash checked)"
     # One counting line instead of pip's few hundred; pip's own errors still come through.
