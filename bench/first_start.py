@@ -171,11 +171,14 @@ def run(args) -> int:
     subprocess.run(
         ["git", "clone", "--quiet", "--no-hardlinks", str(args.source), str(folder)], check=True
     )
+    if args.source == ROOT:  # this checkout's commit, whatever branch the clone checked out
+        head = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True
+        ).stdout.strip()
+        subprocess.run(["git", "-C", str(folder), "checkout", "--quiet", head], check=True)
     commit = subprocess.run(
-        ["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True
+        ["git", "-C", str(folder), "rev-parse", "HEAD"], capture_output=True, text=True
     ).stdout.strip()
-    if args.source == ROOT and commit:
-        subprocess.run(["git", "-C", str(folder), "checkout", "--quiet", commit], check=True)
     cloned = time.monotonic() - t0
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
