@@ -271,6 +271,8 @@ def run(args) -> int:
         return 0 if answered <= args.budget else 1
     finally:
         server.stop()
+        log = "\n".join(f"{t:8.2f} {line}" for t, line in server.lines)
+        (work / "bro-run.log").write_text(log + "\n", encoding="utf-8")
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
 
