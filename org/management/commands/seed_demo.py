@@ -42,11 +42,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if connection.vendor == "sqlite" and not connection.in_atomic_block:
-            # The demo database is built again, never recovered: no wait for the disk at each
-            # of the build's commits (and the migrations' one per migration). This connection
-            # only; the server opens its own with SQLite's defaults.
             with connection.cursor() as cursor:
+                # The demo database is built again, never recovered: no wait for the disk at
+                # each of the build's commits (and the migrations'). This connection only.
                 cursor.execute("PRAGMA synchronous = OFF")
+                # Kept in the file, so the server's connections use it too: the app's reads go
+                # on while the periodic jobs' first tick writes (it invites everyone to the
+                # pulse), instead of meeting "database is locked".
+                cursor.execute("PRAGMA journal_mode = WAL")
         if options["migrate"]:
             # One process instead of two for ./bro run: Django and every app are imported once.
             call_command("migrate", interactive=False, verbosity=0, skip_checks=True)
