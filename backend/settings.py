@@ -114,6 +114,14 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Lets two test runs share one PostgreSQL server without fighting over "test_<name>".
 if _test_database_name := env.str("TEST_DATABASE_NAME", default=""):
     DATABASES["default"]["TEST"] = {"NAME": _test_database_name}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The embedded default (./bro run): requests and the periodic jobs' thread write at once
+    # (the first tick invites everyone to the demo's pulse). A transaction that read first and
+    # then writes cannot wait for another writer and fails with "database is locked"; begun
+    # IMMEDIATE it queues for the write lock, up to `timeout` seconds, as Django advises.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USING_POSTGRESQL = DATABASES["default"]["ENGINE"].endswith("postgresql")
 if USING_POSTGRESQL:

@@ -39,6 +39,27 @@ def test_a_scheduled_post_goes_out_three_minutes_after_the_demo_was_built(org):
     assert Post.objects.filter(title=content_demo.SCHEDULED_TITLE).count() == 1
 
 
+def test_the_scheduled_post_reaches_the_employee_s_feed_once_published(org, api):
+    def feed_titles():
+        response = api(org.employee).get("/api/v1/feed/")
+        assert response.status_code == 200
+        return [item["title"] for item in response.json()["results"]]
+
+    with time_machine.travel(T0, tick=False) as clock:
+        # Given the demo's scheduled post
+        content_demo.build_moments(stdout=io.StringIO())
+        before = feed_titles()
+
+        # When the periodic publish job runs at its time (./bro run's beat runs it every 30 s)
+        clock.move_to(T0 + dt.timedelta(minutes=3))
+        content_services.posts_publish_due()
+        after = feed_titles()
+
+    # Then the employee's feed shows it, and did not before
+    assert content_demo.SCHEDULED_TITLE not in before
+    assert content_demo.SCHEDULED_TITLE in after
+
+
 def test_the_weekly_pulse_opens_at_the_first_tick_and_the_employee_can_answer(org, api):
     audience_create(created_by=org.comms, name=surveys_demo.AUDIENCE_NAME, everyone=True)
     with time_machine.travel(T0, tick=False):

@@ -5,8 +5,9 @@ import importlib.util
 import logging
 from contextlib import contextmanager
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 
 from org import demo
 
@@ -32,7 +33,27 @@ def _quiet(loggers: list[str]):
 class Command(BaseCommand):
     help = "Byg demodata: en dansk kommune med enheder, medarbejdere, indhold og målinger."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--migrate",
+            action="store_true",
+            help="Opdatér først databasen (migrate) i samme proces, som ./bro run gør.",
+        )
+
     def handle(self, *args, **options):
+        if connection.vendor == "sqlite" and not connection.in_atomic_block:
+            with connection.cursor() as cursor:
+                # The demo database is built again, never recovered: no wait for the disk at
+                # each of the build's commits (and the migrations'). This connection only.
+                cursor.execute("PRAGMA synchronous = OFF")
+                # Kept in the file, so the server's connections use it too: the app's reads go
+                # on while the periodic jobs' first tick writes (it invites everyone to the
+                # pulse), instead of meeting "database is locked".
+                cursor.execute("PRAGMA journal_mode = WAL")
+        if options["migrate"]:
+            # One process instead of two for ./bro run: Django and every app are imported once.
+            call_command("migrate", interactive=False, verbosity=0, skip_checks=True)
+            self.stdout.write("Databasen er opdateret; demodata bygges.")
         with _quiet(CHATTY_LOGGERS):
             with transaction.atomic():
                 logins = demo.build_demo(stdout=self.stdout)
