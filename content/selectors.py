@@ -6,23 +6,27 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import (
     Case,
+    CharField,
     Count,
     Exists,
     F,
     FilteredRelation,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from org import selectors as org_selectors
-from org.models import OrgUnit, Role, User
+from org.models import OrgUnit, Role, User, UserRole
 from push import selectors as push_selectors
 
 from . import hooks
@@ -134,6 +138,58 @@ def posts_for_reader(*, user: User) -> QuerySet[Post]:
         Post.objects.filter(_visible_now(timezone.now()))
         .filter(_addressed_to(user))
         .annotate(my_receipt=FilteredRelation("receipts", condition=Q(receipts__user_id=user.pk)))
+    )
+
+
+def _fingerprint(*parts) -> Concat:
+    """The aggregates as one text value, so a scalar subquery can carry them all."""
+    joined = []
+    for part in parts:
+        joined += [part, Value(":")]
+    return Concat(*joined[:-1], output_field=CharField())
+
+
+def feed_state(*, user: User) -> dict:
+    """What the person's feed is made of, in one query: a fingerprint for its ETag.
+
+    Over the posts they can see now: how many, the sum of their ids (a post leaving and
+    another arriving still changes it) and the latest change (a post edited, a version
+    approved, an audio file added: content.services touches `updated_at`). Over their own
+    receipts: how many, the sum of their ids, how many acknowledged. Over their roles: the
+    sum of their ids (an audience may name a role). Three scalar subqueries on the person's
+    row, each one scan; the posts use the same audience test as the feed. Each is grouped by
+    a column that has one value in it, so an empty set gives no row (NULL), not a zero.
+    """
+    posts = (
+        Post.objects.filter(_visible_now(timezone.now()))
+        .filter(_addressed_to(user))
+        .order_by()
+        .values("status")
+        .annotate(fp=_fingerprint(Count("id"), Sum("id"), Max("updated_at")))
+        .values("fp")
+    )
+    receipts = (
+        ReadReceipt.objects.filter(user_id=OuterRef("pk"))
+        .order_by()
+        .values("user_id")
+        .annotate(fp=_fingerprint(Count("id"), Sum("id"), Count("acknowledged_at")))
+        .values("fp")
+    )
+    roles = (
+        UserRole.objects.filter(user_id=OuterRef("pk"))
+        .order_by()
+        .values("user_id")
+        .annotate(ids=Sum("id"))
+        .values("ids")
+    )
+    return (
+        User.objects.filter(pk=user.pk)
+        .values(
+            feed_posts=Subquery(posts),
+            feed_receipts=Subquery(receipts),
+            feed_roles=Subquery(roles),
+        )
+        .get()
     )
 
 
