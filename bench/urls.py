@@ -10,6 +10,7 @@ from . import baselines
 urlpatterns = [
     *app_urlpatterns,
     path("bench/feed/", baselines.feed),
+    path("bench/feed/not-modified/", baselines.feed_not_modified),
     path("bench/posts/<int:post_id>/", baselines.post_detail),
     path("bench/surveys/<int:survey_id>/results/", baselines.survey_results),
 ]
