@@ -12,7 +12,6 @@ from django.db.models import (
     F,
     FilteredRelation,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -26,7 +25,7 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 
 from org import selectors as org_selectors
-from org.models import OrgUnit, Role, User, UserRole
+from org.models import Audience, OrgUnit, Role, User, UserRole
 from push import selectors as push_selectors
 
 from . import hooks
@@ -150,24 +149,23 @@ def _fingerprint(*parts) -> Concat:
 
 
 def feed_state(*, user: User) -> dict:
-    """What the person's feed is made of, in one query: a fingerprint for its ETag.
+    """What the person's feed is made of, in one cheap query: a fingerprint for its ETag.
 
-    Over the posts they can see now: how many, the sum of their ids (a post leaving and
-    another arriving still changes it) and the latest change (a post edited, a version
-    approved, an audio file added: content.services touches `updated_at`). Over their own
-    receipts: how many, the sum of their ids, how many acknowledged. Over their roles: the
-    sum of their ids (an audience may name a role). Three scalar subqueries on the person's
-    row, each one scan; the posts use the same audience test as the feed. Each is grouped by
-    a column that has one value in it, so an empty set gives no row (NULL), not a zero.
+    Posts, by watermarks over all of them: the latest change to any post (published, edited,
+    archived, a version approved or an audio file added: content.services touches
+    `updated_at`) and the latest expiry already passed (a post leaving by expiring). Counting
+    the posts the person can see instead costs the audience test on every one of them — more
+    database time than the feed page itself (measured 2026-12-03) — so the ETag changes when
+    any post changes, a few times a day, not only a post addressed to the person. Then the
+    person's side, each from an index on the person: their receipts (how many, the sum of
+    their ids, how many acknowledged), their roles (the sum of their ids: an audience may name
+    a role) and the audiences naming them. Unit and job title are on the person's row, which
+    the request already has. Each part is grouped by a column with one value in it, so an
+    empty set gives NULL, not a zero.
     """
-    posts = (
-        Post.objects.filter(_visible_now(timezone.now()))
-        .filter(_addressed_to(user))
-        .order_by()
-        .values("status")
-        .annotate(fp=_fingerprint(Count("id"), Sum("id"), Max("updated_at")))
-        .values("fp")
-    )
+    now = timezone.now()
+    changed = Post.objects.order_by().values("updated_at")
+    expired = Post.objects.filter(expires_at__lte=now).order_by().values("expires_at")
     receipts = (
         ReadReceipt.objects.filter(user_id=OuterRef("pk"))
         .order_by()
@@ -182,12 +180,21 @@ def feed_state(*, user: User) -> dict:
         .annotate(ids=Sum("id"))
         .values("ids")
     )
+    named = (
+        Audience.people.through.objects.filter(user_id=OuterRef("pk"))
+        .order_by()
+        .values("user_id")
+        .annotate(fp=_fingerprint(Count("id"), Sum("id")))
+        .values("fp")
+    )
     return (
         User.objects.filter(pk=user.pk)
         .values(
-            feed_posts=Subquery(posts),
+            feed_changed=Subquery(changed.order_by("-updated_at")[:1]),
+            feed_expired=Subquery(expired.order_by("-expires_at")[:1]),
             feed_receipts=Subquery(receipts),
             feed_roles=Subquery(roles),
+            feed_named=Subquery(named),
         )
         .get()
     )

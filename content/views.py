@@ -89,7 +89,8 @@ FEED_ETAG_VERSION = "feed-1"
 def feed_etag(*, request, languages: list[str]) -> str:
     """A strong ETag for this feed request: what the person can see and has read, and who asks.
 
-    One query (content.selectors.feed_state); the rest is what the request already holds:
+    One query of index lookups (content.selectors.feed_state); the rest is what the request
+    already holds:
     the person's unit (and its place in the tree), job title, the languages posts are shown
     in, and the exact URL (filters, page, cursor, the host the `next` link is built on).
     """
@@ -131,9 +132,10 @@ ETAG_HEADER = OpenApiParameter(
     OpenApiParameter.HEADER,
     response=[200, 304],
     description=(
-        "Strong validator of this page: it changes when a post enters or leaves my feed or "
-        "is edited, when my read or acknowledged state changes, and when my unit, job "
-        "title, roles or reading languages change."
+        "Strong validator of this page: it changes when any post is published, edited, "
+        "archived or expires (not only mine: that keeps the check to one cheap query), when "
+        "my read or acknowledged state changes, and when my unit, job title, roles, named "
+        "audiences or reading languages change."
     ),
 )
 
