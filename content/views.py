@@ -106,7 +106,7 @@ def feed_etag(*, request, languages: list[str]) -> str:
         user.job_title,
         tuple(languages),
         request.build_absolute_uri(),
-        tuple(state.values()),
+        state,
     )
     return '"' + hashlib.sha256(repr(parts).encode()).hexdigest()[:32] + '"'
 
