@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> None:
     stampede = sub.add_parser(
         "stampede", help="the crisis stampede, end to end (bench/stampede.py)"
     )
-    stampede.add_argument("--compress", type=float, default=20.0, help="time runs this much faster")
+    stampede.add_argument("--compress", type=float, default=2.0, help="time runs this much faster")
     stampede.add_argument("--workers", type=int, default=1, help="Celery worker processes")
     stampede.add_argument("--gunicorn-workers", type=int, default=2)
     stampede.add_argument("--reload", type=float, default=3.0, help="roll-call reload, seconds")

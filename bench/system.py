@@ -181,7 +181,7 @@ class Gunicorn:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"{self.url}/health/", timeout=2) as response:
+                with urllib.request.urlopen(f"{self.url}/bench/ready/", timeout=2) as response:
                     if response.status == 200 and len(_children(self.process.pid)) >= self.workers:
                         return self
             except OSError:
