@@ -195,9 +195,7 @@ class ReadReceipt(models.Model):
         indexes = [
             # The feed's ETag counts a person's receipts from this index alone (PostgreSQL:
             # an index-only scan); receipts lie one per heap page, in the order posts came.
-            models.Index(
-                fields=["user", "id"], include=["acknowledged_at"], name="readreceipt_user_state"
-            ),
+            models.Index(fields=["user", "id", "acknowledged_at"], name="readreceipt_user_state"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["post", "user"], name="readreceipt_unique"),
