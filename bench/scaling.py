@@ -107,6 +107,10 @@ def _run_one(scale: int, args) -> dict:
     return result
 
 
+def _has(result: dict, name: str) -> bool:
+    return any(b["name"] == name for b in result.get("benchmarks", []))
+
+
 def _row(result: dict, name: str) -> dict:
     bench = next(b for b in result["benchmarks"] if b["name"] == name)
     bro = bench["sides"]["bro"]
@@ -126,6 +130,8 @@ def summarise(results: dict[int, dict]) -> dict:
     first = results[min(results)]
     rows: dict[str, dict] = {}
     for name in BENCHMARKS:
+        if not all(_has(result, name) for result in results.values()):
+            continue  # not measured at every size (an older run, or `--only`)
         base = _row(first, name)
         rows[name] = {}
         for scale, result in sorted(results.items()):
