@@ -3,12 +3,15 @@ at a fixed rate, each returning the same figures.
 
 wrk gets its requests from a file (one per line: method, path, token, body — tab-separated)
 through bench/wrk/requests.lua, which also prints the summary as JSON. With `once`, each line
-is sent at most once and a thread stops when its share runs out (the submission burst).
+is sent at most once and a thread stops when its share runs out (the submission burst); wrk
+itself sleeps out its whole window, so `until` (polled) ends it early with SIGINT, after which
+wrk still prints its summary over the time it really ran.
 """
 
 import http.client
 import json
 import os
+import signal
 import statistics
 import subprocess
 import tempfile
@@ -27,9 +30,10 @@ class Request:
     path: str
     token: str
     body: str = ""
+    if_none_match: str = ""
 
     def line(self) -> str:
-        return "\t".join((self.method, self.path, self.token, self.body))
+        return "\t".join((self.method, self.path, self.token, self.body, self.if_none_match))
 
 
 @dataclass
@@ -82,8 +86,14 @@ def wrk(
     connections: int,
     threads: int = 1,
     once: bool = False,
+    until=None,
+    poll_seconds: float = 0.25,
 ) -> Figures:
-    """Run wrk for `duration` seconds over `requests` (round robin, or each once)."""
+    """Run wrk for `duration` seconds over `requests` (round robin, or each once).
+
+    `until`: a function polled every `poll_seconds` while wrk runs; when it returns true,
+    wrk is stopped (SIGINT) and reports over the time it ran.
+    """
     path = _requests_file(requests)
     try:
         command = [
@@ -102,7 +112,15 @@ def wrk(
             str(threads),
         ]
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        _pid, status, usage = os.wait4(process.pid, 0)
+        stopped = False
+        while True:
+            pid, status, usage = os.wait4(process.pid, 0 if until is None else os.WNOHANG)
+            if pid:
+                break
+            if not stopped and until():
+                process.send_signal(signal.SIGINT)
+                stopped = True
+            time.sleep(poll_seconds)
         out = process.stdout.read().decode()
         err = process.stderr.read().decode()
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -122,7 +140,11 @@ def wrk(
         p99_ms=data["p99"] / 1000,
         mean_ms=data["mean"] / 1000,
         max_ms=data["max"] / 1000,
-        statuses={k: data[k] for k in ("status", "connect", "read", "write", "timeout") if data[k]},
+        statuses={
+            k: data[k]
+            for k in ("status", "connect", "read", "write", "timeout", "not_modified")
+            if data.get(k)
+        },
         client_cpu_seconds=usage.ru_utime + usage.ru_stime,
     )
 

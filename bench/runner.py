@@ -42,6 +42,16 @@ def _scaling(args) -> None:
     run(args)
 
 
+def _stampede(args) -> None:
+    from .push_fanout import write_results
+    from .stampede import run, table
+
+    result = run(args)
+    print(table(result))
+    if not args.no_write:
+        write_results("stampede" if not args.smoke else "stampede-smoke", result)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description="Bro's benchmarks.")
     sub = parser.add_subparsers(dest="command")
@@ -63,13 +73,31 @@ def main(argv: list[str] | None = None) -> None:
         p.add_argument("--burst-rate", type=float, default=50.0)
         p.add_argument("--no-write", action="store_true", help="do not write the results file")
         p.add_argument("--json-out", default="", help="also write the whole result here")
-    scaling = sub.add_parser("scaling", help="feed and results at 1x, 2x and 4x the data")
-    scaling.add_argument("--scales", default="1,2,4")
+    scaling = sub.add_parser("scaling", help="feed, detail, results, dashboard at 1x and 8x")
+    scaling.add_argument("--scales", default="1,8")
     scaling.add_argument("--duration", type=float, default=8.0)
     scaling.add_argument("--rounds", type=int, default=2)
     scaling.add_argument("--rebuild", action="store_true", help="build every size afresh")
     scaling.add_argument("--no-write", action="store_true")
+    stampede = sub.add_parser(
+        "stampede", help="the crisis stampede, end to end (bench/stampede.py)"
+    )
+    stampede.add_argument("--compress", type=float, default=2.0, help="time runs this much faster")
+    stampede.add_argument("--workers", type=int, default=1, help="Celery worker processes")
+    stampede.add_argument("--gunicorn-workers", type=int, default=2)
+    stampede.add_argument("--reload", type=float, default=3.0, help="roll-call reload, seconds")
+    stampede.add_argument("--phones", type=int, default=64, help="answers in flight at most")
+    stampede.add_argument("--timeout", type=float, default=600.0)
+    stampede.add_argument("--port", type=int, default=8766)
+    stampede.add_argument("--log-dir", default="/tmp")
+    stampede.add_argument("--smoke", action="store_true", help="name the results file a smoke run")
+    stampede.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
-    command = {"generate": _generate, "build": _build, "scaling": _scaling}.get(args.command, _run)
+    command = {
+        "generate": _generate,
+        "build": _build,
+        "scaling": _scaling,
+        "stampede": _stampede,
+    }.get(args.command, _run)
     command(args)
     sys.stdout.flush()

@@ -35,3 +35,6 @@ REST_FRAMEWORK = {
         for scope in REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {})  # noqa: F405
     },
 }
+
+# The crisis stampede (bench/stampede.py) sends through a real worker on a queue of its own.
+CELERY_TASK_DEFAULT_QUEUE = _env.str("BENCH_CELERY_QUEUE", default="celery")

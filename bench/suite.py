@@ -1,6 +1,8 @@
 """The benchmarks, each beside its baseline in the same run, alternating; then the report.
 
 1. feed            GET /api/v1/feed/                 vs bare `.values()` view of the same query
+1b. quiet poll     GET /api/v1/feed/ + If-None-Match (304) vs a bare view making the same
+                   freshness check, beside the full page and `updated_since` with nothing new
 2. post detail     GET /api/v1/posts/{id}/ (+receipt) vs bare view, same query and INSERT
 3. results         GET /api/v1/surveys/{id}/results/ vs one hand-written SQL GROUP BY (HTTP),
                    for communications (whole organisation) and a mid-level leader
@@ -12,6 +14,7 @@
                    scaling`)
 """
 
+import http.client
 import json
 import os
 import random
@@ -20,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -133,6 +137,40 @@ def feed_requests(s: Subjects) -> tuple[list, list]:
     return bro, base
 
 
+def _etag_of(base_url: str, request: load.Request) -> str:
+    """The ETag the running server gives this request (it names the host, so ask the server)."""
+    host, port = base_url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        connection.request("GET", request.path, headers={"X-Session-Token": request.token})
+        response = connection.getresponse()
+        response.read()
+        if response.status != 200 or not response.getheader("ETag"):
+            raise RuntimeError(f"no ETag from {request.path}: {response.status}")
+        return response.getheader("ETag")
+    finally:
+        connection.close()
+
+
+def quiet_poll_requests(s: Subjects, base_url: str) -> tuple[list, list, dict]:
+    """The quiet poll: each reader's feed with the ETag they hold (304), beside the bare
+    freshness check (304), the full first page, and `updated_since` with nothing new."""
+    bro, base = [], []
+    for user in s.readers:
+        full = _get("/api/v1/feed/", s.tokens[user.pk])
+        bro.append(replace(full, if_none_match=_etag_of(base_url, full)))
+        bare = _get(f"/bench/feed/not-modified/?user={user.pk}")
+        base.append(replace(bare, if_none_match=_etag_of(base_url, bare)))
+    since = timezone.now().isoformat().replace("+00:00", "Z")
+    more = {
+        "full page": [_get("/api/v1/feed/", s.tokens[u.pk]) for u in s.readers],
+        "updated_since, nothing new": [
+            _get(f"/api/v1/feed/?updated_since={since}", s.tokens[u.pk]) for u in s.readers
+        ],
+    }
+    return bro, base, more
+
+
 def detail_requests(s: Subjects) -> tuple[list, list]:
     bro = [_get(f"/api/v1/posts/{p}/", s.tokens[u.pk]) for u, p in s.detail]
     base = [_get(f"/bench/posts/{p}/?user={u.pk}") for u, p in s.detail]
@@ -178,6 +216,8 @@ def burst_reset(wave: Wave) -> None:
 def _client_call(request: load.Request):
     client = Client()
     headers = {"HTTP_X_SESSION_TOKEN": request.token} if request.token else {}
+    if request.if_none_match:
+        headers["HTTP_IF_NONE_MATCH"] = request.if_none_match
     with CaptureQueriesContext(connection) as queries:
         if request.method == "GET":
             response = client.get(request.path, **headers)
@@ -210,6 +250,8 @@ def queries_per_request(s: Subjects) -> dict:
         cases["feed (second page)"] = _get(
             first_page["next"].split("testserver", 1)[1], s.tokens[reader.pk]
         )
+    etag = Client().get("/api/v1/feed/", HTTP_X_SESSION_TOKEN=s.tokens[reader.pk])["ETag"]
+    cases["feed 304"] = load.Request("GET", "/api/v1/feed/", s.tokens[reader.pk], "", etag)
     for name, request in cases.items():
         if request is None:
             continue
@@ -291,7 +333,7 @@ def results_in_process(s: Subjects) -> dict:
 # --- Under load ---------------------------------------------------------------------------
 
 
-def _measure(sampler, base_url, requests, *, duration, connections, once=False) -> dict:
+def _measure(sampler, base_url, requests, *, duration, connections, once=False, until=None) -> dict:
     before = sampler.snapshot()
     figures = load.wrk(
         base_url=base_url,
@@ -299,6 +341,7 @@ def _measure(sampler, base_url, requests, *, duration, connections, once=False) 
         duration=duration,
         connections=connections,
         once=once,
+        until=until,
     )
     usage = sampler.since(before)
     return _with_cpu(figures, usage)
@@ -325,14 +368,19 @@ def _with_cpu(figures: load.Figures, usage: system.Usage) -> dict:
     return data
 
 
-def pair(name, bro, base, *, sampler, base_url, args, connections) -> dict:
-    """Alternate the endpoint and its baseline for `rounds` rounds; summarise each side."""
-    for requests in (bro, base):  # warm both: connections, caches, plans
+def pair(name, bro, base, *, sampler, base_url, args, connections, more=None) -> dict:
+    """Alternate the endpoint and its baseline for `rounds` rounds; summarise each side.
+
+    `more`: further sides ({name: requests}) measured in the same rotation.
+    """
+    sides = [("bro", bro), ("baseline", base), *(more or {}).items()]
+    for _side, requests in sides:  # warm all: connections, caches, plans
         load.wrk(base_url=base_url, requests=requests, duration=2, connections=connections)
     runs = []
     for number in range(args.rounds):
-        sides = [("bro", bro), ("baseline", base)]
-        for side, requests in sides if number % 2 == 0 else sides[::-1]:
+        # Each round starts with another side, so no side always runs first (or after another).
+        shift = number % len(sides)
+        for side, requests in sides[shift:] + sides[:shift]:
             measured = _measure(
                 sampler, base_url, requests, duration=args.duration, connections=connections
             )
@@ -363,8 +411,15 @@ def burst(s: Subjects, *, sampler, gunicorn, args) -> dict:
         f"p50 {figures.p50_ms:.1f} ms p99 {figures.p99_ms:.1f} ms errors {figures.errors}",
         flush=True,
     )
-    # As fast as the machine answers, every employee once (closed loop, wrk).
+    # As fast as the machine answers, every employee once (closed loop, wrk). wrk sleeps out
+    # its window whatever happens, which made the rate read as stored / window: stop it as
+    # soon as every employee's answer is stored (one COUNT four times a second).
     burst_reset(s.burst_wave)
+    everyone = len(requests)
+
+    def all_answered() -> bool:
+        return Participation.objects.filter(wave=s.burst_wave).count() >= everyone
+
     measured = _measure(
         sampler,
         gunicorn.url,
@@ -372,7 +427,9 @@ def burst(s: Subjects, *, sampler, gunicorn, args) -> dict:
         duration=max(120.0, args.duration * 30),
         connections=args.connections,
         once=True,
+        until=all_answered,
     )
+    measured["employees"] = everyone
     measured["stored_responses"] = Participation.objects.filter(wave=s.burst_wave).count()
     measured["invited"] = Invitation.objects.filter(wave=s.burst_wave).count()
     out["max_rate"] = measured
@@ -465,6 +522,18 @@ def run_suite(args) -> dict:
         if wanted("feed"):
             benchmarks.append(
                 pair("feed", *feed_requests(subjects), connections=args.connections, **common)
+            )
+        if wanted("poll"):
+            bro, base, more = quiet_poll_requests(subjects, gunicorn.url)
+            benchmarks.append(
+                pair(
+                    "quiet poll",
+                    bro,
+                    base,
+                    more=more,
+                    connections=args.connections,
+                    **common,
+                )
             )
         if wanted("detail"):
             benchmarks.append(

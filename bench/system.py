@@ -155,8 +155,11 @@ class CpuSampler:
 class Gunicorn:
     """The app under gunicorn on loopback, with the benchmark settings."""
 
-    def __init__(self, *, port: int, workers: int, log_path: Path) -> None:
+    def __init__(
+        self, *, port: int, workers: int, log_path: Path, env: dict[str, str] | None = None
+    ) -> None:
         self.port, self.workers, self.log_path = port, workers, log_path
+        self.env = env or {}
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> "Gunicorn":
@@ -171,14 +174,14 @@ class Gunicorn:
                 "--log-level", "warning",
             ],
             cwd=ROOT,
-            env=bench_env(),
+            env=bench_env(**self.env),
             stdout=log,
             stderr=log,
         )  # fmt: skip
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"{self.url}/health/", timeout=2) as response:
+                with urllib.request.urlopen(f"{self.url}/bench/ready/", timeout=2) as response:
                     if response.status == 200 and len(_children(self.process.pid)) >= self.workers:
                         return self
             except OSError:

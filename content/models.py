@@ -123,6 +123,8 @@ class Post(models.Model):
                 name="post_feed_order",
             ),
             models.Index(fields=["status", "publish_at"], name="post_due"),
+            # The feed's ETag: the latest expiry already passed, one step down this index.
+            models.Index(fields=["expires_at"], name="post_expires"),
             models.Index(fields=["unit", "kind"], name="post_unit_kind"),
         ]
         constraints = [
@@ -190,6 +192,11 @@ class ReadReceipt(models.Model):
     class Meta:
         verbose_name = _("læsekvittering")
         verbose_name_plural = _("læsekvitteringer")
+        indexes = [
+            # The feed's ETag counts a person's receipts from this index alone (PostgreSQL:
+            # an index-only scan); receipts lie one per heap page, in the order posts came.
+            models.Index(fields=["user", "id", "acknowledged_at"], name="readreceipt_user_state"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["post", "user"], name="readreceipt_unique"),
             models.CheckConstraint(

@@ -22,7 +22,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from org import selectors as org_selectors
-from org.models import OrgUnit, Role, User
+from org.models import Audience, OrgUnit, Role, User, UserRole
 from push import selectors as push_selectors
 
 from . import hooks
@@ -135,6 +135,47 @@ def posts_for_reader(*, user: User) -> QuerySet[Post]:
         .filter(_addressed_to(user))
         .annotate(my_receipt=FilteredRelation("receipts", condition=Q(receipts__user_id=user.pk)))
     )
+
+
+# Hand-written: built through the ORM, its five subqueries cost ~1.5 ms of CPU per request
+# to compile against ~0.2 ms for the SQL itself (measured 2026-12-03), and the 304 it serves
+# is meant to cost a fraction of the page. Index lookups only; `||` works on both databases,
+# and a NULL in a part (an empty set) makes the part NULL, never a zero.
+_FEED_STATE_SQL = """
+SELECT
+  (SELECT MAX(updated_at) FROM {post}),
+  (SELECT MAX(expires_at) FROM {post} WHERE expires_at <= %s),
+  (SELECT COUNT(id) || ':' || SUM(id) || ':' || COUNT(acknowledged_at)
+     FROM {receipt} WHERE user_id = %s),
+  (SELECT SUM(id) FROM {role} WHERE user_id = %s),
+  (SELECT COUNT(id) || ':' || SUM(id) FROM {named} WHERE user_id = %s)
+"""
+
+
+def feed_state(*, user: User) -> tuple:
+    """What the person's feed is made of, in one cheap query: a fingerprint for its ETag.
+
+    Posts, by watermarks over all of them: the latest change to any post (published, edited,
+    archived, a version approved or an audio file added: content.services touches
+    `updated_at`) and the latest expiry already passed (a post leaving by expiring). Counting
+    the posts the person can see instead costs the audience test on every one of them — more
+    database time than the feed page itself (12 ms against 0.2 ms, measured 2026-12-03) — so
+    the ETag changes when any post changes, a few times a day, not only one addressed to the
+    person. Then the person's side, each from an index on the person: their receipts (how
+    many, the sum of their ids, how many acknowledged), their roles (the sum of their ids: an
+    audience may name a role) and the audiences naming them. Unit and job title are on the
+    person's row, which the request already has.
+    """
+    sql = _FEED_STATE_SQL.format(
+        post=Post._meta.db_table,
+        receipt=ReadReceipt._meta.db_table,
+        role=UserRole._meta.db_table,
+        named=Audience.people.through._meta.db_table,
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [now, user.pk, user.pk, user.pk])
+        return tuple(cursor.fetchone())
 
 
 def in_reader_language(posts: QuerySet[Post], languages: list[str]) -> QuerySet[Post]:

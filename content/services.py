@@ -679,6 +679,8 @@ def attachment_add(
     except (ApplicationError, IntegrityError):
         attachment.file.storage.delete(stored_name)
         raise
+    # An audio file makes the post listenable in the feed: phones revalidating it must see that.
+    _touch(post.pk)
     return attachment
 
 

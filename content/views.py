@@ -1,10 +1,13 @@
 """The content API: the feed, reading and acknowledging, RSVPs, writing, reach, attachments."""
 
+import hashlib
+
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
@@ -79,6 +82,64 @@ def _languages_of(request) -> list[str]:
     )
 
 
+# Bump when the feed's response shape changes, so no phone keeps a page of the old shape.
+FEED_ETAG_VERSION = "feed-1"
+
+
+def feed_etag(*, request, languages: list[str]) -> str:
+    """A strong ETag for this feed request: what the person can see and has read, and who asks.
+
+    One query of index lookups (content.selectors.feed_state); the rest is what the request
+    already holds:
+    the person's unit (and its place in the tree), job title, the languages posts are shown
+    in, and the exact URL (filters, page, cursor, the host the `next` link is built on).
+    """
+    user = request.user
+    state = selectors.feed_state(user=user)
+    unit_path = user.unit.path if user.unit_id else ""
+    parts = (
+        FEED_ETAG_VERSION,
+        user.pk,
+        user.is_active,
+        user.unit_id,
+        unit_path,
+        user.job_title,
+        tuple(languages),
+        request.build_absolute_uri(),
+        state,
+    )
+    return '"' + hashlib.sha256(repr(parts).encode()).hexdigest()[:32] + '"'
+
+
+def _etag_matches(request, etag: str) -> bool:
+    header = request.META.get("HTTP_IF_NONE_MATCH")
+    if not header:
+        return False
+    # If-None-Match compares weakly (RFC 9110 13.1.2): W/"x" matches "x".
+    etags = {tag.removeprefix("W/") for tag in parse_etags(header)}
+    return "*" in etags or etag in etags
+
+
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description="The `ETag` of the page the app already has: nothing changed answers 304.",
+)
+ETAG_HEADER = OpenApiParameter(
+    "ETag",
+    str,
+    OpenApiParameter.HEADER,
+    response=[200, 304],
+    description=(
+        "Strong validator of this page: it changes when any post is published, edited, "
+        "archived or expires (not only mine: that keeps the check to one cheap query), when "
+        "my read or acknowledged state changes, and when my unit, job title, roles, named "
+        "audiences or reading languages change."
+    ),
+)
+
+
 class FeedView(GenericAPIView):
     """Posts addressed to me: one query for the page, whatever its size."""
 
@@ -96,7 +157,9 @@ class FeedView(GenericAPIView):
             "in, else the Danish original (`original=true`: always the original); `rtl` marks "
             "right-to-left text. Cursor paging: follow `next` until it is null. With "
             "`updated_since`, the first page's `removed` lists the ids of posts archived or "
-            "expired since then, for the app to drop from its cache."
+            "expired since then, for the app to drop from its cache. Every page carries an "
+            "`ETag`; sending it back in `If-None-Match` answers 304 with no body when nothing "
+            "I can see or have read changed (one query instead of the page)."
         ),
         parameters=[
             FeedQuery,
@@ -106,20 +169,33 @@ class FeedView(GenericAPIView):
                 {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
                 description=f"Items per page (default {DEFAULT_PAGE_SIZE}, max {MAX_PAGE_SIZE}).",
             ),
+            IF_NONE_MATCH,
+            ETAG_HEADER,
         ],
-        responses=FeedPageSerializer,
+        responses={
+            200: FeedPageSerializer,
+            304: OpenApiResponse(
+                description="Not modified: the page the app has (its `If-None-Match`) is current."
+            ),
+        },
     )
     def get(self, request):
         query = FeedQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
+        languages = [] if params["original"] else _languages_of(request)
+        etag = feed_etag(request=request, languages=languages)
+        # The feed is the person's own and must be revalidated before every use.
+        headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+        if _etag_matches(request, etag):
+            return Response(status=304, headers=headers)
         rows = selectors.feed(
             user=request.user,
             kind=params.get("kind"),
             unit_id=params.get("unit"),
             q=params.get("q", "").strip(),
             updated_since=params.get("updated_since"),
-            languages=[] if params["original"] else _languages_of(request),
+            languages=languages,
         )
         page, next_url = feed_page(rows=rows, request=request)
         since = params.get("updated_since")
@@ -130,7 +206,8 @@ class FeedView(GenericAPIView):
             else []
         )
         return Response(
-            {"next": next_url, "results": [feed_item(row) for row in page], "removed": removed}
+            {"next": next_url, "results": [feed_item(row) for row in page], "removed": removed},
+            headers=headers,
         )
 
 

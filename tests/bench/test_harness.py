@@ -54,6 +54,7 @@ def _run(feed_cpu: float, results_p50: float, people: int) -> dict:
     return {
         "benchmarks": [
             bench("feed", 50.0, feed_cpu),
+            bench("post detail + receipt", 40.0, 3.0),
             bench("results (communications)", results_p50, 10.0),
             bench("results (leader)", 20.0, 5.0),
         ],
@@ -70,6 +71,22 @@ def test_scaling_reports_each_size_against_the_smallest():
     assert summary["rows"]["feed"][1]["queries"] == 3
     assert summary["sizes"][4]["people"] == 28000
     assert "28,000" in scaling.table(summary)
+    # communications' results list every unit: also per unit (10 + 1 ms over 150 units)
+    assert summary["rows"]["results (communications)"][4]["cpu_ms_per_unit"] == 0.0733
+    # and each page but those is held to 1.3x of the smallest size: the feed's 1.2 passes
+    goals = {g["goal"]: g["met"] for g in summary["goals"]}
+    assert goals == {
+        "feed: CPU per request at 4× ≤ 1.3× of 1×": True,
+        "post detail + receipt: CPU per request at 4× ≤ 1.3× of 1×": True,
+        "results (leader): CPU per request at 4× ≤ 1.3× of 1×": True,
+    }
+
+
+def test_scaling_at_8x_flags_a_page_whose_cpu_grows_past_1_3x():
+    summary = scaling.summarise({1: _run(4.0, 30.0, 7000), 8: _run(6.0, 90.0, 56000)})
+
+    feed = next(g for g in summary["goals"] if g["goal"].startswith("feed"))
+    assert (feed["measured"], feed["met"]) == (1.4, False)  # (6 + 1) / (4 + 1)
 
 
 def test_scaling_databases_are_named_so_build_may_drop_them(monkeypatch):

@@ -13,9 +13,10 @@ from tests.factories import OrgUnitFactory, UserFactory
 
 from .factories import PostFactory
 
-# The session, the user with their unit (its ancestors feed the audience test), and the one
+# The session, the user with their unit (its ancestors feed the audience test), the ETag's
+# state (content.selectors.feed_state) and the one
 # feed query.
-FEED_QUERIES = 3
+FEED_QUERIES = 4
 
 
 @pytest.fixture
