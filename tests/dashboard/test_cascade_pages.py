@@ -174,7 +174,7 @@ def test_a_leader_sees_only_their_own_subtree(cascades, web, cascade_org):
 
 
 def test_the_report_is_the_median_from_start_to_the_last_employee_per_area(
-    cascades, web, cascade_org
+    cascades, web, api, cascade_org
 ):
     o = cascade_org
     # When communications opens the list
@@ -184,6 +184,20 @@ def test_the_report_is_the_median_from_start_to_the_last_employee_per_area(
     area = _values(_rows(html, "report-table")[str(o.area.pk)])
     assert area == {"cascades": "3", "completed": "2", "median_seconds": str(2 * 86400)}
     assert "2 d 0 t" in _text(_rows(html, "report-table")[str(o.area.pk)])
+    # And the API answers communications the same figures, and refuses a leader
+    body = api(o.comms).get("/api/v1/cascades/report/").json()
+    assert body == {
+        "areas": [
+            {
+                "unit": o.area.pk,
+                "unit_name": "Social og Sundhed",
+                "cascades": 3,
+                "completed": 2,
+                "median_seconds": 2 * 86400,
+            }
+        ]
+    }
+    assert api(o.leader).get("/api/v1/cascades/report/").status_code == 403
     # And the list counts each cascade's units, passed on and overdue
     listed = {k: _values(v) for k, v in _rows(html, "cascades-table").items()}
     assert listed[str(cascades[0].pk)] == {"units": "7", "passed_on": "4", "overdue": "1"}
