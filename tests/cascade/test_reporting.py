@@ -77,3 +77,24 @@ def test_a_cascade_that_stops_above_the_areas_counts_without_an_area(tree, clock
     )
     # Then it counts, completed, under no area
     assert _figures() == [(None, 1, 1, 7200)]
+
+
+def test_the_report_endpoint_costs_the_same_whatever_the_cascades(
+    tree, clock, client_for, django_assert_num_queries
+):
+    o = tree
+    # Given one cascade, then three more (one of them over a single level)
+    _start(o, o.root, 4)
+    client = client_for(o.comms)
+    # Then the report costs session, person, roles, the last-level tasks, the areas
+    with django_assert_num_queries(5):
+        one = client.get("/api/v1/cascades/report/")
+    for levels in (4, 3, 1):
+        _start(o, o.root, levels)
+    with django_assert_num_queries(5):
+        four = client.get("/api/v1/cascades/report/")
+    assert [a["cascades"] for a in one.json()["areas"]] == [1]
+    assert [(a["unit_name"], a["cascades"]) for a in four.json()["areas"]] == [
+        ("Social og Sundhed", 3),
+        (None, 1),
+    ]
