@@ -57,6 +57,8 @@ class UnitRow:
     not_reached: bool
     # the nearest unit above, in view, where the chain broke
     broken_above: Task | None = None
+    # where the unit stands, in words (the dashboard fills it in the viewer's language)
+    status: str = ""
 
 
 @dataclass
