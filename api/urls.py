@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("onboarding.urls")),
     path("", include("surveys.urls")),
     path("", include("cascade.urls")),
+    path("", include("cascade.report_api")),
     path("", include("dialogue.urls")),
     path("", include("pwa.api_urls")),
 ]

@@ -6,6 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from backend.errors import PermissionDeniedError
+from cascade import reporting as cascade_reporting
+from cascade import selectors as cascade_selectors
 from org.models import OrgUnit, Role
 from surveys import selectors as survey_selectors
 from surveys.exports import XLSXRenderer
@@ -17,6 +20,7 @@ from .charts import share_line_chart
 from .pdf import pdf_response, render_pdf
 
 JOURNEYS_PER_PAGE = 50
+CASCADES_PER_PAGE = 50
 
 
 def _int_param(request: HttpRequest, name: str) -> int | None:
@@ -29,11 +33,32 @@ def _int_param(request: HttpRequest, name: str) -> int | None:
     return int(value)
 
 
-def _page(request: HttpRequest, template: str, context: dict, *, filename: str) -> HttpResponse:
-    """The page as HTML, or as a PDF download with `?format=pdf`."""
+def _xlsx_cell(value):
+    """Free text that looks like a formula is written as text, as the API's exports do."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _xlsx_response(rows: list[tuple], *, filename: str) -> HttpResponse:
+    """Rows as an XLSX download, written by the same renderer as the survey exports."""
+    return HttpResponse(
+        XLSXRenderer().render_rows([tuple(_xlsx_cell(v) for v in row) for row in rows]),
+        content_type=XLSXRenderer.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'},
+    )
+
+
+def _page(
+    request: HttpRequest, template: str, context: dict, *, filename: str, xlsx=None
+) -> HttpResponse:
+    """The page as HTML, or as a PDF download with `?format=pdf` (XLSX with `?format=xlsx`
+    where the page has a table to give: `xlsx` makes its rows)."""
     fmt = request.GET.get("format", "html")
     if fmt == "pdf":
         return pdf_response(render_pdf(request, template, context), filename=filename)
+    if fmt == "xlsx" and xlsx is not None:
+        return _xlsx_response(xlsx(), filename=filename)
     if fmt != "html":
         raise Http404
     return render(request, template, context)
@@ -164,6 +189,114 @@ def reach_page(request: HttpRequest, post_id: int | None = None) -> HttpResponse
         "all_posts": request.user.has_role(Role.COMMUNICATIONS, Role.ADMIN),
     }
     return _page(request, "dashboard/reach.html", context, filename="raekkevidde")
+
+
+def _cascade_reader(request: HttpRequest) -> None:
+    """Cascades are for communications and for leaders (their own subtree), as in the API."""
+    if "cascade" not in request.dashboard_sections:
+        raise PermissionDeniedError(
+            _("Kaskader kan ses af Kommunikation og af ledere for deres eget område.")
+        )
+
+
+def _local(moment):
+    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
+
+
+def _report_rows(report: list) -> list[tuple]:
+    rows = [(_("Område"), _("Kaskader"), _("Nået helt ud"), _("Median, timer"))]
+    for row in report:
+        hours = round(row.median_seconds / 3600, 1) if row.median_seconds is not None else None
+        name = row.unit.name if row.unit else _("Uden område")
+        rows.append((name, row.cascades, row.completed, hours))
+    return rows
+
+
+@dashboard_page
+def cascades(request: HttpRequest) -> HttpResponse:
+    """Kaskade: the cascades the viewer may follow and, for communications, the report: the
+    median time from start to the last employee, per area."""
+    _cascade_reader(request)
+    summaries = cascade_reporting.cascade_summaries(viewer=request.user)
+    report = (
+        cascade_reporting.area_report() if cascade_reporting.sees_report(request.user) else None
+    )
+    context = {
+        "page": Paginator(summaries, CASCADES_PER_PAGE).get_page(request.GET.get("side")),
+        "report": report,
+    }
+    xlsx = (lambda: _report_rows(report)) if report is not None else None
+    return _page(request, "dashboard/cascades.html", context, filename="kaskader", xlsx=xlsx)
+
+
+def _cascade_rows(tree) -> list[tuple]:
+    rows = [
+        (
+            _("Niveau"),
+            _("Enhed"),
+            _("Leder"),
+            _("Modtaget"),
+            _("Givet videre"),
+            _("Læst"),
+            _("Bekræftet"),
+            _("Fortalt på møde"),
+            _("Deltagere"),
+            _("Frist"),
+            _("Forsinket"),
+            _("Status"),
+        )
+    ]
+    for row in tree.rows:
+        task = row.task
+        rows.append(
+            (
+                task.level.number + 1,
+                task.unit.name,
+                task.leader.name if task.leader else None,
+                _local(task.received_at),
+                _local(task.passed_on_at),
+                task.read_count,
+                task.acknowledged_count,
+                task.told_on,
+                task.attendance,
+                _local(task.level.deadline),
+                _("ja") if task.overdue else _("nej"),
+                _unit_status(row),
+            )
+        )
+    return rows
+
+
+def _unit_status(row) -> str:
+    """Where a unit stands, in words (the page never says it with colour alone)."""
+    task = row.task
+    if row.broken:
+        return _("Kæden er brudt her: fristen er overskredet")
+    if task.passed_on_at is not None:
+        return _("Givet videre")
+    if not row.not_reached:
+        return _("Modtaget, i gang")
+    if row.broken_above is not None:
+        return _("Ikke nået: kæden er brudt ved %(unit)s") % {"unit": row.broken_above.unit.name}
+    return _("Ikke nået endnu")
+
+
+@dashboard_page
+def cascade(request: HttpRequest, cascade_id: int) -> HttpResponse:
+    """One cascade as a tree over the viewer's subtree, with the API's progress numbers."""
+    _cascade_reader(request)
+    found = cascade_selectors.cascade_get(viewer=request.user, cascade_id=cascade_id)
+    tree = cascade_reporting.progress_tree(viewer=request.user, cascade=found)
+    for row in tree.rows:
+        row.status = _unit_status(row)
+    context = {"cascade": found, "tree": tree}
+    return _page(
+        request,
+        "dashboard/cascade.html",
+        context,
+        filename=f"kaskade-{found.pk}",
+        xlsx=lambda: _cascade_rows(tree),
+    )
 
 
 @dashboard_page

@@ -22,7 +22,7 @@ APPS = [
     "surveys",
 ]
 
-# Which apps each app may import (DESIGN: org ← push ← content, onboarding, surveys ←
+# Which apps each app may import (DESIGN: org ← push ← content, onboarding, surveys, cascade ←
 # dashboard; hrsync provisions org and onboarding). backend (settings, errors, the celery app)
 # is the ground everything stands on, and api (the HTTP layer: base serializers, permissions,
 # routing, error format) is shared by every app and knows none of them. The project's URLconf
@@ -38,7 +38,7 @@ MAY_IMPORT = {
     "surveys": BASE | {"org", "push"},
     "cascade": BASE | {"org", "push", "content"},
     "dialogue": BASE | {"org", "push", "content"},
-    "dashboard": BASE | {"org", "push", "content", "onboarding", "surveys"},
+    "dashboard": BASE | {"org", "push", "content", "onboarding", "surveys", "cascade"},
     "hrsync": BASE | {"org", "onboarding"},
 }
 TOP = {"backend.urls"}

@@ -55,3 +55,42 @@ def with_query(context, **changes) -> str:
             query[key] = value
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def duration(seconds) -> str:
+    """Seconds as people say a span: "45 min", "3 t 20 min", "2 d 4 t" (no value: "–")."""
+    if seconds is None or seconds == "":
+        return NO_VALUE
+    minutes = int(seconds) // 60
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return f"{days} d {hours} t"
+    if hours:
+        return f"{hours} t {minutes} min"
+    return f"{minutes} min"
+
+
+@register.filter
+def get(mapping, key):
+    """mapping[key] in a template (None when absent)."""
+    return mapping.get(key) if mapping else None
+
+
+LEVEL_MEASURES = (
+    "units",
+    "received",
+    "passed_on",
+    "overdue",
+    "told",
+    "attendance",
+    "read",
+    "acknowledged",
+)
+
+
+@register.filter
+def level_measures(level) -> list[tuple[str, int]]:
+    """A cascade level's counts, in the order of the page's columns (the API's names)."""
+    return [(measure, getattr(level, measure)) for measure in LEVEL_MEASURES]

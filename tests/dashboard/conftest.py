@@ -49,3 +49,11 @@ def web():
         return client
 
     return make
+
+
+@pytest.fixture
+def cascade_org(dash_org):
+    """dash_org with a leader on every unit but Team Slagelse."""
+    from .cascades import with_leaders
+
+    return with_leaders(dash_org)

@@ -204,3 +204,91 @@ def test_changing_ids_in_the_url_does_not_open_another_scope(
         _shoot(page, "404")
         # While its own unit opens
         assert page.goto(f"{base}/dashboard/heatmap/enhed/{own_team}/").status == 200
+
+
+def _cascade_numbers(page) -> dict:
+    """Every data-measure on the cascade page, per level and per unit, as the browser has it."""
+    return page.evaluate(
+        """() => {
+            const read = (sel, key) => Object.fromEntries([...document.querySelectorAll(sel)].map(
+                tr => [tr.dataset[key], Object.fromEntries([...tr.querySelectorAll('[data-measure]')]
+                    .map(td => [td.dataset.measure, td.dataset.value]))]));
+            return {levels: read('#levels-table tbody tr', 'level'),
+                    units: read('#units-table tbody tr', 'unit')};
+        }"""
+    )
+
+
+def _api_numbers(body: dict) -> dict:
+    """The API's progress in the page's shape (booleans and missing values as the page writes)."""
+    measures = ("units", "received", "passed_on", "overdue", "told", "attendance")
+    levels = {
+        str(lv["number"]): {
+            **{m: str(lv[m]) for m in (*measures, "read", "acknowledged")},
+            "seconds": "" if lv["seconds"] is None else str(lv["seconds"]),
+        }
+        for lv in body["levels"]
+    }
+    units = {}
+    for level in body["levels"]:
+        for row in level["unit_rows"]:
+            units[str(row["unit"])] = {
+                "received": str(row["received_at"] is not None).lower(),
+                "passed_on": str(row["passed_on_at"] is not None).lower(),
+                "read": str(row["read"]),
+                "acknowledged": str(row["acknowledged"]),
+                "told": row["told_on"] or "",
+                "overdue": str(row["overdue"]).lower(),
+            }
+            if row["attendance"] is not None:
+                units[str(row["unit"])]["attendance"] = str(row["attendance"])
+    return {"levels": levels, "units": units}
+
+
+def test_communications_and_a_leader_follow_a_cascade_with_the_api_numbers(
+    cascade_org, live_server, api, tmp_path
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .cascades import broken_cascade
+
+    # Given a cascade over four levels that broke at Madservice, and what the API answers
+    # communications and the leader of Hjemmeplejen Vest (read before the browser opens)
+    o = cascade_org
+    cascade = broken_cascade(o, timezone.now() - timedelta(days=4))
+    bodies = {
+        who: api(getattr(o, who)).get(f"/api/v1/cascades/{cascade.pk}/progress/").json()
+        for who in ("comms", "leader")
+    }
+    madservice, kokkenet = str(o.unit_b.pk), str(o.team_b.pk)
+    base = live_server.url
+
+    for who in ("comms", "leader"):
+        with chromium_page(tmp_path / f"profile-{who}") as page:
+            # When the person logs in and opens Kaskade from the navigation, then the cascade
+            _log_in(page, base, getattr(o, who), start="/dashboard/raekkevidde/")
+            page.click("header.top >> text=Kaskade")
+            page.wait_for_url(base + "/dashboard/kaskader/")
+            assert page.locator("#area-report").count() == (1 if who == "comms" else 0)
+            _shoot(page, f"kaskader-{who}")
+            page.click(f'#cascades-table tr[data-cascade="{cascade.pk}"] a')
+            page.wait_for_url(f"{base}/dashboard/kaskader/{cascade.pk}/")
+
+            # Then every number per level and unit is the API's, and only the person's units
+            shown = _cascade_numbers(page)
+            # (the median per unit is the page's own summary of those rows, tested apart)
+            medians = [level.pop("median_seconds") for level in shown["levels"].values()]
+            assert shown == _api_numbers(bodies[who])
+            assert len(medians) == len(bodies[who]["levels"])
+            if who == "comms":
+                # and the chain is broken at Madservice, in words, with Køkkenet not reached
+                broken = page.locator(f'#units-table tr[data-unit="{madservice}"]')
+                assert broken.get_attribute("data-state") == "broken"
+                assert "Kæden er brudt her" in broken.inner_text()
+                below = page.locator(f'#units-table tr[data-unit="{kokkenet}"]')
+                assert "Ikke nået: kæden er brudt ved Madservice" in below.inner_text()
+            else:
+                assert page.locator(f'#units-table tr[data-unit="{madservice}"]').count() == 0
+            _shoot(page, f"kaskade-{who}")

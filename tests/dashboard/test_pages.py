@@ -79,12 +79,12 @@ def test_each_page_answers_each_role(dash_org, results, journeys, post, web, who
         (
             "leader",
             "/dashboard/omraade/",
-            ["Mit område", "Kernefortællingen", "Heatmap", "Onboarding", "Rækkevidde"],
+            ["Mit område", "Kernefortællingen", "Heatmap", "Onboarding", "Kaskade", "Rækkevidde"],
         ),
         (
             "comms",
             "/dashboard/omraade/",
-            ["Mit område", "Kernefortællingen", "Heatmap", "Rækkevidde"],
+            ["Mit område", "Kernefortællingen", "Heatmap", "Kaskade", "Rækkevidde"],
         ),
         ("hr", "/dashboard/onboarding/", ["Onboarding", "Rækkevidde"]),
     ],

@@ -80,3 +80,48 @@ def test_reach_page_does_not_query_per_post_unit_or_reader(dash_org, post, web, 
     for person in people_in(dash_org.team_a, 4, prefix="Læser"):
         content_services.post_read_record(post=newest, user=person)
     assert (before, _queries(client, "/dashboard/raekkevidde/")) == (expected, expected)
+
+
+@pytest.mark.parametrize(
+    ("who", "cascade_page", "list_page"),
+    [
+        # session, person, roles, the cascade, its tasks with their counts; the list: a count
+        # and the page of cascades with their units counted, and the report over all cascades
+        # (last-level tasks with their last read, the areas)
+        ("comms", 5, 7),
+        # a leader's scope is part of those same queries; a leader has no report
+        ("leader", 5, 5),
+    ],
+)
+def test_cascade_pages_do_not_query_per_unit_or_cascade(
+    cascade_org, web, django_assert_num_queries, who, cascade_page, list_page
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .cascades import broken_cascade, madservice_cascade
+
+    # Given a cascade over the four levels (direktion → område → afdeling → team), seen later
+    o = cascade_org
+    start = timezone.now() - timedelta(days=4)
+    cascade = broken_cascade(o, start)
+    client = web(getattr(o, who))
+    with django_assert_num_queries(cascade_page):
+        assert client.get(f"/dashboard/kaskader/{cascade.pk}/").status_code == 200
+    with django_assert_num_queries(list_page):
+        assert client.get("/dashboard/kaskader/").status_code == 200
+
+    # When the afdeling has three more teams (reached, one told at a meeting) and there are
+    # two more cascades
+    for name in ("Skælskør", "Dalmose", "Boeslunde"):
+        OrgUnitFactory(name=f"Team {name}", kind=OrgUnit.Kind.TEAM, parent=o.unit_a)
+    larger = broken_cascade(o, start)
+    madservice_cascade(o, start, meeting=True, reached_after=timedelta(days=1))
+
+    # Then each page costs the same
+    with django_assert_num_queries(cascade_page):
+        response = client.get(f"/dashboard/kaskader/{larger.pk}/")
+    assert response.content.decode().count('<tr data-unit="') == (10 if who == "comms" else 6)
+    with django_assert_num_queries(list_page):
+        assert client.get("/dashboard/kaskader/").status_code == 200

@@ -116,6 +116,8 @@ TABLE = {
     ("cascade-task-pass-on", "post"): "401 404 404 409 404 404 404 404 404 401",
     ("cascade-task-meeting", "post"): "401 404 404 400 404 404 404 404 404 401",
     ("cascade-task-delegate", "post"): "401 404 404 400 404 404 404 404 404 401",
+    # The report over all cascades spans every area: communications (and admins) only.
+    ("cascade-report", "get"): "401 403 403 403 403 403 403 200 200 401",
     ("app-push-config", "get"): "401 200 200 200 200 200 200 200 200 401",
     ("app-link", "get"): "401 404 404 404 404 404 404 404 404 401",
     # The SSO hand-off takes no session (the code is the credential): an empty body is a 400.
