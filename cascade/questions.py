@@ -151,12 +151,9 @@ def question_ask(
     return question
 
 
-def _lock_held(*, actor: User, question: Question) -> Question:
-    question = (
-        Question.objects.select_for_update(of=("self",))
-        .select_related("cascade", "origin__unit", "holder__parent", "holder__unit")
-        .get(pk=question.pk)
-    )
+def require_holder(*, actor: User, question: Question) -> None:
+    """Only the one the question is with acts on it: the step's leader or deputy, or, at the
+    top, communications."""
     if question.at_top:
         allowed = actor.has_role(Role.COMMUNICATIONS, Role.ADMIN)
     else:
@@ -165,6 +162,31 @@ def _lock_held(*, actor: User, question: Question) -> Question:
         raise PermissionDeniedError(
             _("Spørgsmålet ligger ikke hos dig."), code="question_not_yours"
         )
+
+
+def require_topic_setter(*, actor: User, question: Question) -> None:
+    """Topics are communications' grouping of the questions that reached the top."""
+    if not question.at_top:
+        raise PermissionDeniedError(
+            _("Kun spørgsmål hos kommunikation får et emne."), code="question_not_at_top"
+        )
+    require_holder(actor=actor, question=question)
+
+
+def require_faq_publisher(*, actor: User) -> None:
+    if not actor.has_role(Role.COMMUNICATIONS, Role.ADMIN):
+        raise PermissionDeniedError(
+            _("Kun kommunikation udgiver spørgsmål og svar."), code="faq_not_allowed"
+        )
+
+
+def _lock_held(*, actor: User, question: Question) -> Question:
+    question = (
+        Question.objects.select_for_update(of=("self",))
+        .select_related("cascade", "origin__unit", "holder__parent", "holder__unit")
+        .get(pk=question.pk)
+    )
+    require_holder(actor=actor, question=question)
     if question.answered_at is not None:
         raise ConflictError(_("Spørgsmålet er allerede besvaret."), code="question_answered")
     return question
@@ -219,10 +241,7 @@ def question_answer(
 @transaction.atomic
 def question_group(*, actor: User, question: Question, topic: str) -> Question:
     """Communications files a question at the top under a topic of its choosing."""
-    if not actor.has_role(Role.COMMUNICATIONS, Role.ADMIN) or not question.at_top:
-        raise PermissionDeniedError(
-            _("Spørgsmålet ligger ikke hos dig."), code="question_not_yours"
-        )
+    require_topic_setter(actor=actor, question=question)
     question.topic = topic.strip()
     question.save(update_fields=["topic"])
     return question
@@ -254,10 +273,7 @@ def faq_publish(
     question: Question | None = None,
 ) -> FaqItem:
     """Publish a question and its answer down the whole cascade: every level receives it."""
-    if not actor.has_role(Role.COMMUNICATIONS, Role.ADMIN):
-        raise PermissionDeniedError(
-            _("Kun kommunikation udgiver spørgsmål og svar."), code="faq_not_allowed"
-        )
+    require_faq_publisher(actor=actor)
     errors = {}
     if not question_text.strip():
         errors["question_text"] = [_("Skal udfyldes.")]

@@ -173,7 +173,7 @@ class QuestionListQuery(QuerySerializer):
     open = BooleanField(required=False, default=False, help_text="Only unanswered questions.")
 
 
-class HopSerializer(serializers.Serializer):
+class CascadeQuestionHopSerializer(serializers.Serializer):
     unit = serializers.IntegerField(source="task.unit_id", allow_null=True, default=None)
     unit_name = serializers.CharField(
         source="task.unit.name",
@@ -185,7 +185,7 @@ class HopSerializer(serializers.Serializer):
     arrived_on = serializers.DateField()
 
 
-class QuestionSerializer(serializers.Serializer):
+class CascadeQuestionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     cascade = serializers.IntegerField(source="cascade_id")
     cascade_title = serializers.CharField(source="cascade.title")
@@ -215,10 +215,10 @@ class QuestionSerializer(serializers.Serializer):
         """Where it has been, with the leaders' comments: for leaders and communications."""
         if not self.context.get("show_path"):
             return []
-        return HopSerializer(question.hops.all(), many=True).data
+        return CascadeQuestionHopSerializer(question.hops.all(), many=True).data
 
     # The schema of the method fields.
-    get_hops = extend_schema_field(HopSerializer(many=True))(get_hops)
+    get_hops = extend_schema_field(CascadeQuestionHopSerializer(many=True))(get_hops)
     get_asked_by_me = extend_schema_field(OpenApiTypes.BOOL)(get_asked_by_me)
 
 
@@ -230,7 +230,7 @@ class FaqPublishSerializer(StrictInputSerializer):
     answer = serializers.CharField(max_length=TEXT_MAX)
 
 
-class FaqItemSerializer(serializers.Serializer):
+class CascadeFaqItemSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     cascade = serializers.IntegerField(source="cascade_id")
     question_text = serializers.CharField()
@@ -272,7 +272,7 @@ class KnowledgeUnitSerializer(serializers.Serializer):
     )
 
 
-class KnowledgeSerializer(serializers.Serializer):
+class CascadeKnowledgeSerializer(serializers.Serializer):
     pillar = serializers.CharField()
     label = serializers.CharField()
     waves = KnowledgeWaveSerializer(many=True)

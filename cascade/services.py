@@ -324,14 +324,19 @@ def reminders_send(*, now: datetime | None = None) -> dict[str, int]:
     return {"reminded": reminded, "escalated": escalated}
 
 
-@transaction.atomic
-def attachment_add(*, actor: User, cascade: Cascade, upload: UploadedFile) -> CascadeAttachment:
-    """Attach a PDF or image to the message, checked by content's upload checks (type from the
-    bytes, PDFs parsed and refused with active content), stored under a random name."""
+def require_attacher(*, actor: User, cascade: Cascade) -> None:
+    """Files go with the message: communications, or the person who started the cascade."""
     if not (actor.has_role(Role.COMMUNICATIONS, Role.ADMIN) or actor.pk == cascade.created_by_id):
         raise PermissionDeniedError(
             _("Kun den, der startede kaskaden, kan vedhæfte filer."), code="cascade_not_allowed"
         )
+
+
+@transaction.atomic
+def attachment_add(*, actor: User, cascade: Cascade, upload: UploadedFile) -> CascadeAttachment:
+    """Attach a PDF or image to the message, checked by content's upload checks (type from the
+    bytes, PDFs parsed and refused with active content), stored under a random name."""
+    require_attacher(actor=actor, cascade=cascade)
     checked = content_files.check_upload(
         stream=upload, size=upload.size, max_bytes=settings.UPLOAD_MAX_BYTES
     )

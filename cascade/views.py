@@ -17,23 +17,23 @@ from org import selectors as org_selectors
 from org.models import Role
 
 from . import knowledge, questions, selectors, services
-from .models import Cascade, Question, Task
+from .models import Cascade, CascadeAttachment, FaqItem, Question, Task
 from .serializers import (
     CascadeAttachmentSerializer,
     CascadeAttachmentUploadInput,
+    CascadeFaqItemSerializer,
+    CascadeKnowledgeSerializer,
+    CascadeQuestionSerializer,
     CascadeSerializer,
     CascadeStartSerializer,
     DelegateSerializer,
-    FaqItemSerializer,
     FaqPublishSerializer,
-    KnowledgeSerializer,
     PassOnSerializer,
     ProgressSerializer,
     QuestionAnswerSerializer,
     QuestionAskSerializer,
     QuestionForwardSerializer,
     QuestionListQuery,
-    QuestionSerializer,
     QuestionTopicSerializer,
     TaskSerializer,
     TellSerializer,
@@ -174,7 +174,7 @@ def _question_context(request) -> dict:
 class QuestionListView(ListAPIView):
     permission_classes = [IsAuthenticated]
     pagination_class = PageNumberPagination
-    serializer_class = QuestionSerializer
+    serializer_class = CascadeQuestionSerializer
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no caller
@@ -202,7 +202,7 @@ class QuestionListView(ListAPIView):
 @extend_schema(tags=["cascade"])
 class QuestionAskView(GenericAPIView):
     permission_classes = [IsAuthenticated]
-    serializer_class = QuestionSerializer
+    serializer_class = CascadeQuestionSerializer
 
     @extend_schema(
         summary="Send a question or feedback up the cascade, named or anonymous",
@@ -210,7 +210,7 @@ class QuestionAskView(GenericAPIView):
         "is stored, so you cannot follow it; its answer comes to your unit or the FAQ. At most "
         "5 a day per cascade.",
         request=QuestionAskSerializer,
-        responses={201: QuestionSerializer},
+        responses={201: CascadeQuestionSerializer},
     )
     def post(self, request, pk: int):
         cascade = selectors.cascade_for_member(viewer=request.user, cascade_id=pk)
@@ -221,23 +221,27 @@ class QuestionAskView(GenericAPIView):
         )
         if question.anonymous:
             # Not readable back by its author: the answer says what was stored, nothing more.
-            return Response(QuestionSerializer(question, context={"viewer": None}).data, status=201)
+            return Response(
+                CascadeQuestionSerializer(question, context={"viewer": None}).data, status=201
+            )
         question = selectors.question_get(viewer=request.user, question_id=question.pk)
         return Response(
-            QuestionSerializer(question, context=_question_context(request)).data, status=201
+            CascadeQuestionSerializer(question, context=_question_context(request)).data, status=201
         )
 
 
 class _QuestionView(GenericAPIView):
     permission_classes = [IsAuthenticated]
-    serializer_class = QuestionSerializer
+    serializer_class = CascadeQuestionSerializer
 
     def _question(self, pk: int) -> Question:
         return selectors.question_get(viewer=self.request.user, question_id=pk)
 
     def _done(self, question: Question) -> Response:
         question = selectors.question_get(viewer=self.request.user, question_id=question.pk)
-        return Response(QuestionSerializer(question, context=_question_context(self.request)).data)
+        return Response(
+            CascadeQuestionSerializer(question, context=_question_context(self.request)).data
+        )
 
 
 @extend_schema(tags=["cascade"])
@@ -245,7 +249,7 @@ class QuestionDetailView(_QuestionView):
     @extend_schema(summary="One question I may read")
     def get(self, request, pk: int):
         return Response(
-            QuestionSerializer(self._question(pk), context=_question_context(request)).data
+            CascadeQuestionSerializer(self._question(pk), context=_question_context(request)).data
         )
 
 
@@ -254,10 +258,11 @@ class QuestionAnswerView(_QuestionView):
     @extend_schema(
         summary="Answer a question that is with me (the asker, if named, is notified)",
         request=QuestionAnswerSerializer,
-        responses={200: QuestionSerializer},
+        responses={200: CascadeQuestionSerializer},
     )
     def post(self, request, pk: int):
         question = self._question(pk)
+        questions.require_holder(actor=request.user, question=question)
         data = QuestionAnswerSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._done(
@@ -270,10 +275,11 @@ class QuestionForwardView(_QuestionView):
     @extend_schema(
         summary="Send a question one level up with my comment (from the top: communications)",
         request=QuestionForwardSerializer,
-        responses={200: QuestionSerializer},
+        responses={200: CascadeQuestionSerializer},
     )
     def post(self, request, pk: int):
         question = self._question(pk)
+        questions.require_holder(actor=request.user, question=question)
         data = QuestionForwardSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         questions.question_forward(actor=request.user, question=question, **data.validated_data)
@@ -286,10 +292,11 @@ class QuestionTopicView(_QuestionView):
     @extend_schema(
         summary="Communications files a question at the top under a topic",
         request=QuestionTopicSerializer,
-        responses={200: QuestionSerializer},
+        responses={200: CascadeQuestionSerializer},
     )
     def post(self, request, pk: int):
         question = self._question(pk)
+        questions.require_topic_setter(actor=request.user, question=question)
         data = QuestionTopicSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._done(
@@ -300,23 +307,27 @@ class QuestionTopicView(_QuestionView):
 @extend_schema(tags=["cascade"])
 class FaqView(GenericAPIView):
     permission_classes = [IsAuthenticated]
-    serializer_class = FaqItemSerializer
+    queryset = FaqItem.objects.none()  # for the schema: the selectors read
+    serializer_class = CascadeFaqItemSerializer
 
     @extend_schema(
         summary="The cascade's questions and answers, for everyone it reaches",
-        responses={200: FaqItemSerializer(many=True)},
+        responses={200: CascadeFaqItemSerializer(many=True)},
     )
     def get(self, request, pk: int):
         cascade = selectors.cascade_for_member(viewer=request.user, cascade_id=pk)
-        return Response(FaqItemSerializer(selectors.faq_list(cascade=cascade), many=True).data)
+        return Response(
+            CascadeFaqItemSerializer(selectors.faq_list(cascade=cascade), many=True).data
+        )
 
     @extend_schema(
         summary="Communications publishes a question and its answer down the whole cascade",
         request=FaqPublishSerializer,
-        responses={201: FaqItemSerializer},
+        responses={201: CascadeFaqItemSerializer},
     )
     def post(self, request, pk: int):
         cascade = selectors.cascade_for_member(viewer=request.user, cascade_id=pk)
+        questions.require_faq_publisher(actor=request.user)
         data = FaqPublishSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         question_id = data.validated_data.pop("question")
@@ -332,30 +343,31 @@ class FaqView(GenericAPIView):
         item = questions.faq_publish(
             actor=request.user, cascade=cascade, question=question, **data.validated_data
         )
-        return Response(FaqItemSerializer(item).data, status=201)
+        return Response(CascadeFaqItemSerializer(item).data, status=201)
 
 
 @extend_schema(tags=["cascade"])
 class KnowledgeView(GenericAPIView):
     permission_classes = [IsResultsReader]
-    serializer_class = KnowledgeSerializer
+    serializer_class = CascadeKnowledgeSerializer
 
     @extend_schema(
         summary="The knowledge index of the cascade's pillar per unit, in the closed survey "
         "wave before it started and those since (suppressed as the survey results are)",
-        responses={200: KnowledgeSerializer, 204: None},
+        responses={200: CascadeKnowledgeSerializer, 204: None},
     )
     def get(self, request, pk: int):
         cascade = selectors.cascade_get(viewer=request.user, cascade_id=pk)
         result = knowledge.pillar_knowledge(viewer=request.user, cascade=cascade)
         if result is None:
             return Response(status=204)
-        return Response(KnowledgeSerializer(result).data)
+        return Response(CascadeKnowledgeSerializer(result).data)
 
 
 @extend_schema(tags=["cascade"])
 class AttachmentListView(GenericAPIView):
     permission_classes = [IsAuthenticated]
+    queryset = CascadeAttachment.objects.none()  # for the schema: the selectors read
     serializer_class = CascadeAttachmentSerializer
 
     @extend_schema(
@@ -375,6 +387,7 @@ class AttachmentListView(GenericAPIView):
     )
     def post(self, request, pk: int):
         cascade = selectors.cascade_for_member(viewer=request.user, cascade_id=pk)
+        services.require_attacher(actor=request.user, cascade=cascade)
         data = CascadeAttachmentUploadInput(data=request.data)
         data.is_valid(raise_exception=True)
         attachment = services.attachment_add(
