@@ -254,7 +254,7 @@ def _cascade_people(cascade: Cascade) -> Q:
     deepest = list(tasks.filter(children__isnull=True).values_list("unit__path", flat=True))
     below = Q()
     for path in deepest:  # people in units under the last level get it from their team
-        below |= Q(unit__path__startswith=path)
+        below |= Q(path__startswith=path)
     return (
         Q(unit_id__in=unit_ids)
         | Q(unit__in=OrgUnit.objects.filter(below) if deepest else OrgUnit.objects.none())
