@@ -353,3 +353,56 @@ def test_a_question_from_a_leaderless_team_goes_to_the_leader_above(org, clock, 
     questions.question_forward(actor=org.leader, question=question, comment="")
     question.refresh_from_db()
     assert (question.at_top, question.holder) == (True, None)
+
+
+def test_named_questions_are_exported_and_made_anonymous_on_erasure(tree, clock, client_for):
+    from org import erasure
+    from org import selectors as org_selectors
+
+    o = tree
+    cascade = _cascade_from_area(o)
+    named = questions.question_ask(
+        actor=o.employee, cascade=cascade, text="Hvornår starter vi?", anonymous=False
+    )
+    questions.question_ask(actor=o.employee, cascade=cascade, text="Anonymt", anonymous=True)
+    questions.question_answer(actor=o.team_leader_a, question=named, answer="I maj.")
+    # Given the export lists the named question only (the anonymous one leads to no one)
+    exported = org_selectors.personal_data_export(user=o.employee)["categories"]
+    assert [(r["text"], r["answer"]) for r in exported["cascade_questions"]] == [
+        ("Hvornår starter vi?", "I maj.")
+    ]
+    # When the asker and the answering leader are erased
+    erasure.user_erase(actor=o.hr, user=o.employee)
+    erasure.user_erase(actor=o.hr, user=o.team_leader_a)
+    # Then the question stays, answered, with no person on it
+    named.refresh_from_db()
+    assert (named.asker_id, named.anonymous, named.answered_by_id, named.answer) == (
+        None,
+        True,
+        None,
+        "I maj.",
+    )
+
+
+def test_the_question_list_costs_the_same_whatever_its_length(tree, clock, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    o = tree
+    cascade = _cascade_from_area(o)
+    client = client_for(o.team_leader_a)
+
+    def count() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/api/v1/cascades/questions/")
+        return len(queries), response.json()["count"]
+
+    # Given one question with team A's leader, then twelve (from twelve people)
+    questions.question_ask(actor=o.employee, cascade=cascade, text="Et", anonymous=False)
+    one = count()
+    for n in range(11):
+        asker = UserFactory(unit=o.team_a)
+        questions.question_ask(actor=asker, cascade=cascade, text=f"Nr. {n}", anonymous=n % 2 == 0)
+    twelve = count()
+    # Then the same queries: session, person, roles, count, page, hops
+    assert (one, twelve) == ((6, 1), (6, 12))
