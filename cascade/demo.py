@@ -37,9 +37,7 @@ def _shift_back(cascade: Cascade, delta: timedelta) -> None:
         tasks.filter(**{f"{field}__isnull": False}).update(**{field: F(field) - delta})
     tasks.filter(told_on__isnull=False).update(told_on=F("told_on") - delta)
     Question.objects.filter(cascade=cascade).update(asked_on=F("asked_on") - delta)
-    QuestionHop.objects.filter(question__cascade=cascade).update(
-        arrived_on=F("arrived_on") - delta
-    )
+    QuestionHop.objects.filter(question__cascade=cascade).update(arrived_on=F("arrived_on") - delta)
 
 
 def _done(*, comms: User, top: OrgUnit, stdout) -> None:
