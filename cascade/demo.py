@@ -4,6 +4,9 @@ Built through the services (start, pass on, tell, remind, questions, FAQ), then 
 time as a whole — every timestamp of the cascade by the same amount — so the dashboard has a
 history to show: the services only accept deadlines in the future, and the demo has no clock
 to travel with. Idempotent: a cascade is known by its title.
+
+The last level records team meetings only, no must-read posts: the content demo's feed (its
+must-read and what the app's browser tests read in it) stays as that demo built it.
 """
 
 from datetime import timedelta
@@ -73,7 +76,6 @@ def _done(*, comms: User, top: OrgUnit, stdout) -> None:
                 local_note="Vi taler om det på tavlemødet.",
                 told_on=timezone.localdate(),
                 attendance=6 + number % 9,
-                publish=number % 3 == 0,
             )
     _shift_back(cascade, timedelta(days=21))
     stdout.write(f"  kaskade (gennemført): {cascade.title}, {len(tasks)} enheder\n")
@@ -105,7 +107,6 @@ def _under_way(*, comms: User, area: OrgUnit, stdout) -> None:
             task=task,
             told_on=timezone.localdate(),
             attendance=5 + number,
-            publish=number % 2 == 1,
         )
 
     # The way up: an anonymous question travels to communications and comes back as FAQ; a
