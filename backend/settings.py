@@ -411,6 +411,7 @@ SPECTACULAR_SETTINGS = {
         "LixBandEnum": "content.lix.BAND_CODES",
         "PostStatusEnum": "content.models.PostStatus",
         "AttachmentKindEnum": "content.models.AttachmentKind",
+        "CascadeQuestionKindEnum": "cascade.models.Question.Kind",
         "RsvpAnswerEnum": "content.models.RsvpAnswer",
         "TrackKindEnum": "onboarding.models.TrackKind",
         "StepKindEnum": "onboarding.models.StepKind",

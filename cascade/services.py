@@ -3,20 +3,24 @@
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 
-from django.db import transaction
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from backend.errors import ApplicationError, ConflictError, PermissionDeniedError
+from content import files as content_files
 from content import services as content_services
 from content.models import PostKind
 from org import selectors as org_selectors
 from org.models import LeaderScope, OrgUnit, Role, User
 from push import services as push_services
 from push.models import Category
+from surveys.strategy import strategy_active
 
-from .models import Cascade, Level, Task
+from .models import Cascade, CascadeAttachment, Level, Task
 
 # A leader who has not passed the message on by the deadline is reminded; if the step is still
 # open this long after the deadline, their own leader (the leader of the unit above) is told.
@@ -85,6 +89,7 @@ def cascade_start(
     root_unit: OrgUnit,
     deadlines: list[datetime],
     talking_points: str = "",
+    pillar: str = "",
 ) -> Cascade:
     """Start a cascade from `root_unit` down one level per deadline; its leaders get a task."""
     if not _may_start_from(actor=actor, root_unit=root_unit):
@@ -104,6 +109,8 @@ def cascade_start(
         errors["title"] = [_("Skal udfyldes.")]
     if not message.strip():
         errors["message"] = [_("Skal udfyldes.")]
+    if pillar and pillar not in strategy_active().pillar_keys:
+        errors["pillar"] = [_("Kernefortællingen har ingen styrkeposition med den nøgle.")]
     if errors:
         raise ApplicationError(_("Oplysningerne er ikke gyldige."), fields=errors)
     cascade = Cascade.objects.create(
@@ -113,6 +120,7 @@ def cascade_start(
         root_unit=root_unit,
         created_by=actor,
         started_at=now,
+        pillar=pillar,
     )
     levels = Level.objects.bulk_create(
         [Level(cascade=cascade, number=n, deadline=d) for n, d in enumerate(deadlines)]
@@ -314,3 +322,38 @@ def reminders_send(*, now: datetime | None = None) -> dict[str, int]:
         task.escalated_at = now
         task.save(update_fields=["escalated_at"])
     return {"reminded": reminded, "escalated": escalated}
+
+
+def require_attacher(*, actor: User, cascade: Cascade) -> None:
+    """Files go with the message: communications, or the person who started the cascade."""
+    if not (actor.has_role(Role.COMMUNICATIONS, Role.ADMIN) or actor.pk == cascade.created_by_id):
+        raise PermissionDeniedError(
+            _("Kun den, der startede kaskaden, kan vedhæfte filer."), code="cascade_not_allowed"
+        )
+
+
+@transaction.atomic
+def attachment_add(*, actor: User, cascade: Cascade, upload: UploadedFile) -> CascadeAttachment:
+    """Attach a PDF or image to the message, checked by content's upload checks (type from the
+    bytes, PDFs parsed and refused with active content), stored under a random name."""
+    require_attacher(actor=actor, cascade=cascade)
+    checked = content_files.check_upload(
+        stream=upload, size=upload.size, max_bytes=settings.UPLOAD_MAX_BYTES
+    )
+    original_name = (upload.name or "fil").replace("\\", "/").rsplit("/", 1)[-1][:255] or "fil"
+    attachment = CascadeAttachment(
+        cascade=cascade,
+        original_name=original_name,
+        kind=checked.kind,
+        content_type=checked.content_type,
+        size=upload.size,
+        uploaded_by=actor,
+    )
+    attachment.file.save(f"upload{checked.suffix}", upload, save=False)
+    stored_name = attachment.file.name
+    try:
+        attachment.save()
+    except IntegrityError:
+        attachment.file.storage.delete(stored_name)
+        raise
+    return attachment

@@ -36,7 +36,7 @@ MAY_IMPORT = {
     "content": BASE | {"org", "push"},
     "onboarding": BASE | {"org", "push", "content"},
     "surveys": BASE | {"org", "push"},
-    "cascade": BASE | {"org", "push", "content"},
+    "cascade": BASE | {"org", "push", "content", "surveys"},
     "dialogue": BASE | {"org", "push", "content"},
     "dashboard": BASE | {"org", "push", "content", "onboarding", "surveys", "cascade"},
     "hrsync": BASE | {"org", "onboarding"},

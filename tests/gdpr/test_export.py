@@ -17,7 +17,7 @@ from tests.push.factories import DeviceFactory
 from .factories import ANONYMOUS_TEXT, give_history
 
 # One query per category and a few for the person and their journey, whatever the row count.
-EXPORT_QUERIES = 21
+EXPORT_QUERIES = 22
 
 CATEGORIES = {
     "profile",
@@ -34,6 +34,7 @@ CATEGORIES = {
     "survey_participation",
     "survey_identified_answers",
     "cascade_tasks",
+    "cascade_questions",
     "comments",
     "reactions",
     "comment_reports",
@@ -80,6 +81,7 @@ def test_my_export_contains_every_category_with_my_data(org, api, person, histor
     ]
     assert data["survey_identified_answers"] == []
     assert data["cascade_tasks"] == []
+    assert data["cascade_questions"] == []
     assert [(a["what"], a["purpose"], a["by"]) for a in data["access_log"]] == [
         ("person_record", "Løn", "Hanne HR")
     ]

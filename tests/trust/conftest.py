@@ -152,6 +152,20 @@ def world(org):
     )
     w.cascade_task_a = w.cascade.tasks.get(unit=org.unit_a)
     w.cascade_task_b = w.cascade.tasks.get(unit=org.unit_b)
+    from cascade import questions as cascade_questions
+
+    # A named question from each side: each lands with its own afdeling's leader.
+    w.cascade_question_a = cascade_questions.question_ask(
+        actor=org.employee, cascade=w.cascade, text="Hvornår starter det?", anonymous=False
+    )
+    w.cascade_question_b = cascade_questions.question_ask(
+        actor=org.other_employee, cascade=w.cascade, text="Gælder det køkkenet?", anonymous=False
+    )
+    w.cascade_file = cascade_services.attachment_add(
+        actor=org.comms,
+        cascade=w.cascade,
+        upload=SimpleUploadedFile("plan.png", PNG_BYTES, content_type="image/png"),
+    )
     w.device_a = DeviceFactory(user=org.employee, identifier="fcm-token-employee")
     w.device_b = DeviceFactory(user=org.other_employee, identifier="fcm-token-other")
     return w

@@ -53,6 +53,7 @@ def unchecked(routes: Iterable[tuple[str, str]], table: Mapping) -> dict[str, se
 
 _PK_KIND = {  # longest prefix first: which object a route's {pk} names
     "cascade-task": "cascade_task",
+    "cascade-question": "cascade_question",
     "cascade": "cascade",
     "onboarding-journey": "journey",
     "onboarding-track": "track",

@@ -118,6 +118,21 @@ TABLE = {
     ("cascade-task-delegate", "post"): "401 404 404 400 404 404 404 404 404 401",
     # The report over all cascades spans every area: communications (and admins) only.
     ("cascade-report", "get"): "401 403 403 403 403 403 403 200 200 401",
+    # The way up: the world's cascade reaches everyone (it starts at the direktion). Unit A's
+    # named question is the employee's and lies with unit A's leader; comms sees only what
+    # reached the top. The pillar-less cascade has no knowledge block (204).
+    ("cascade-knowledge", "get"): "401 403 403 204 204 403 403 204 403 401",
+    ("cascade-ask", "post"): "401 400 400 400 400 400 400 400 400 401",
+    ("cascade-faq", "get"): "401 200 200 200 200 200 200 200 200 401",
+    ("cascade-faq", "post"): "401 403 403 403 403 403 403 400 400 401",
+    ("cascade-attachments", "get"): "401 200 200 200 200 200 200 200 200 401",
+    ("cascade-attachments", "post"): "401 403 403 403 403 403 403 400 400 401",
+    ("cascade-attachment", "get"): "401 200 200 200 200 200 200 200 200 401",
+    ("cascade-question-list", "get"): "401 200 200 200 200 200 200 200 200 401",
+    ("cascade-question-detail", "get"): "401 200 404 200 404 404 404 404 404 401",
+    ("cascade-question-answer", "post"): "401 403 404 400 404 404 404 404 404 401",
+    ("cascade-question-forward", "post"): "401 403 404 200 404 404 404 404 404 401",
+    ("cascade-question-topic", "post"): "401 403 404 403 404 404 404 404 404 401",
     ("app-push-config", "get"): "401 200 200 200 200 200 200 200 200 401",
     ("app-link", "get"): "401 404 404 404 404 404 404 404 404 401",
     # The SSO hand-off takes no session (the code is the credential): an empty body is a 400.
@@ -178,6 +193,8 @@ def _objects(world, side: str) -> dict:
         "language": "en",
         "cascade": world.cascade.pk,
         "cascade_task": pick(world.cascade_task_a, world.cascade_task_b).pk,
+        "cascade_question": pick(world.cascade_question_a, world.cascade_question_b).pk,
+        "file_id": world.cascade_file.pk,
     }
 
 
