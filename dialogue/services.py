@@ -198,6 +198,11 @@ def reaction_remove(*, user: User, post: Post) -> None:
 def question_ask(*, asker: User, recipient: str, text: str) -> Question:
     """Ask HR, one's leader or communications a private question (pre-boarders too)."""
     text = text.strip()
+    before_start = asker.start_date is not None and asker.start_date > timezone.localdate()
+    if before_start and recipient != QuestionRecipient.HR:
+        raise PermissionDeniedError(
+            _("Før din første arbejdsdag kan du stille spørgsmål til HR."), code="before_start"
+        )
     if recipient == QuestionRecipient.LEADER and not selectors.unit_has_leader(
         unit_id=asker.unit_id
     ):

@@ -301,6 +301,8 @@ class QuestionsView(GenericAPIView):
 
     queryset = Question.objects.none()  # the selector narrows; this only names the model
     serializer_class = AskQuestionInput
+    # Pre-boarders ask HR about the first day, pay and uniform before they start.
+    open_before_start_date = True
 
     def get_throttles(self):
         if self.request.method == "POST":
@@ -322,7 +324,8 @@ class QuestionsView(GenericAPIView):
             "Only the recipients see it: HR (all HR questions, pre-boarders' too), the leaders "
             "whose scope holds my unit, or communications. Plain text; links become safe "
             "anchors. 409 `no_leader` when no leader's scope holds my unit. I am notified when "
-            "it is answered. Rate-limited per person (THROTTLE_QUESTION)."
+            "it is answered. Before their start date a person may ask HR only (403 otherwise). "
+            "Rate-limited per person (THROTTLE_QUESTION)."
         ),
         request=AskQuestionInput,
         responses={201: AskQuestionSerializer},
@@ -359,6 +362,8 @@ class QuestionInboxView(GenericAPIView):
 
 
 class QuestionView(APIView):
+    open_before_start_date = True  # a pre-boarder reads HR's answer
+
     @extend_schema(
         summary="One question (its asker or its recipients)", responses=AskQuestionSerializer
     )
