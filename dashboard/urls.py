@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import login, views
+from . import login, moderation, views
 
 app_name = "dashboard"
 urlpatterns = [
@@ -19,4 +19,10 @@ urlpatterns = [
     path("raekkevidde/", views.reach_page, name="reach"),
     path("raekkevidde/<id:post_id>/", views.reach_page, name="reach-post"),
     path("resultater/<id:survey_id>.xlsx", views.results_xlsx, name="results-xlsx"),
+    path("moderering/", moderation.moderation, name="moderation"),
+    path(
+        "moderering/<id:comment_id>/",
+        moderation.moderation_decide,
+        name="moderation-decide",
+    ),
 ]

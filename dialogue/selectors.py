@@ -160,6 +160,29 @@ def moderation_queue_with_reports() -> QuerySet[Comment]:
     return moderation_queue().prefetch_related(Prefetch("reports", queryset=reports))
 
 
+def recently_hidden(*, limit: int) -> QuerySet[Comment]:
+    """The last hidden comments (not deleted), newest hide first: what a moderator may restore."""
+    return (
+        _with_author(Comment.objects.filter(hidden_at__isnull=False, deleted_at__isnull=True))
+        .select_related("post", "hidden_by")
+        .only(
+            *[
+                f.name
+                for f in Comment._meta.concrete_fields
+                if f.name not in {"author", "hidden_by"}
+            ],
+            "author__id",
+            "author__name",
+            "author__unit_id",
+            "post__id",
+            "post__title",
+            "hidden_by__id",
+            "hidden_by__name",
+        )
+        .order_by("-hidden_at", "-id")[:limit]
+    )
+
+
 # --- Questions ----------------------------------------------------------------------------------
 
 

@@ -36,7 +36,11 @@ class ReportInput(StrictInputSerializer):
 
 class ModerateInput(StrictInputSerializer):
     decision = serializers.ChoiceField(
-        choices=[(Decision.HIDE, _("Skjul")), (Decision.KEEP, _("Behold"))]
+        choices=[
+            (Decision.HIDE, _("Skjul")),
+            (Decision.KEEP, _("Behold")),
+            (Decision.RESTORE, _("Vis igen")),
+        ]
     )
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 

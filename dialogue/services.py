@@ -153,11 +153,14 @@ def moderator_check(*, actor: User, comment: Comment) -> None:
 class Decision:
     HIDE = "hide"
     KEEP = "keep"
+    # Undo a hide: the comment is shown again (a moderator's mistake, or after a second look).
+    RESTORE = "restore"
 
 
 @transaction.atomic
 def comment_moderate(*, actor: User, comment: Comment, decision: str, reason: str = "") -> Comment:
-    """Hide the comment (kept for the record, shown as hidden) or keep it; reports are handled."""
+    """Hide the comment (kept for the record, shown as hidden), keep it, or show a hidden one
+    again; either way its reports are handled."""
     moderator_check(actor=actor, comment=comment)
     comment = (
         Comment.objects.select_for_update().select_related("post", "author").get(pk=comment.pk)
@@ -170,6 +173,11 @@ def comment_moderate(*, actor: User, comment: Comment, decision: str, reason: st
         comment.hidden_at = timezone.now()
         comment.hidden_by = actor
         comment.hidden_reason = reason.strip()
+        fields += ["hidden_at", "hidden_by", "hidden_reason"]
+    if decision == Decision.RESTORE and comment.hidden_at is not None:
+        comment.hidden_at = None
+        comment.hidden_by = None
+        comment.hidden_reason = ""
         fields += ["hidden_at", "hidden_by", "hidden_reason"]
     validate_model(comment)
     comment.save(update_fields=fields)

@@ -220,8 +220,8 @@ class CommentModerateView(GenericAPIView):
         summary="Hide a comment, or keep it (moderators)",
         description=(
             "The post's writer, leaders of the post's or the commenter's unit, communications. "
-            "`hide`: kept for the record, shown to everyone as hidden. Either decision takes "
-            "the comment out of the moderation queue."
+            "`hide`: kept for the record, shown to everyone as hidden; `restore`: a hidden "
+            "comment is shown again. Any decision takes the comment out of the moderation queue."
         ),
         request=ModerateInput,
         responses=CommentSerializer,
