@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import login, moderation, views
+from . import login, moderation, questions, views
 
 app_name = "dashboard"
 urlpatterns = [
@@ -24,5 +24,21 @@ urlpatterns = [
         "moderering/<id:comment_id>/",
         moderation.moderation_decide,
         name="moderation-decide",
+    ),
+    path("spoergsmaal/", questions.questions, name="questions"),
+    path(
+        "spoergsmaal/<id:question_id>/svar/",
+        questions.question_answer,
+        name="question-answer",
+    ),
+    path(
+        "spoergsmaal/<id:question_id>/luk/",
+        questions.question_close,
+        name="question-close",
+    ),
+    path(
+        "spoergsmaal/<id:question_id>/udgiv/",
+        questions.question_publish,
+        name="question-publish",
     ),
 ]
