@@ -79,14 +79,14 @@ def test_each_page_answers_each_role(dash_org, results, journeys, post, web, who
         (
             "leader",
             "/dashboard/omraade/",
-            ["Mit område", "Kernefortællingen", "Heatmap", "Onboarding", "Rækkevidde"],
+            ["Mit område", "Kernefortællingen", "Heatmap", "Onboarding", "Rækkevidde", "Spørgsmål"],
         ),
         (
             "comms",
             "/dashboard/omraade/",
-            ["Mit område", "Kernefortællingen", "Heatmap", "Rækkevidde"],
+            ["Mit område", "Kernefortællingen", "Heatmap", "Rækkevidde", "Moderering", "Spørgsmål"],
         ),
-        ("hr", "/dashboard/onboarding/", ["Onboarding", "Rækkevidde"]),
+        ("hr", "/dashboard/onboarding/", ["Onboarding", "Rækkevidde", "Spørgsmål"]),
     ],
 )
 def test_start_page_and_menu_follow_the_role(dash_org, web, who, start, menu):
