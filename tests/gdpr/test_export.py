@@ -17,7 +17,7 @@ from tests.push.factories import DeviceFactory
 from .factories import ANONYMOUS_TEXT, give_history
 
 # One query per category and a few for the person and their journey, whatever the row count.
-EXPORT_QUERIES = 21
+EXPORT_QUERIES = 22
 
 CATEGORIES = {
     "profile",
@@ -37,6 +37,7 @@ CATEGORIES = {
     "comments",
     "reactions",
     "comment_reports",
+    "questions",
 }
 
 
