@@ -80,6 +80,10 @@ class CommentUserThrottle(_PerUser):
     scope = "comment"
 
 
+class QuestionUserThrottle(_PerUser):
+    scope = "question"
+
+
 def with_defaults(*extra: type) -> list[type]:
     """The global throttles plus `extra`: a view's throttle_classes replaces, not adds."""
     return [*api_settings.DEFAULT_THROTTLE_CLASSES, *extra]
@@ -88,3 +92,4 @@ def with_defaults(*extra: type) -> list[type]:
 SUBMIT_THROTTLES = with_defaults(SubmitUserThrottle, SubmitAddressThrottle)
 UPLOAD_THROTTLES = with_defaults(UploadUserThrottle, UploadAddressThrottle)
 COMMENT_THROTTLES = with_defaults(CommentUserThrottle)
+QUESTION_THROTTLES = with_defaults(QuestionUserThrottle)

@@ -363,6 +363,9 @@ REST_FRAMEWORK = {
         "upload_ip": env.str("THROTTLE_UPLOAD_IP", default="300/hour"),
         # Comments and reports on posts (dialogue), per person: a conversation, not a flood.
         "comment": env.str("THROTTLE_COMMENT", default="30/hour"),
+        # Questions to HR, leaders and communications, per person: each one lands in a queue
+        # that a person works through by hand.
+        "question": env.str("THROTTLE_QUESTION", default="10/hour"),
     },
     # Client address = REMOTE_ADDR, which api.middleware.ClientIPMiddleware has set from
     # X-Forwarded-For per TRUSTED_PROXY_COUNT. DRF's default (None) would key anonymous limits

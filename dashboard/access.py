@@ -33,6 +33,10 @@ def sections_for(user: User) -> frozenset[str]:
         sections.add("onboarding")
     if user.has_role(Role.LEADER, Role.COMMUNICATIONS, Role.ADMIN):  # cascade.views readers
         sections.add("cascade")
+    if user.has_role(Role.COMMUNICATIONS, Role.ADMIN):  # dialogue.selectors.MODERATOR_ROLES
+        sections.add("moderation")
+    if user.has_role(Role.LEADER, Role.HR, Role.COMMUNICATIONS):  # dialogue's question recipients
+        sections.add("questions")
     return frozenset(sections)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import login, views
+from . import login, moderation, questions, views
 
 app_name = "dashboard"
 urlpatterns = [
@@ -21,4 +21,26 @@ urlpatterns = [
     path("kaskader/", views.cascades, name="cascades"),
     path("kaskader/<id:cascade_id>/", views.cascade, name="cascade"),
     path("resultater/<id:survey_id>.xlsx", views.results_xlsx, name="results-xlsx"),
+    path("moderering/", moderation.moderation, name="moderation"),
+    path(
+        "moderering/<id:comment_id>/",
+        moderation.moderation_decide,
+        name="moderation-decide",
+    ),
+    path("spoergsmaal/", questions.questions, name="questions"),
+    path(
+        "spoergsmaal/<id:question_id>/svar/",
+        questions.question_answer,
+        name="question-answer",
+    ),
+    path(
+        "spoergsmaal/<id:question_id>/luk/",
+        questions.question_close,
+        name="question-close",
+    ),
+    path(
+        "spoergsmaal/<id:question_id>/udgiv/",
+        questions.question_publish,
+        name="question-publish",
+    ),
 ]

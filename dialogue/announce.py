@@ -52,3 +52,25 @@ def reply_to_commenter(*, reply: Comment, parent: Comment) -> None:
         data={"type": "comment_reply", "post_id": str(reply.post_id), "comment_id": str(reply.pk)},
         dedup_key=f"dialogue:reply:{reply.pk}",
     )
+
+
+# One msgid per role, so each recipient reads the role in their own language.
+_ANSWERED_BY = {
+    "hr": gettext_noop("HR har svaret på dit spørgsmål."),
+    "leader": gettext_noop("Din leder har svaret på dit spørgsmål."),
+    "communications": gettext_noop("Kommunikation har svaret på dit spørgsmål."),
+}
+
+
+def answer_to_asker(*, question) -> None:
+    """Tell the asker their question has been answered (by role, never by name)."""
+    if question.asker_id is None:
+        return
+    notification_send(
+        category=Category.NEWS,
+        recipients=User.objects.filter(pk=question.asker_id, is_active=True),
+        title=gettext_noop("Du har fået svar på dit spørgsmål"),
+        body=_ANSWERED_BY[question.answered_as],
+        data={"type": "question_answer", "question_id": str(question.pk)},
+        dedup_key=f"dialogue:answer:{question.pk}",
+    )

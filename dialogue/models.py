@@ -135,3 +135,100 @@ class CommentReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.comment_id}: {self.reason[:40]}"
+
+
+# --- Questions to HR, my leader or communications ---------------------------------------------
+
+QUESTION_MAX_LENGTH = 2000
+ANSWER_MAX_LENGTH = 4000
+
+
+class QuestionRecipient(models.TextChoices):
+    HR = "hr", _("HR")
+    # The leaders whose scope holds the unit the asker worked in when they asked.
+    LEADER = "leader", _("Min leder")
+    COMMUNICATIONS = "communications", _("Kommunikation")
+
+
+class QuestionStatus(models.TextChoices):
+    NEW = "new", _("Ny")
+    ANSWERED = "answered", _("Besvaret")
+    CLOSED = "closed", _("Lukket")
+
+
+class Question(models.Model):
+    """A private question from a person to a recipient group, and its one answer."""
+
+    # Null only if the person's row is ever deleted; erasure keeps the row and renames it.
+    asker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="questions",
+        verbose_name=_("spurgt af"),
+    )
+    # The asker's unit when they asked: a question to "my leader" stays with the leaders of
+    # that unit even if the person moves on.
+    unit = models.ForeignKey(
+        "org.OrgUnit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("enhed"),
+    )
+    recipient = models.CharField(_("til"), max_length=20, choices=QuestionRecipient.choices)
+    text = models.TextField(_("spørgsmål"), max_length=QUESTION_MAX_LENGTH)
+    # Rendered when written (dialogue.rendering), like a comment.
+    text_html = models.TextField(editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=QuestionStatus.choices, default=QuestionStatus.NEW
+    )
+    created_at = models.DateTimeField(_("spurgt"), auto_now_add=True)
+    answer = models.TextField(_("svar"), max_length=ANSWER_MAX_LENGTH, blank=True)
+    answer_html = models.TextField(editable=False, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("besvaret af"),
+    )
+    # The asker sees the answer's author by role ("HR", "Leder", "Kommunikation"), not by name.
+    answered_as = models.CharField(
+        _("besvaret som"), max_length=20, choices=QuestionRecipient.choices, blank=True
+    )
+    answered_at = models.DateTimeField(_("besvaret"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("lukket"), null=True, blank=True)
+    # The staff info page the answer was published as (without the asker's name).
+    published_post = models.ForeignKey(
+        Post,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("udgivet som"),
+    )
+
+    class Meta:
+        verbose_name = _("spørgsmål")
+        verbose_name_plural = _("spørgsmål")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(F("recipient"), F("status"), F("created_at"), name="question_inbox"),
+            models.Index(F("asker"), F("created_at"), name="question_asker"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True) | ~Q(answer=""),
+                name="question_answered_has_answer",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="answered") | Q(answered_at__isnull=False),
+                name="question_answered_status_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pk}: {self.text[:40]}"

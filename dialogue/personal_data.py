@@ -3,15 +3,19 @@
 On erasure the comments stay where they are, so threads keep their shape: the person's row is
 renamed "Tidligere medarbejder" by org.erasure, and that is the name every comment shows from
 then on. Their reactions keep counting; the reasons they gave when reporting comments are
-cleared (the report itself still counts for the moderators).
+cleared (the report itself still counts for the moderators). Their questions stay with their
+recipients under the same name; the unanswered ones are closed, as nobody is left to read an
+answer.
 """
 
 from typing import Any
 
+from django.utils import timezone
+
 from org.models import User
 from org.personal_data import eraser, exporter
 
-from .models import Comment, CommentReport, Reaction
+from .models import Comment, CommentReport, Question, QuestionStatus, Reaction
 
 
 @exporter("comments")
@@ -64,6 +68,39 @@ def _export_reports(user: User) -> list[dict[str, Any]]:
     ]
 
 
+@exporter("questions")
+def _export_questions(user: User) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": row["id"],
+            "to": row["recipient"],
+            "text": row["text"],
+            "asked_at": row["created_at"],
+            "status": row["status"],
+            "answer": row["answer"],
+            "answered_as": row["answered_as"],
+            "answered_at": row["answered_at"],
+            "closed_at": row["closed_at"],
+        }
+        for row in Question.objects.filter(asker=user)
+        .order_by("created_at", "id")
+        .values(
+            "id",
+            "recipient",
+            "text",
+            "created_at",
+            "status",
+            "answer",
+            "answered_as",
+            "answered_at",
+            "closed_at",
+        )
+    ]
+
+
 @eraser
 def _erase(*, user: User) -> None:
     CommentReport.objects.filter(reporter=user).update(reason="")
+    Question.objects.filter(asker=user, status=QuestionStatus.NEW).update(
+        status=QuestionStatus.CLOSED, closed_at=timezone.now()
+    )

@@ -6,14 +6,24 @@ those who manage it once it is published; anyone else gets None, which the API a
 
 from collections.abc import Callable
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Value
+from django.db.models.lookups import StartsWith
 
 from content import selectors as content_selectors
 from content.models import Post, PostStatus
-from org.models import Role, User
+from org.models import LeaderScope, OrgUnit, Role, User
 from org.selectors import units_in_scope
 
-from .models import OPEN_BY_DEFAULT, Comment, PostDialogue, Reaction, ReactionKind
+from .models import (
+    OPEN_BY_DEFAULT,
+    Comment,
+    CommentReport,
+    PostDialogue,
+    Question,
+    QuestionRecipient,
+    Reaction,
+    ReactionKind,
+)
 
 # Who may hide any comment, whoever wrote the post.
 MODERATOR_ROLES = (Role.COMMUNICATIONS, Role.ADMIN)
@@ -137,4 +147,109 @@ def moderation_queue() -> QuerySet[Comment]:
             "post__title",
         )
         .order_by("-open_reports", "created_at", "id")
+    )
+
+
+def moderation_queue_with_reports() -> QuerySet[Comment]:
+    """The moderation queue with each comment's reports (reporter names included): two queries."""
+    reports = (
+        CommentReport.objects.select_related("reporter")
+        .only("id", "comment_id", "reason", "created_at", "reporter__id", "reporter__name")
+        .order_by("created_at", "id")
+    )
+    return moderation_queue().prefetch_related(Prefetch("reports", queryset=reports))
+
+
+def recently_hidden(*, limit: int) -> QuerySet[Comment]:
+    """The last hidden comments (not deleted), newest hide first: what a moderator may restore."""
+    return (
+        _with_author(Comment.objects.filter(hidden_at__isnull=False, deleted_at__isnull=True))
+        .select_related("post", "hidden_by")
+        .only(
+            *[
+                f.name
+                for f in Comment._meta.concrete_fields
+                if f.name not in {"author", "hidden_by"}
+            ],
+            "author__id",
+            "author__name",
+            "author__unit_id",
+            "post__id",
+            "post__title",
+            "hidden_by__id",
+            "hidden_by__name",
+        )
+        .order_by("-hidden_at", "-id")[:limit]
+    )
+
+
+# --- Questions ----------------------------------------------------------------------------------
+
+
+def _question_columns(questions: QuerySet[Question]) -> QuerySet[Question]:
+    return questions.select_related("asker", "unit").only(
+        *[f.name for f in Question._meta.concrete_fields if f.name not in {"asker", "unit"}],
+        "asker__id",
+        "asker__name",
+        "unit__id",
+        "unit__name",
+    )
+
+
+def question_recipients_for(*, user: User) -> Q:
+    """The questions addressed to the person: HR's, communications', a leader's scope's.
+
+    Admins are not in it: a question to HR is between the person and HR.
+    """
+    rule = Q(pk__in=[])
+    if user.has_role(Role.HR):
+        rule |= Q(recipient=QuestionRecipient.HR)
+    if user.has_role(Role.COMMUNICATIONS):
+        rule |= Q(recipient=QuestionRecipient.COMMUNICATIONS)
+    if user.has_role(Role.LEADER):
+        rule |= Q(recipient=QuestionRecipient.LEADER, unit__in=units_in_scope(leader=user))
+    return rule
+
+
+def may_receive_questions(*, user: User) -> bool:
+    return user.has_role(Role.HR, Role.COMMUNICATIONS, Role.LEADER)
+
+
+def questions_asked_by(*, user: User) -> QuerySet[Question]:
+    """The person's own questions, newest first."""
+    return _question_columns(Question.objects.filter(asker=user)).order_by("-created_at", "-id")
+
+
+def question_inbox(*, user: User, status: str | None = None) -> QuerySet[Question]:
+    """Questions addressed to the person, oldest unanswered first (a queue)."""
+    questions = Question.objects.filter(question_recipients_for(user=user))
+    if status is not None:
+        questions = questions.filter(status=status)
+    return _question_columns(questions).order_by("created_at", "id")
+
+
+def question_get(*, user: User, question_id: int) -> Question | None:
+    """The question, if the person asked it or it is addressed to them; one query."""
+    mine = Q(asker=user)
+    return (
+        _question_columns(Question.objects.filter(mine | question_recipients_for(user=user)))
+        .filter(pk=question_id)
+        .first()
+    )
+
+
+def question_is_for(*, user: User, question: Question) -> bool:
+    """Whether the question is addressed to the person (they may answer and close it)."""
+    return Question.objects.filter(question_recipients_for(user=user), pk=question.pk).exists()
+
+
+def unit_has_leader(*, unit_id: int | None) -> bool:
+    """Whether some leader's scope holds the unit (so "my leader" reaches someone)."""
+    path = OrgUnit.objects.filter(pk=unit_id).values_list("path", flat=True).first()
+    if path is None:
+        return False
+    return (
+        LeaderScope.objects.filter(leader__is_active=True)
+        .filter(StartsWith(Value(path), F("unit__path")))
+        .exists()
     )

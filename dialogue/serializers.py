@@ -3,10 +3,17 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from api.serializers import BooleanField, IdField, StrictInputSerializer
+from api.serializers import BooleanField, IdField, QuerySerializer, StrictInputSerializer
 from org.erasure import ERASED_NAME
 
-from .models import COMMENT_MAX_LENGTH, ReactionKind
+from .models import (
+    ANSWER_MAX_LENGTH,
+    COMMENT_MAX_LENGTH,
+    QUESTION_MAX_LENGTH,
+    QuestionRecipient,
+    QuestionStatus,
+    ReactionKind,
+)
 from .services import Decision
 
 
@@ -29,7 +36,11 @@ class ReportInput(StrictInputSerializer):
 
 class ModerateInput(StrictInputSerializer):
     decision = serializers.ChoiceField(
-        choices=[(Decision.HIDE, _("Skjul")), (Decision.KEEP, _("Behold"))]
+        choices=[
+            (Decision.HIDE, _("Skjul")),
+            (Decision.KEEP, _("Behold")),
+            (Decision.RESTORE, _("Vis igen")),
+        ]
     )
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
@@ -128,3 +139,69 @@ class QueueItemSerializer(serializers.Serializer):
 
     def get_author(self, comment) -> AuthorSerializer:
         return _author(comment)
+
+
+# --- Questions ----------------------------------------------------------------------------------
+
+
+class AskQuestionInput(StrictInputSerializer):
+    recipient = serializers.ChoiceField(
+        choices=QuestionRecipient.choices,
+        help_text="hr: HR; leader: lederne for min enhed; communications: Kommunikation.",
+    )
+    text = serializers.CharField(max_length=QUESTION_MAX_LENGTH, trim_whitespace=True)
+
+
+class AskAnswerInput(StrictInputSerializer):
+    text = serializers.CharField(max_length=ANSWER_MAX_LENGTH, trim_whitespace=True)
+
+
+class AskPublishInput(StrictInputSerializer):
+    """The texts of the staff info page: the question reworded so nobody is recognised."""
+
+    title = serializers.CharField(max_length=200, trim_whitespace=True)
+    question = serializers.CharField(max_length=QUESTION_MAX_LENGTH, trim_whitespace=True)
+    answer = serializers.CharField(max_length=ANSWER_MAX_LENGTH, trim_whitespace=True)
+
+
+class AskInboxQuery(QuerySerializer):
+    status = serializers.ChoiceField(choices=QuestionStatus.choices, required=False)
+
+
+class AskAskerSerializer(serializers.Serializer):
+    id = serializers.IntegerField(allow_null=True)
+    name = serializers.CharField()
+    unit = serializers.CharField(allow_null=True, help_text="Enheden da spørgsmålet blev stillet.")
+
+
+class AskQuestionSerializer(serializers.Serializer):
+    """A question as its asker and its recipients see it: the answer's author by role only."""
+
+    id = serializers.IntegerField()
+    asker = serializers.SerializerMethodField()
+    recipient = serializers.ChoiceField(choices=QuestionRecipient.choices)
+    text = serializers.CharField()
+    html = serializers.CharField(
+        source="text_html", help_text="Teksten som sikker HTML: kun <a href> (http/https) og <br>."
+    )
+    status = serializers.ChoiceField(choices=QuestionStatus.choices)
+    created_at = serializers.DateTimeField()
+    answer = serializers.CharField(help_text="Tom indtil spørgsmålet er besvaret.")
+    answer_html = serializers.CharField()
+    answered_as = serializers.SerializerMethodField(
+        help_text="Svarets afsender som rolle (HR, Min leder, Kommunikation); null før svaret."
+    )
+    answered_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+    published_post = serializers.IntegerField(
+        source="published_post_id", allow_null=True, help_text="Personaleinfo-siden med svaret."
+    )
+
+    def get_asker(self, question) -> AskAskerSerializer:
+        unit = question.unit.name if question.unit else None
+        if question.asker is None:
+            return {"id": None, "name": ERASED_NAME, "unit": unit}
+        return {"id": question.asker.pk, "name": question.asker.name, "unit": unit}
+
+    def get_answered_as(self, question) -> str | None:
+        return str(question.get_answered_as_display()) if question.answered_as else None

@@ -9,11 +9,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.errors import ConflictError, PermissionDeniedError, validate_model
-from content.models import Post
+from content import services as content_services
+from content.models import Post, PostKind
 from org.models import User
 
-from . import announce
-from .models import Comment, CommentReport, PostDialogue, Reaction
+from . import announce, selectors
+from .models import (
+    Comment,
+    CommentReport,
+    PostDialogue,
+    Question,
+    QuestionRecipient,
+    QuestionStatus,
+    Reaction,
+)
 from .rendering import comment_html
 from .selectors import can_moderate, comments_open
 
@@ -144,11 +153,14 @@ def moderator_check(*, actor: User, comment: Comment) -> None:
 class Decision:
     HIDE = "hide"
     KEEP = "keep"
+    # Undo a hide: the comment is shown again (a moderator's mistake, or after a second look).
+    RESTORE = "restore"
 
 
 @transaction.atomic
 def comment_moderate(*, actor: User, comment: Comment, decision: str, reason: str = "") -> Comment:
-    """Hide the comment (kept for the record, shown as hidden) or keep it; reports are handled."""
+    """Hide the comment (kept for the record, shown as hidden), keep it, or show a hidden one
+    again; either way its reports are handled."""
     moderator_check(actor=actor, comment=comment)
     comment = (
         Comment.objects.select_for_update().select_related("post", "author").get(pk=comment.pk)
@@ -161,6 +173,11 @@ def comment_moderate(*, actor: User, comment: Comment, decision: str, reason: st
         comment.hidden_at = timezone.now()
         comment.hidden_by = actor
         comment.hidden_reason = reason.strip()
+        fields += ["hidden_at", "hidden_by", "hidden_reason"]
+    if decision == Decision.RESTORE and comment.hidden_at is not None:
+        comment.hidden_at = None
+        comment.hidden_by = None
+        comment.hidden_reason = ""
         fields += ["hidden_at", "hidden_by", "hidden_reason"]
     validate_model(comment)
     comment.save(update_fields=fields)
@@ -180,3 +197,118 @@ def reaction_set(*, user: User, post: Post, kind: str) -> Reaction:
 @transaction.atomic
 def reaction_remove(*, user: User, post: Post) -> None:
     Reaction.objects.filter(post=post, user=user).delete()
+
+
+# --- Questions to HR, my leader or communications -----------------------------------------------
+
+
+@transaction.atomic
+def question_ask(*, asker: User, recipient: str, text: str) -> Question:
+    """Ask HR, one's leader or communications a private question (pre-boarders too)."""
+    text = text.strip()
+    before_start = asker.start_date is not None and asker.start_date > timezone.localdate()
+    if before_start and recipient != QuestionRecipient.HR:
+        raise PermissionDeniedError(
+            _("Før din første arbejdsdag kan du stille spørgsmål til HR."), code="before_start"
+        )
+    if recipient == QuestionRecipient.LEADER and not selectors.unit_has_leader(
+        unit_id=asker.unit_id
+    ):
+        raise ConflictError(
+            _("Din enhed har ingen leder i Bro. Spørg HR i stedet."), code="no_leader"
+        )
+    question = Question(
+        asker=asker,
+        unit_id=asker.unit_id,
+        recipient=recipient,
+        text=text,
+        text_html=comment_html(text),
+    )
+    validate_model(question)
+    question.save()
+    return question
+
+
+def question_check_recipient(*, actor: User, question: Question) -> None:
+    """Refuse (403) anyone the question is not addressed to (the asker can see, not answer)."""
+    if not selectors.question_is_for(user=actor, question=question):
+        raise PermissionDeniedError(_("Spørgsmålet er ikke stillet til dig."))
+
+
+@transaction.atomic
+def question_answer(*, actor: User, question: Question, text: str) -> Question:
+    """Answer a question addressed to the actor once; the asker is told (by role, not name)."""
+    question_check_recipient(actor=actor, question=question)
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.status == QuestionStatus.ANSWERED:
+        raise ConflictError(_("Spørgsmålet er allerede besvaret."), code="already_answered")
+    if question.status == QuestionStatus.CLOSED:
+        raise ConflictError(_("Spørgsmålet er lukket."), code="closed")
+    question.answer = text.strip()
+    question.answer_html = comment_html(question.answer)
+    question.answered_by = actor
+    question.answered_as = question.recipient
+    question.answered_at = timezone.now()
+    question.status = QuestionStatus.ANSWERED
+    validate_model(question)
+    question.save(
+        update_fields=[
+            "answer",
+            "answer_html",
+            "answered_by",
+            "answered_as",
+            "answered_at",
+            "status",
+        ]
+    )
+    announce.answer_to_asker(question=question)
+    return question
+
+
+@transaction.atomic
+def question_close(*, actor: User, question: Question) -> Question:
+    """Close a question: the asker (done with it) or a recipient (nothing more to say)."""
+    if question.asker_id != actor.pk:
+        question_check_recipient(actor=actor, question=question)
+    Question.objects.filter(pk=question.pk).exclude(status=QuestionStatus.CLOSED).update(
+        status=QuestionStatus.CLOSED, closed_at=timezone.now()
+    )
+    question.refresh_from_db(fields=["status", "closed_at"])
+    return question
+
+
+def _faq_body(*, question: str, answer: str) -> str:
+    # Markdown for content.rendering: the texts are plain, so each line is quoted as a paragraph
+    # and content's sanitiser renders whatever markup a text holds inert.
+    return "\n\n".join(
+        [f"**{_('Spørgsmål')}**", question.strip(), f"**{_('Svar')}**", answer.strip()]
+    )
+
+
+@transaction.atomic
+def question_publish(
+    *, actor: User, question: Question, title: str, question_text: str, answer_text: str
+) -> Question:
+    """Publish an answered question as a staff info page for everyone, without the asker.
+
+    Through content's services, so its rules hold: only those who write staff info pages (HR,
+    communications) may, and the page is announced like any other. The publisher gives the
+    texts (the question reworded so that nobody can be recognised in it).
+    """
+    question_check_recipient(actor=actor, question=question)
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.answered_at is None:
+        raise ConflictError(_("Kun besvarede spørgsmål kan udgives."), code="not_answered")
+    if question.published_post_id is not None:
+        raise ConflictError(_("Spørgsmålet er allerede udgivet."), code="already_published")
+    post = content_services.post_create(
+        author=actor,
+        kind=PostKind.PAGE,
+        title=title,
+        body=_faq_body(question=question_text, answer=answer_text),
+        audience=content_services.AudienceSpec(everyone=True),
+    )
+    post = content_services.post_publish(actor=actor, post=post)
+    question.published_post = post
+    question.save(update_fields=["published_post"])
+    return question

@@ -34,4 +34,22 @@ urlpatterns = [
         views.ModerationQueueView.as_view(),
         name="dialogue-moderation",
     ),
+    path("questions/", views.QuestionsView.as_view(), name="dialogue-questions"),
+    path("questions/inbox/", views.QuestionInboxView.as_view(), name="dialogue-question-inbox"),
+    path("questions/<id:question_id>/", views.QuestionView.as_view(), name="dialogue-question"),
+    path(
+        "questions/<id:question_id>/answer/",
+        views.QuestionAnswerView.as_view(),
+        name="dialogue-question-answer",
+    ),
+    path(
+        "questions/<id:question_id>/close/",
+        views.QuestionCloseView.as_view(),
+        name="dialogue-question-close",
+    ),
+    path(
+        "questions/<id:question_id>/publish/",
+        views.QuestionPublishView.as_view(),
+        name="dialogue-question-publish",
+    ),
 ]

@@ -1,23 +1,29 @@
-"""The dialogue API: comments and reactions on a post, editing, reporting, moderating."""
+"""The dialogue API: comments and reactions on a post, editing, reporting, moderating; questions
+to HR, one's leader or communications, answering and publishing them."""
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.pagination import page_parameters
 from api.permissions import role_permission
 from api.serializers import BooleanField
-from api.throttling import COMMENT_THROTTLES
+from api.throttling import COMMENT_THROTTLES, QUESTION_THROTTLES
 from backend.errors import NotFoundError
 from content import selectors as content_selectors
 
 from . import selectors, services
-from .models import Comment
+from .models import Comment, Question
 from .serializers import (
+    AskAnswerInput,
+    AskInboxQuery,
+    AskPublishInput,
+    AskQuestionInput,
+    AskQuestionSerializer,
     CommentEditInput,
     CommentInput,
     CommentSerializer,
@@ -216,8 +222,8 @@ class CommentModerateView(GenericAPIView):
         summary="Hide a comment, or keep it (moderators)",
         description=(
             "The post's writer, leaders of the post's or the commenter's unit, communications. "
-            "`hide`: kept for the record, shown to everyone as hidden. Either decision takes "
-            "the comment out of the moderation queue."
+            "`hide`: kept for the record, shown to everyone as hidden; `restore`: a hidden "
+            "comment is shown again. Any decision takes the comment out of the moderation queue."
         ),
         request=ModerateInput,
         responses=CommentSerializer,
@@ -275,3 +281,158 @@ class ModerationQueueView(GenericAPIView):
     def get(self, request):
         page = self.paginate_queryset(selectors.moderation_queue())
         return self.get_paginated_response(QueueItemSerializer(page, many=True).data)
+
+
+# --- Questions to HR, my leader or communications -----------------------------------------------
+
+
+def _question(request, question_id: int) -> Question:
+    question = selectors.question_get(user=request.user, question_id=question_id)
+    if question is None:
+        raise NotFoundError(_("Spørgsmålet findes ikke."))
+    return question
+
+
+class MayReceiveQuestions(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return selectors.may_receive_questions(user=request.user)
+
+
+class QuestionsView(GenericAPIView):
+    """My questions; asking one."""
+
+    queryset = Question.objects.none()  # the selector narrows; this only names the model
+    serializer_class = AskQuestionInput
+    # Pre-boarders ask HR about the first day, pay and uniform before they start.
+    open_before_start_date = True
+
+    def get_throttles(self):
+        if self.request.method == "POST":
+            return [throttle() for throttle in QUESTION_THROTTLES]
+        return super().get_throttles()
+
+    @extend_schema(
+        summary="My questions to HR, my leader or communications",
+        description="Newest first. The answer's author is shown by role (`answered_as`), not name.",
+        responses=AskQuestionSerializer(many=True),
+    )
+    def get(self, request):
+        page = self.paginate_queryset(selectors.questions_asked_by(user=request.user))
+        return self.get_paginated_response(AskQuestionSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Ask HR, my leader or communications a private question",
+        description=(
+            "Only the recipients see it: HR (all HR questions, pre-boarders' too), the leaders "
+            "whose scope holds my unit, or communications. Plain text; links become safe "
+            "anchors. 409 `no_leader` when no leader's scope holds my unit. I am notified when "
+            "it is answered. Before their start date a person may ask HR only (403 otherwise). "
+            "Rate-limited per person (THROTTLE_QUESTION)."
+        ),
+        request=AskQuestionInput,
+        responses={201: AskQuestionSerializer},
+    )
+    def post(self, request):
+        data = AskQuestionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        question = services.question_ask(asker=request.user, **data.validated_data)
+        question = selectors.question_get(user=request.user, question_id=question.pk)
+        return Response(AskQuestionSerializer(question).data, status=201)
+
+
+class QuestionInboxView(GenericAPIView):
+    """The questions addressed to me (HR, communications, leaders)."""
+
+    queryset = Question.objects.none()  # the selector narrows; this only names the model
+    permission_classes = [IsAuthenticated, MayReceiveQuestions]
+
+    @extend_schema(
+        summary="Questions addressed to me (HR, communications, leaders)",
+        description=(
+            "HR: every question to HR; communications: every question to communications; a "
+            'leader: questions to "my leader" from the units in their scope. Oldest first.'
+        ),
+        parameters=[AskInboxQuery],
+        responses=AskQuestionSerializer(many=True),
+    )
+    def get(self, request):
+        query = AskInboxQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        questions = selectors.question_inbox(user=request.user, **query.validated_data)
+        page = self.paginate_queryset(questions)
+        return self.get_paginated_response(AskQuestionSerializer(page, many=True).data)
+
+
+class QuestionView(APIView):
+    open_before_start_date = True  # a pre-boarder reads HR's answer
+
+    @extend_schema(
+        summary="One question (its asker or its recipients)", responses=AskQuestionSerializer
+    )
+    def get(self, request, question_id: int):
+        return Response(AskQuestionSerializer(_question(request, question_id)).data)
+
+
+class QuestionAnswerView(GenericAPIView):
+    serializer_class = AskAnswerInput
+
+    @extend_schema(
+        summary="Answer a question addressed to me",
+        description=(
+            "Once: 409 `already_answered` or `closed`. The asker is notified and sees the "
+            "answer as from my role (HR, Min leder, Kommunikation)."
+        ),
+        request=AskAnswerInput,
+        responses=AskQuestionSerializer,
+    )
+    def post(self, request, question_id: int):
+        question = _question(request, question_id)
+        services.question_check_recipient(actor=request.user, question=question)
+        data = AskAnswerInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.question_answer(
+            actor=request.user, question=question, text=data.validated_data["text"]
+        )
+        return Response(AskQuestionSerializer(_question(request, question_id)).data)
+
+
+class QuestionCloseView(APIView):
+    @extend_schema(
+        summary="Close a question (its asker or its recipients)",
+        description="Closing a closed question changes nothing.",
+        request=None,
+        responses=AskQuestionSerializer,
+    )
+    def post(self, request, question_id: int):
+        question = _question(request, question_id)
+        services.question_close(actor=request.user, question=question)
+        return Response(AskQuestionSerializer(_question(request, question_id)).data)
+
+
+class QuestionPublishView(GenericAPIView):
+    serializer_class = AskPublishInput
+
+    @extend_schema(
+        summary="Publish an answered question as a staff info page (HR, communications)",
+        description=(
+            "A staff info page for everyone, through content's rules (only writers of staff "
+            "info pages may) and announced like any page. The asker's name is never on it; "
+            "the texts are given here so the question can be reworded. 409 `not_answered`, "
+            "`already_published`."
+        ),
+        request=AskPublishInput,
+        responses=AskQuestionSerializer,
+    )
+    def post(self, request, question_id: int):
+        question = _question(request, question_id)
+        services.question_check_recipient(actor=request.user, question=question)
+        data = AskPublishInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.question_publish(
+            actor=request.user,
+            question=question,
+            title=data.validated_data["title"],
+            question_text=data.validated_data["question"],
+            answer_text=data.validated_data["answer"],
+        )
+        return Response(AskQuestionSerializer(_question(request, question_id)).data)

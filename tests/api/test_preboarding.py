@@ -69,6 +69,7 @@ def test_the_open_routes_all_exist():
             {"notification_id": 1},
             {"alert_id": 1},
             {"pk": 1, "attachment_id": 1},
+            {"question_id": 1},
         ):
             try:
                 reverse(name, kwargs=kwargs)

@@ -79,14 +79,14 @@ def test_each_page_answers_each_role(dash_org, results, journeys, post, web, who
         (
             "leader",
             "/dashboard/omraade/",
-            ["Mit område", "Kernefortællingen", "Heatmap", "Onboarding", "Kaskade", "Rækkevidde"],
+            ["Mit område", "Kernefortællingen", "Heatmap", "Onboarding", "Kaskade", "Rækkevidde", "Spørgsmål"],
         ),
         (
             "comms",
             "/dashboard/omraade/",
-            ["Mit område", "Kernefortællingen", "Heatmap", "Kaskade", "Rækkevidde"],
+            ["Mit område", "Kernefortællingen", "Heatmap", "Kaskade", "Rækkevidde", "Moderering", "Spørgsmål"],
         ),
-        ("hr", "/dashboard/onboarding/", ["Onboarding", "Rækkevidde"]),
+        ("hr", "/dashboard/onboarding/", ["Onboarding", "Rækkevidde", "Spørgsmål"]),
     ],
 )
 def test_start_page_and_menu_follow_the_role(dash_org, web, who, start, menu):

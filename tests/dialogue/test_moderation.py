@@ -125,3 +125,23 @@ def test_only_communications_and_admins_see_the_queue(org, client_for):
         for name in ("employee", "leader", "hr", "comms", "admin")
     }
     assert statuses == {"employee": 403, "leader": 403, "hr": 403, "comms": 200, "admin": 200}
+
+
+def test_a_hidden_comment_can_be_shown_again(org, news, client_for):
+    # Given a comment communications hid
+    comment = services.comment_create(author=org.employee, post=news, text="Lidt for skarpt")
+    services.comment_moderate(actor=org.comms, comment=comment, decision="hide", reason="Tone")
+    # When communications restores it through the API
+    response = client_for(org.comms).post(
+        f"/api/v1/comments/{comment.pk}/moderate/", {"decision": "restore"}, format="json"
+    )
+    # Then it is shown again, with its text, and nothing of the hide is left
+    assert response.status_code == 200
+    assert (response.json()["hidden"], response.json()["text"]) == (False, "Lidt for skarpt")
+    comment.refresh_from_db()
+    assert (comment.hidden_at, comment.hidden_by_id, comment.hidden_reason) == (None, None, "")
+    # And an employee may not restore anything
+    refused = client_for(org.other_employee).post(
+        f"/api/v1/comments/{comment.pk}/moderate/", {"decision": "restore"}, format="json"
+    )
+    assert refused.status_code == 403

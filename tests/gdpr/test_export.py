@@ -38,6 +38,7 @@ CATEGORIES = {
     "comments",
     "reactions",
     "comment_reports",
+    "questions",
 }
 
 

@@ -116,6 +116,12 @@ def world(org):
     w.comment_b = dialogue_services.comment_create(
         author=org.other_employee, post=w.post_b, text="Jeg tager kage med."
     )
+    w.question_a = dialogue_services.question_ask(
+        asker=org.employee, recipient="leader", text="Kan jeg bytte vagt?"
+    )
+    w.question_b = dialogue_services.question_ask(
+        asker=org.other_employee, recipient="leader", text="Hvornår er der MUS?"
+    )
     w.survey = make_survey(
         audience=org_services.audience_create(created_by=None, name="Alle", everyone=True),
         created_by=org.comms,

@@ -81,6 +81,15 @@ TABLE = {
     # The post's writer (the leader, also in scope), communications and admins may hide.
     ("dialogue-comment-moderate", "post"): "401 403 404 400 404 403 404 400 400 401",
     ("dialogue-moderation", "get"): "401 403 403 403 403 403 403 200 200 401",
+    # question_a is the employee's to "my leader" (unit A's leader): only they two see it; the
+    # asker may close it but not answer or publish it.
+    ("dialogue-questions", "get"): "401 200 200 200 200 200 200 200 200 401",
+    ("dialogue-questions", "post"): "401 400 400 400 400 400 400 400 400 401",
+    ("dialogue-question-inbox", "get"): "401 403 403 200 200 403 200 200 403 401",
+    ("dialogue-question", "get"): "401 200 404 200 404 404 404 404 404 401",
+    ("dialogue-question-answer", "post"): "401 403 404 400 404 404 404 404 404 401",
+    ("dialogue-question-close", "post"): "401 200 404 200 404 404 404 404 404 401",
+    ("dialogue-question-publish", "post"): "401 403 404 400 404 404 404 404 404 401",
     ("onboarding-my-journey", "get"): "401 200 200 200 200 200 200 200 200 401",
     ("onboarding-track-list", "get"): "401 403 403 403 403 403 200 403 200 401",
     ("onboarding-track-list", "post"): "401 403 403 403 403 403 400 403 400 401",
@@ -181,6 +190,7 @@ def _objects(world, side: str) -> dict:
         "post": pick(world.post_a, world.post_b).pk,
         "post_id": pick(world.post_a, world.post_b).pk,
         "comment_id": pick(world.comment_a, world.comment_b).pk,
+        "question_id": pick(world.question_a, world.question_b).pk,
         "attachment_id": pick(world.attachment_a, world.attachment_b).pk,
         "track": world.track.pk,
         "journey": pick(world.journey_a, world.journey_b).pk,
