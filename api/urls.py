@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("surveys.urls")),
     path("", include("cascade.urls")),
     path("", include("dialogue.urls")),
+    path("", include("followup.urls")),
     path("", include("pwa.api_urls")),
 ]

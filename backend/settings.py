@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "surveys",
     "cascade",
     "dialogue",
+    "followup",
     "dashboard",
     "hrsync",
     "pwa",

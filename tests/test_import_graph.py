@@ -15,6 +15,7 @@ APPS = [
     "content",
     "dashboard",
     "dialogue",
+    "followup",
     "hrsync",
     "onboarding",
     "org",
@@ -38,7 +39,8 @@ MAY_IMPORT = {
     "surveys": BASE | {"org", "push"},
     "cascade": BASE | {"org", "push", "content"},
     "dialogue": BASE | {"org", "push", "content"},
-    "dashboard": BASE | {"org", "push", "content", "onboarding", "surveys"},
+    "followup": BASE | {"org", "push", "content", "surveys"},
+    "dashboard": BASE | {"org", "push", "content", "onboarding", "surveys", "followup"},
     "hrsync": BASE | {"org", "onboarding"},
 }
 TOP = {"backend.urls"}
