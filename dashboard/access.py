@@ -31,6 +31,8 @@ def sections_for(user: User) -> frozenset[str]:
         sections.add("results")
     if user.has_role(Role.LEADER, Role.HR, Role.ADMIN):  # onboarding.journeys_visible_to
         sections.add("onboarding")
+    if user.has_role(Role.COMMUNICATIONS, Role.ADMIN):  # followup.views.OverviewView
+        sections.add("followup")
     return frozenset(sections)
 
 

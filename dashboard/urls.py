@@ -18,5 +18,6 @@ urlpatterns = [
     path("onboarding/enhed/<id:unit_id>/", views.onboarding, name="onboarding-unit"),
     path("raekkevidde/", views.reach_page, name="reach"),
     path("raekkevidde/<id:post_id>/", views.reach_page, name="reach-post"),
+    path("opfoelgning/", views.followup_page, name="followup"),
     path("resultater/<id:survey_id>.xlsx", views.results_xlsx, name="results-xlsx"),
 ]

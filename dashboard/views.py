@@ -6,13 +6,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from followup import selectors as followup_selectors
 from org.models import OrgUnit, Role
 from surveys import selectors as survey_selectors
 from surveys.exports import XLSXRenderer
 from surveys.results import survey_results
 
 from . import progress, reach, results
-from .access import dashboard_page
+from .access import dashboard_page, error_page
 from .charts import share_line_chart
 from .pdf import pdf_response, render_pdf
 
@@ -164,6 +165,28 @@ def reach_page(request: HttpRequest, post_id: int | None = None) -> HttpResponse
         "all_posts": request.user.has_role(Role.COMMUNICATIONS, Role.ADMIN),
     }
     return _page(request, "dashboard/reach.html", context, filename="raekkevidde")
+
+
+@dashboard_page
+def followup_page(request: HttpRequest) -> HttpResponse:
+    """Communications: per area, how many leaders followed up on a wave, and how fast."""
+    if "followup" not in request.dashboard_sections:
+        return error_page(
+            request, status=403, message=_("Opfølgningen er for Kommunikation.")
+        )
+    waves = list(followup_selectors.waves_with_followups())
+    wave_id = _int_param(request, "wave")
+    wave = waves[0] if waves and wave_id is None else next(
+        (w for w in waves if w.pk == wave_id), None
+    )
+    if wave_id is not None and wave is None:
+        raise Http404
+    context = {
+        "waves": waves,
+        "wave": wave,
+        "areas": followup_selectors.followup_by_area(wave=wave) if wave else [],
+    }
+    return _page(request, "dashboard/followup.html", context, filename="opfoelgning")
 
 
 @dashboard_page

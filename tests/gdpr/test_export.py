@@ -17,7 +17,8 @@ from tests.push.factories import DeviceFactory
 from .factories import ANONYMOUS_TEXT, give_history
 
 # One query per category and a few for the person and their journey, whatever the row count.
-EXPORT_QUERIES = 21
+# Two of them: follow-up's actions and tasks.
+EXPORT_QUERIES = 23
 
 CATEGORIES = {
     "profile",
@@ -37,6 +38,8 @@ CATEGORIES = {
     "comments",
     "reactions",
     "comment_reports",
+    "followup_actions",
+    "followup_tasks",
 }
 
 
