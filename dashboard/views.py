@@ -171,13 +171,11 @@ def reach_page(request: HttpRequest, post_id: int | None = None) -> HttpResponse
 def followup_page(request: HttpRequest) -> HttpResponse:
     """Communications: per area, how many leaders followed up on a wave, and how fast."""
     if "followup" not in request.dashboard_sections:
-        return error_page(
-            request, status=403, message=_("Opfølgningen er for Kommunikation.")
-        )
+        return error_page(request, status=403, message=_("Opfølgningen er for Kommunikation."))
     waves = list(followup_selectors.waves_with_followups())
     wave_id = _int_param(request, "wave")
-    wave = waves[0] if waves and wave_id is None else next(
-        (w for w in waves if w.pk == wave_id), None
+    wave = (
+        waves[0] if waves and wave_id is None else next((w for w in waves if w.pk == wave_id), None)
     )
     if wave_id is not None and wave is None:
         raise Http404

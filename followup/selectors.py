@@ -84,7 +84,10 @@ def visible_result(*, leader: User, wave: Wave, unit_id: int) -> VisibleResult |
         if ref["indicator"]:
             indicators.setdefault(
                 ref["indicator"],
-                {"key": ref["indicator"], "label": indicator_label(ref["indicator"], strategy=strategy)},
+                {
+                    "key": ref["indicator"],
+                    "label": indicator_label(ref["indicator"], strategy=strategy),
+                },
             )
     return VisibleResult(
         respondents=entry["respondents"], questions=questions, indicators=list(indicators.values())

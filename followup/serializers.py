@@ -12,7 +12,10 @@ WHO_MAX = 200
 
 class ActionCreateSerializer(StrictInputSerializer):
     question = IdField(
-        required=False, allow_null=True, default=None, help_text="A question whose result was shown."
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="A question whose result was shown.",
     )
     indicator = serializers.CharField(
         max_length=110,

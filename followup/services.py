@@ -105,8 +105,8 @@ def action_create(
     referred to (refused with `result_not_shown`): an action says nothing the leader could
     not see.
     """
-    followup = FollowUp.objects.select_for_update().select_related("wave__survey").get(
-        pk=followup.pk
+    followup = (
+        FollowUp.objects.select_for_update().select_related("wave__survey").get(pk=followup.pk)
     )
     _check_leader(actor=actor, followup=followup)
     errors: dict[str, list[str]] = {}

@@ -15,10 +15,14 @@ urlpatterns = [
     path("followup/tasks/", MyFollowUpsView.as_view(), name="followup-task-list"),
     path("followup/tasks/<id:pk>/", FollowUpDetailView.as_view(), name="followup-task-detail"),
     path(
-        "followup/tasks/<id:pk>/actions/", FollowUpActionsView.as_view(), name="followup-task-actions"
+        "followup/tasks/<id:pk>/actions/",
+        FollowUpActionsView.as_view(),
+        name="followup-task-actions",
     ),
     path(
-        "followup/tasks/<id:pk>/publish/", FollowUpPublishView.as_view(), name="followup-task-publish"
+        "followup/tasks/<id:pk>/publish/",
+        FollowUpPublishView.as_view(),
+        name="followup-task-publish",
     ),
     path("followup/actions/", UnitActionsView.as_view(), name="followup-action-list"),
     path("followup/actions/<id:pk>/", ActionDetailView.as_view(), name="followup-action-detail"),

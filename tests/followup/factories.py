@@ -7,9 +7,9 @@ from django.utils import timezone
 from followup import services
 from followup.models import FollowUp
 from org import services as org_services
+from org.models import OrgUnit
 from surveys.demo_strategy import Indicator
 from surveys.models import QuestionKind
-from org.models import OrgUnit
 from tests.factories import OrgUnitFactory, UserFactory
 from tests.surveys.factories import close, everyone, make_survey, open_wave, people_in, respond
 

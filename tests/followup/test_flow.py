@@ -90,9 +90,7 @@ def test_a_wave_closes_a_leader_shares_two_actions_and_the_next_wave_scores_it(
     assert post.pk in [item["id"] for item in feed]
     assert "Fem minutters videndeling" in post.body
     announced = Recipient.objects.filter(notification__data__post_id=str(post.pk))
-    assert set(announced.values_list("user_id", flat=True)) >= {
-        u.pk for u in org.answerers
-    }
+    assert set(announced.values_list("user_id", flat=True)) >= {u.pk for u in org.answerers}
     assert not announced.filter(user=org.other_employee).exists()
     # And they see their unit's actions with their status; unit B sees none
     lone.patch(
@@ -115,8 +113,7 @@ def test_a_wave_closes_a_leader_shares_two_actions_and_the_next_wave_scores_it(
     asked = included.json()["id"]
     for person, value in zip(org.answerers, (5, 5, 4, 2, 1, 2), strict=True):
         answers = [
-            {**a, "value": value} if a["question"] == asked else a
-            for a in answers_for(org.survey)
+            {**a, "value": value} if a["question"] == asked else a for a in answers_for(org.survey)
         ]
         survey_services.response_submit(wave=wave2, user=person, answers=answers)
     close(wave2)
@@ -220,14 +217,18 @@ def test_bad_input_is_refused_and_another_units_actions_answer_404(setting, cloc
     lone.post(f"/api/v1/followup/tasks/{task.pk}/publish/")
     # Then unit B's leader and employee get 404 on it and on Lone's task
     other = client_for(org.other_leader)
-    assert other.patch(
-        f"/api/v1/followup/actions/{action['id']}/", {"status": "done"}, format="json"
-    ).status_code == 404
+    assert (
+        other.patch(
+            f"/api/v1/followup/actions/{action['id']}/", {"status": "done"}, format="json"
+        ).status_code
+        == 404
+    )
     assert other.get(f"/api/v1/followup/tasks/{task.pk}/").status_code == 404
     assert other.post(url, good, format="json").status_code == 404
-    assert client_for(org.other_employee).get(
-        f"/api/v1/followup/actions/{action['id']}/"
-    ).status_code == 404
+    assert (
+        client_for(org.other_employee).get(f"/api/v1/followup/actions/{action['id']}/").status_code
+        == 404
+    )
     assert Action.objects.get().status == "planned"
     # And sharing again with nothing new is a conflict
     again = lone.post(f"/api/v1/followup/tasks/{task.pk}/publish/")
