@@ -415,6 +415,7 @@ SPECTACULAR_SETTINGS = {
         "QuestionKindEnum": "surveys.models.QuestionKind",
         "WaveStatusEnum": "surveys.models.Wave.Status",
         "ReactionKindEnum": "dialogue.models.ReactionKind",
+        "ActionStatusEnum": "followup.models.ActionStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
