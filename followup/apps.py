@@ -10,6 +10,6 @@ class FollowupConfig(AppConfig):
     def ready(self) -> None:
         from surveys import hooks
 
-        from . import services
+        from . import tasks
 
-        hooks.on_wave_closed(services.followups_create)
+        hooks.on_wave_closed(tasks.wave_closed)

@@ -42,7 +42,7 @@ def _notify_assigned(*, followup: FollowUp) -> None:
 def followups_create(*, wave_id: int) -> list[FollowUp]:
     """Give each leader of a unit with a shown result of the closed wave a follow-up task.
 
-    Called by surveys when the wave closes (surveys.hooks), in its transaction. The units are
+    Run by followup.tasks once the wave's close has committed (surveys.hooks). The units are
     those the leader leads directly and that were in the wave's frozen tree; "shown" is what
     `survey_results` shows that leader for that unit. Again, it adds nothing.
     """

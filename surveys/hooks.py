@@ -1,10 +1,9 @@
 """Extension point where apps above `surveys` react to a wave closing, without surveys
 importing them.
 
-Apps register in their AppConfig.ready(). `surveys.services` calls the hooks inside the
-transaction that closes and counts the wave, so what a hook writes (a leader's follow-up task
-and its notification) commits with the close or not at all, and a closed wave is never left
-without it.
+Apps register in their AppConfig.ready(). `surveys.services` calls the hooks after the
+transaction that closes and counts the wave commits, so a hook never sees a wave whose close
+was rolled back, and a failing hook cannot undo the close.
 """
 
 from collections.abc import Callable

@@ -4,6 +4,7 @@ import calendar
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -432,8 +433,9 @@ def _wave_close(*, wave_id: int) -> tuple[bool, bool]:
     Wave.objects.filter(pk=wave_id).update(status=Wave.Status.CLOSED, tallied=True)
     closed_now = wave.status == Wave.Status.OPEN
     if closed_now:
-        # In this transaction: what apps above write for the closed wave commits with it.
-        hooks.wave_closed(wave_id=wave_id)
+        # After the commit: apps above react to a closed, counted wave, never to a rolled-back
+        # one, and outside this lock, which every submit in flight waits for.
+        transaction.on_commit(partial(hooks.wave_closed, wave_id=wave_id))
     return closed_now, True
 
 

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.test import TestCase
 from django.utils import timezone
 
 from followup import services
@@ -17,6 +18,12 @@ QUESTIONS = [
     {"kind": QuestionKind.LIKERT, "text": "Vi deler viden.", "indicator": Indicator.VIDENDELING},
     {"kind": QuestionKind.SCALE, "text": "Vil du anbefale os?", "indicator": Indicator.ENPS},
 ]
+
+
+def close_and_follow_up(wave):
+    """Close the wave as beat does and run what its commit triggers: the leaders' tasks."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return close(wave)
 
 
 def closed_wave_with_followups(org, *, extra_teams: int = 0):
@@ -36,7 +43,7 @@ def closed_wave_with_followups(org, *, extra_teams: int = 0):
     )
     wave = open_wave(survey)
     respond(wave, answerers)
-    close(wave)
+    close_and_follow_up(wave)
     task = FollowUp.objects.get(wave=wave, leader=org.leader)
     services.action_create(
         actor=org.leader,

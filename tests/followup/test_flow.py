@@ -11,7 +11,8 @@ from followup.models import Action, FollowUp
 from push.models import Recipient
 from surveys import services as survey_services
 from surveys.models import Question
-from tests.surveys.factories import answers_for, close, open_wave, respond
+from tests.followup.factories import close_and_follow_up as close
+from tests.surveys.factories import answers_for, open_wave, respond
 
 
 def _question(survey, text) -> Question:
