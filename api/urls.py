@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("cascade.urls")),
     path("", include("cascade.report_api")),
     path("", include("dialogue.urls")),
+    path("", include("followup.urls")),
     path("", include("pwa.api_urls")),
 ]

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "surveys",
     "cascade",
     "dialogue",
+    "followup",
     "dashboard",
     "hrsync",
     "pwa",
@@ -426,6 +427,7 @@ SPECTACULAR_SETTINGS = {
         "QuestionKindEnum": "surveys.models.QuestionKind",
         "WaveStatusEnum": "surveys.models.Wave.Status",
         "ReactionKindEnum": "dialogue.models.ReactionKind",
+        "ActionStatusEnum": "followup.models.ActionStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -37,6 +37,8 @@ def sections_for(user: User) -> frozenset[str]:
         sections.add("moderation")
     if user.has_role(Role.LEADER, Role.HR, Role.COMMUNICATIONS):  # dialogue's question recipients
         sections.add("questions")
+    if user.has_role(Role.COMMUNICATIONS, Role.ADMIN):  # followup.views.OverviewView
+        sections.add("followup")
     return frozenset(sections)
 
 

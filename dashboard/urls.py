@@ -20,6 +20,7 @@ urlpatterns = [
     path("raekkevidde/<id:post_id>/", views.reach_page, name="reach-post"),
     path("kaskader/", views.cascades, name="cascades"),
     path("kaskader/<id:cascade_id>/", views.cascade, name="cascade"),
+    path("opfoelgning/", views.followup_page, name="followup"),
     path("resultater/<id:survey_id>.xlsx", views.results_xlsx, name="results-xlsx"),
     path("moderering/", moderation.moderation, name="moderation"),
     path(

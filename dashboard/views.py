@@ -9,13 +9,14 @@ from django.utils.translation import gettext as _
 from backend.errors import PermissionDeniedError
 from cascade import reporting as cascade_reporting
 from cascade import selectors as cascade_selectors
+from followup import selectors as followup_selectors
 from org.models import OrgUnit, Role
 from surveys import selectors as survey_selectors
 from surveys.exports import XLSXRenderer
 from surveys.results import survey_results
 
 from . import progress, reach, results
-from .access import dashboard_page
+from .access import dashboard_page, error_page
 from .charts import share_line_chart
 from .pdf import pdf_response, render_pdf
 
@@ -297,6 +298,26 @@ def cascade(request: HttpRequest, cascade_id: int) -> HttpResponse:
         filename=f"kaskade-{found.pk}",
         xlsx=lambda: _cascade_rows(tree),
     )
+
+
+@dashboard_page
+def followup_page(request: HttpRequest) -> HttpResponse:
+    """Communications: per area, how many leaders followed up on a wave, and how fast."""
+    if "followup" not in request.dashboard_sections:
+        return error_page(request, status=403, message=_("Opfølgningen er for Kommunikation."))
+    waves = list(followup_selectors.waves_with_followups())
+    wave_id = _int_param(request, "wave")
+    wave = (
+        waves[0] if waves and wave_id is None else next((w for w in waves if w.pk == wave_id), None)
+    )
+    if wave_id is not None and wave is None:
+        raise Http404
+    context = {
+        "waves": waves,
+        "wave": wave,
+        "areas": followup_selectors.followup_by_area(wave=wave) if wave else [],
+    }
+    return _page(request, "dashboard/followup.html", context, filename="opfoelgning")
 
 
 @dashboard_page

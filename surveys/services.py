@@ -5,6 +5,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,7 +17,7 @@ from backend.errors import ApplicationError, ConflictError, NotFoundError, valid
 from org.models import Audience, OrgUnit, User
 from org.selectors import audience_members, has_started_condition
 
-from . import announce, tallies
+from . import announce, hooks, tallies
 from .models import (
     CHOICE_KINDS,
     CUSTOM,
@@ -239,6 +240,41 @@ def survey_create_from_template(
     )
 
 
+@transaction.atomic
+def survey_followup_question_include(*, survey: Survey) -> Question:
+    """Add the standard follow-up question to the survey's next waves; again, it does nothing.
+
+    The one change to the questions of a survey that has run: appended last, so the waves
+    already run keep every question they asked (they show no answers to it). Refused while a
+    wave is open, whose invitees would find a question their colleagues were not asked.
+    """
+    from .templates import FOLLOWUP_INDICATOR, followup_question
+
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    existing = Question.objects.filter(
+        survey=survey, indicator=CUSTOM, custom_indicator=FOLLOWUP_INDICATOR
+    ).first()
+    if existing is not None:
+        return existing
+    if Wave.objects.filter(survey=survey, status=Wave.Status.OPEN).exists():
+        raise ConflictError(
+            _("Spørgsmålet kan først tilføjes, når den åbne runde er lukket."), code="wave_open"
+        )
+    spec = followup_question()
+    last = survey.questions.order_by("-position").values_list("position", flat=True).first()
+    question = Question(
+        survey=survey,
+        position=(last or 0) + 1,
+        kind=spec["kind"],
+        text=spec["text"],
+        indicator=spec["indicator"],
+        custom_indicator=spec["custom_indicator"],
+    )
+    validate_model(question, validate_unique=False)
+    question.save()
+    return question
+
+
 # --- Waves --------------------------------------------------------------------------------
 
 
@@ -395,7 +431,12 @@ def _wave_close(*, wave_id: int) -> tuple[bool, bool]:
         return False, False
     tallies.wave_count(wave_id=wave_id)
     Wave.objects.filter(pk=wave_id).update(status=Wave.Status.CLOSED, tallied=True)
-    return wave.status == Wave.Status.OPEN, True
+    closed_now = wave.status == Wave.Status.OPEN
+    if closed_now:
+        # After the commit: apps above react to a closed, counted wave, never to a rolled-back
+        # one, and outside this lock, which every submit in flight waits for.
+        transaction.on_commit(partial(hooks.wave_closed, wave_id=wave_id))
+    return closed_now, True
 
 
 def _reminder_due_at(wave: Wave) -> datetime:

@@ -132,6 +132,21 @@ def _internal_intro(strategy: ActiveStrategy) -> str:
     )
 
 
+# The standard question asked in the wave after leaders have followed up on the last one
+# ("I sagde – vi gjorde"): its own indicator, so followup finds it in any survey.
+FOLLOWUP_INDICATOR = "fulgt_op"
+
+
+def followup_question() -> dict[str, Any]:
+    """The standard follow-up question, as survey_create takes a question."""
+    return {
+        "kind": QuestionKind.LIKERT,
+        "text": _("Har du oplevet, at der er fulgt op på sidste måling?"),
+        "indicator": CUSTOM,
+        "custom_indicator": FOLLOWUP_INDICATOR,
+    }
+
+
 _BUILDERS = {
     KERNEFORTAELLING: (_narrative_intro, _narrative_questions),
     INTERN_KOMMUNIKATION: (_internal_intro, _internal_questions),

@@ -15,6 +15,7 @@ APPS = [
     "content",
     "dashboard",
     "dialogue",
+    "followup",
     "hrsync",
     "onboarding",
     "org",
@@ -38,11 +39,12 @@ MAY_IMPORT = {
     "surveys": BASE | {"org", "push"},
     "cascade": BASE | {"org", "push", "content", "surveys"},
     "dialogue": BASE | {"org", "push", "content"},
-    "dashboard": BASE | {"org", "push", "content", "onboarding", "surveys", "cascade"},
+    "followup": BASE | {"org", "push", "content", "surveys"},
+    # The moderation and questions pages act through dialogue's services.
+    "dashboard": BASE
+    | {"org", "push", "content", "onboarding", "surveys", "cascade", "dialogue", "followup"},
     "hrsync": BASE | {"org", "onboarding"},
 }
-# The dashboard's moderation page hides comments through dialogue's services.
-MAY_IMPORT["dashboard"] = MAY_IMPORT["dashboard"] | {"dialogue"}
 TOP = {"backend.urls"}
 
 

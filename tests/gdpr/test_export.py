@@ -17,7 +17,7 @@ from tests.push.factories import DeviceFactory
 from .factories import ANONYMOUS_TEXT, give_history
 
 # One query per category and a few for the person and their journey, whatever the row count.
-EXPORT_QUERIES = 22
+EXPORT_QUERIES = 25
 
 CATEGORIES = {
     "profile",
@@ -39,6 +39,8 @@ CATEGORIES = {
     "reactions",
     "comment_reports",
     "questions",
+    "followup_actions",
+    "followup_tasks",
 }
 
 

@@ -172,6 +172,25 @@ def world(org):
         cascade=w.cascade,
         upload=SimpleUploadedFile("plan.png", PNG_BYTES, content_type="image/png"),
     )
+    from followup.models import Action, FollowUp
+
+    def followup(leader, unit):
+        task = FollowUp.objects.create(
+            wave=w.wave, unit=unit, leader=leader, closed_at=timezone.now()
+        )
+        action = Action.objects.create(
+            followup=task,
+            indicator="enps",
+            what="Faste weekender i vagtplanen.",
+            who=leader.name,
+            due_on=timezone.localdate() + timedelta(days=30),
+            author=leader,
+            published_at=timezone.now(),
+        )
+        return task, action
+
+    w.followup_a, w.action_a = followup(org.leader, org.unit_a)
+    w.followup_b, w.action_b = followup(org.other_leader, org.unit_b)
     w.device_a = DeviceFactory(user=org.employee, identifier="fcm-token-employee")
     w.device_b = DeviceFactory(user=org.other_employee, identifier="fcm-token-other")
     return w

@@ -54,6 +54,9 @@ def unchecked(routes: Iterable[tuple[str, str]], table: Mapping) -> dict[str, se
 _PK_KIND = {  # longest prefix first: which object a route's {pk} names
     "cascade-task": "cascade_task",
     "cascade-question": "cascade_question",
+    "followup-task": "followup_task",
+    "followup-action": "followup_action",
+    "followup-survey": "survey",
     "cascade": "cascade",
     "onboarding-journey": "journey",
     "onboarding-track": "track",

@@ -142,6 +142,18 @@ TABLE = {
     ("cascade-question-answer", "post"): "401 403 404 400 404 404 404 404 404 401",
     ("cascade-question-forward", "post"): "401 403 404 200 404 404 404 404 404 401",
     ("cascade-question-topic", "post"): "401 403 404 403 404 404 404 404 404 401",
+    # Follow-ups: the task and its actions are the leader's; a shared action is read by the
+    # people of its unit (and below). The world's wave is open, so adding the question is a 409.
+    ("followup-task-list", "get"): "401 200 200 200 200 200 200 200 200 401",
+    ("followup-task-detail", "get"): "401 404 404 200 404 404 404 404 404 401",
+    ("followup-task-actions", "post"): "401 404 404 400 404 404 404 404 404 401",
+    ("followup-task-publish", "post"): "401 404 404 409 404 404 404 404 404 401",
+    ("followup-action-list", "get"): "401 200 200 200 200 200 200 200 200 401",
+    ("followup-action-detail", "get"): "401 200 404 200 404 200 404 404 404 401",
+    ("followup-action-detail", "patch"): "401 404 404 200 404 404 404 404 404 401",
+    ("followup-action-detail", "delete"): "401 404 404 409 404 404 404 404 404 401",
+    ("followup-overview", "get"): "401 403 403 403 403 403 403 200 200 401",
+    ("followup-survey-question", "post"): "401 403 403 403 403 403 409 409 409 401",
     ("app-push-config", "get"): "401 200 200 200 200 200 200 200 200 401",
     ("app-link", "get"): "401 404 404 404 404 404 404 404 404 401",
     # The SSO hand-off takes no session (the code is the credential): an empty body is a 400.
@@ -205,6 +217,8 @@ def _objects(world, side: str) -> dict:
         "cascade_task": pick(world.cascade_task_a, world.cascade_task_b).pk,
         "cascade_question": pick(world.cascade_question_a, world.cascade_question_b).pk,
         "file_id": world.cascade_file.pk,
+        "followup_task": pick(world.followup_a, world.followup_b).pk,
+        "followup_action": pick(world.action_a, world.action_b).pk,
     }
 
 

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from org import demo
 
 # Apps whose demo builds on the organisation, in dependency order.
-APP_DEMOS = ["push", "content", "dialogue", "onboarding", "surveys", "cascade"]
+APP_DEMOS = ["push", "content", "dialogue", "onboarding", "surveys", "followup", "cascade"]
 # Loggers that write a line per notification, SMS or mail while the demo is built (hundreds):
 # quiet during the build, so the summary and the logins are what a newcomer reads.
 CHATTY_LOGGERS = ["bro", "celery", "kombu"]
