@@ -136,7 +136,9 @@ def alert_answer(*, user: User, alert_id: int, answer: str) -> AlertRecipient:
     if answer not in AlertRecipient.Answer.values:
         raise ApplicationError(_("Ukendt svar."), fields={"answer": [_("Ukendt svar.")]})
     recipient = (
-        AlertRecipient.objects.select_for_update()
+        # Only the person's own row: locking the joined alert too would queue every answer of
+        # a stampede behind one shared row.
+        AlertRecipient.objects.select_for_update(of=("self",))
         .select_related("alert")
         .filter(alert_id=alert_id, user=user)
         .first()
