@@ -93,7 +93,9 @@ def comment_edit(*, actor: User, comment: Comment, text: str) -> Comment:
     """Change the text within 15 minutes of writing it."""
     _own(actor, comment)
     comment = (
-        Comment.objects.select_for_update(of=("self",)).select_related("post", "author").get(pk=comment.pk)
+        Comment.objects.select_for_update(of=("self",))
+        .select_related("post", "author")
+        .get(pk=comment.pk)
     )
     if comment.deleted_at is not None or comment.hidden_at is not None:
         raise ConflictError(_("Kommentaren kan ikke rettes."), code="unavailable")
@@ -163,7 +165,9 @@ def comment_moderate(*, actor: User, comment: Comment, decision: str, reason: st
     again; either way its reports are handled."""
     moderator_check(actor=actor, comment=comment)
     comment = (
-        Comment.objects.select_for_update(of=("self",)).select_related("post", "author").get(pk=comment.pk)
+        Comment.objects.select_for_update(of=("self",))
+        .select_related("post", "author")
+        .get(pk=comment.pk)
     )
     if comment.deleted_at is not None:
         raise ConflictError(_("Kommentaren er slettet."), code="unavailable")

@@ -106,7 +106,9 @@ def action_create(
     not see.
     """
     followup = (
-        FollowUp.objects.select_for_update(of=("self",)).select_related("wave__survey").get(pk=followup.pk)
+        FollowUp.objects.select_for_update(of=("self",))
+        .select_related("wave__survey")
+        .get(pk=followup.pk)
     )
     _check_leader(actor=actor, followup=followup)
     errors: dict[str, list[str]] = {}
@@ -150,7 +152,9 @@ def action_update(*, actor: User, action: Action, **fields) -> Action:
     unknown = set(fields) - set(ACTION_FIELDS)
     if unknown:
         raise ApplicationError(_("Ukendte felter: %(f)s.") % {"f": ", ".join(sorted(unknown))})
-    action = Action.objects.select_for_update(of=("self",)).select_related("followup").get(pk=action.pk)
+    action = (
+        Action.objects.select_for_update(of=("self",)).select_related("followup").get(pk=action.pk)
+    )
     _check_leader(actor=actor, followup=action.followup)
     errors: dict[str, list[str]] = {}
     for name in ("what", "who"):
@@ -172,7 +176,9 @@ def action_update(*, actor: User, action: Action, **fields) -> Action:
 @transaction.atomic
 def action_delete(*, actor: User, action: Action) -> None:
     """Delete an action not yet shared with the unit; a shared one is kept (mark it done)."""
-    action = Action.objects.select_for_update(of=("self",)).select_related("followup").get(pk=action.pk)
+    action = (
+        Action.objects.select_for_update(of=("self",)).select_related("followup").get(pk=action.pk)
+    )
     _check_leader(actor=actor, followup=action.followup)
     if action.published_at is not None:
         raise ConflictError(

@@ -597,7 +597,9 @@ def journey_update(
     now: datetime | None = None,
 ) -> Journey:
     """Move the start date (re-dating open steps only) or change buddy, leader or HR contact."""
-    journey = Journey.objects.select_for_update(of=("self",)).select_related("user").get(pk=journey.pk)
+    journey = (
+        Journey.objects.select_for_update(of=("self",)).select_related("user").get(pk=journey.pk)
+    )
     _check_may_assign(actor=actor, user=journey.user)
     if journey.status != JourneyStatus.ACTIVE:
         raise ConflictError(_("Forløbet er afsluttet."), code="journey_closed")
@@ -644,7 +646,9 @@ def journeys_redate_for_user(*, user: User, now: datetime | None = None) -> int:
 @transaction.atomic
 def journey_cancel(*, actor: User | None, journey: Journey) -> Journey:
     """Stop a journey (wrong track, the person did not start): no more reminders."""
-    journey = Journey.objects.select_for_update(of=("self",)).select_related("user").get(pk=journey.pk)
+    journey = (
+        Journey.objects.select_for_update(of=("self",)).select_related("user").get(pk=journey.pk)
+    )
     _check_may_assign(actor=actor, user=journey.user)
     if journey.status != JourneyStatus.ACTIVE:
         raise ConflictError(_("Forløbet er afsluttet."), code="journey_closed")
@@ -759,7 +763,11 @@ def journey_step_skip(
 ) -> JourneyStep:
     """HR takes a step off one person's journey (it no longer counts, nor is reminded)."""
     _require_hr(actor)
-    step = JourneyStep.objects.select_for_update(of=("self",)).select_related("journey").get(pk=step.pk)
+    step = (
+        JourneyStep.objects.select_for_update(of=("self",))
+        .select_related("journey")
+        .get(pk=step.pk)
+    )
     if step.status != StepStatus.OPEN:
         raise ConflictError(_("Trinnet er allerede afsluttet."), code="step_closed")
     now = now or timezone.now()
@@ -828,7 +836,11 @@ def journey_step_complete(
 
     Returns the step and, for a quiz, the attempt (score, passed).
     """
-    step = JourneyStep.objects.select_for_update(of=("self",)).select_related("journey").get(pk=step.pk)
+    step = (
+        JourneyStep.objects.select_for_update(of=("self",))
+        .select_related("journey")
+        .get(pk=step.pk)
+    )
     if not may_complete(actor=actor, step=step):
         raise PermissionDeniedError(_("Trinnet skal gennemføres af en anden."))
     if step.status != StepStatus.OPEN:

@@ -24,6 +24,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/app/logout/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log the app out: end its session token, and where the provider logs out
+         * @description Ends the session of X-Session-Token at once (as DELETE /_allauth/app/v1/auth/session does; the device registered under it is retired). For a session opened by a work-account login, where the provider offers RP-initiated logout, `provider_logout_url` is its end-session URL: the app sends the browser there, and the provider sends it back to /app/ (register that as a post-logout redirect URI). Otherwise it is null. No request body.
+         */
+        post: operations["app_logout_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/app/push-config/": {
         parameters: {
             query?: never;
@@ -82,6 +102,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cascades/{id}/attachments/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The files that go with the message */
+        get: operations["cascades_attachments_list"];
+        put?: never;
+        /** Attach a PDF or an image (checked as content checks a post's files) */
+        post: operations["cascades_attachments_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cascades/{id}/attachments/{file_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a file of the message (everyone the cascade reaches) */
+        get: operations["cascades_attachments_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cascades/{id}/faq/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The cascade's questions and answers, for everyone it reaches */
+        get: operations["cascades_faq_list"];
+        put?: never;
+        /** Communications publishes a question and its answer down the whole cascade */
+        post: operations["cascades_faq_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cascades/{id}/knowledge/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The knowledge index of the cascade's pillar per unit, in the closed survey wave before it started and those since (suppressed as the survey results are) */
+        get: operations["cascades_knowledge_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cascades/{id}/progress/": {
         parameters: {
             query?: never;
@@ -91,6 +181,128 @@ export interface paths {
         };
         /** Progress per level and unit, over the caller's own subtree */
         get: operations["cascades_progress_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cascades/{id}/questions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a question or feedback up the cascade, named or anonymous
+         * @description It lands with your own leader. Anonymous: nothing that leads back to you is stored, so you cannot follow it; its answer comes to your unit or the FAQ. At most 5 a day per cascade.
+         */
+        post: operations["cascades_questions_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cascades/questions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Questions I may read: my own named ones, answers shared with my unit, those that reached my level (leaders) or the top (communications), grouped by cascade and topic */
+        get: operations["cascades_questions_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cascades/questions/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One question I may read */
+        get: operations["cascades_questions_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cascades/questions/{id}/answer/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Answer a question that is with me (the asker, if named, is notified) */
+        post: operations["cascades_questions_answer_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cascades/questions/{id}/forward/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a question one level up with my comment (from the top: communications) */
+        post: operations["cascades_questions_forward_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cascades/questions/{id}/topic/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Communications files a question at the top under a topic */
+        post: operations["cascades_questions_topic_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cascades/report/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Over all cascades: median time from start to the last employee, per area */
+        get: operations["cascades_report_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -199,7 +411,7 @@ export interface paths {
         put?: never;
         /**
          * Hide a comment, or keep it (moderators)
-         * @description The post's writer, leaders of the post's or the commenter's unit, communications. `hide`: kept for the record, shown to everyone as hidden. Either decision takes the comment out of the moderation queue.
+         * @description The post's writer, leaders of the post's or the commenter's unit, communications. `hide`: kept for the record, shown to everyone as hidden; `restore`: a hidden comment is shown again. Any decision takes the comment out of the moderation queue.
          */
         post: operations["comments_moderate_create"];
         delete?: never;
@@ -277,11 +489,149 @@ export interface paths {
         };
         /**
          * My feed
-         * @description Published, unexpired posts whose audience includes me; pinned first, then newest. Each item says whether I have read and acknowledged it; `must_read` marks unacknowledged must-reads. Each post comes in the first of my languages (profile reading language, app language, then Accept-Language) it has an approved version in, else the Danish original (`original=true`: always the original); `rtl` marks right-to-left text. Cursor paging: follow `next` until it is null. With `updated_since`, the first page's `removed` lists the ids of posts archived or expired since then, for the app to drop from its cache.
+         * @description Published, unexpired posts whose audience includes me; pinned first, then newest. Each item says whether I have read and acknowledged it; `must_read` marks unacknowledged must-reads. Each post comes in the first of my languages (profile reading language, app language, then Accept-Language) it has an approved version in, else the Danish original (`original=true`: always the original); `rtl` marks right-to-left text. Cursor paging: follow `next` until it is null. With `updated_since`, the first page's `removed` lists the ids of posts archived or expired since then, for the app to drop from its cache. Every page carries an `ETag`; sending it back in `If-None-Match` answers 304 with no body when nothing I can see or have read changed (one query instead of the page).
          */
         get: operations["feed_retrieve"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/followup/actions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What my unit's leaders said they would do, with status */
+        get: operations["followup_actions_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/followup/actions/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of my unit's actions */
+        get: operations["followup_actions_retrieve"];
+        put?: never;
+        post?: never;
+        /** Delete one of my actions not yet shared */
+        delete: operations["followup_actions_destroy"];
+        options?: never;
+        head?: never;
+        /** Update one of my actions: status (planned, in progress, done), what, who, date */
+        patch: operations["followup_actions_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/followup/overview/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per area: leaders asked to follow up on a wave, how many shared an action, and the median days from the wave closing to their first share */
+        get: operations["followup_overview_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/followup/surveys/{id}/question/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask 'Har du oplevet, at der er fulgt op på sidste måling?' in the survey's next waves (idempotent; refused while a wave is open) */
+        post: operations["followup_surveys_question_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/followup/tasks/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My follow-up tasks: closed waves with a shown result for my units */
+        get: operations["followup_tasks_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/followup/tasks/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One follow-up: the unit's shown result, the actions, and the follow-up question's result in the next wave (suppressed as the results are) */
+        get: operations["followup_tasks_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/followup/tasks/{id}/actions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Write an action about a question or indicator whose result I could see */
+        post: operations["followup_tasks_actions_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/followup/tasks/{id}/publish/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Share the new actions with the unit: a post with a push */
+        post: operations["followup_tasks_publish_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1307,6 +1657,127 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/questions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My questions to HR, my leader or communications
+         * @description Newest first. The answer's author is shown by role (`answered_as`), not name.
+         */
+        get: operations["questions_list"];
+        put?: never;
+        /**
+         * Ask HR, my leader or communications a private question
+         * @description Only the recipients see it: HR (all HR questions, pre-boarders' too), the leaders whose scope holds my unit, or communications. Plain text; links become safe anchors. 409 `no_leader` when no leader's scope holds my unit. I am notified when it is answered. Before their start date a person may ask HR only (403 otherwise). Rate-limited per person (THROTTLE_QUESTION).
+         */
+        post: operations["questions_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/questions/{question_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One question (its asker or its recipients) */
+        get: operations["questions_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/questions/{question_id}/answer/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer a question addressed to me
+         * @description Once: 409 `already_answered` or `closed`. The asker is notified and sees the answer as from my role (HR, Min leder, Kommunikation).
+         */
+        post: operations["questions_answer_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/questions/{question_id}/close/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close a question (its asker or its recipients)
+         * @description Closing a closed question changes nothing.
+         */
+        post: operations["questions_close_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/questions/{question_id}/publish/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish an answered question as a staff info page (HR, communications)
+         * @description A staff info page for everyone, through content's rules (only writers of staff info pages may) and announced like any page. The asker's name is never on it; the texts are given here so the question can be reworded. 409 `not_answered`, `already_published`.
+         */
+        post: operations["questions_publish_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/questions/inbox/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Questions addressed to me (HR, communications, leaders)
+         * @description HR: every question to HR; communications: every question to communications; a leader: questions to "my leader" from the units in their scope. Oldest first.
+         */
+        get: operations["questions_inbox_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/surveys/": {
         parameters: {
             query?: never;
@@ -1451,6 +1922,64 @@ export interface components {
             /** Format: date-time */
             acknowledged_at: string;
         };
+        Action: {
+            id: number;
+            followup: number;
+            unit: number;
+            unit_name: string;
+            survey_title: string;
+            wave_number: number;
+            question: number | null;
+            indicator: string;
+            /** @description The question's text or the indicator's name. */
+            topic: string;
+            what: string;
+            who: string;
+            /** Format: date */
+            due_on: string;
+            status: components["schemas"]["ActionStatusEnum"];
+            status_label: string;
+            author_name: string;
+            post: number | null;
+            /** Format: date-time */
+            published_at: string | null;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /**
+         * @description An input serializer that refuses fields it does not know, instead of dropping them.
+         *
+         *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
+         */
+        ActionCreateRequest: {
+            /**
+             * Format: int64
+             * @description A question whose result was shown.
+             */
+            question?: number | null;
+            /**
+             * @description Or an indicator key whose result was shown (one of the two).
+             * @default
+             */
+            indicator: string;
+            /** @description What we will do. */
+            what: string;
+            /** @description Who does it. */
+            who: string;
+            /**
+             * Format: date
+             * @description By when.
+             */
+            due_on: string;
+        };
+        /**
+         * @description * `planned` - Planlagt
+         *     * `in_progress` - I gang
+         *     * `done` - Gennemført
+         * @enum {string}
+         */
+        ActionStatusEnum: "planned" | "in_progress" | "done";
         Alert: {
             id: number;
             title: string;
@@ -1521,6 +2050,102 @@ export interface components {
             options?: number[] | null;
             text?: string | null;
         };
+        AppLogout: {
+            /** Format: uri */
+            provider_logout_url: string | null;
+        };
+        AreaFollowUp: {
+            area: number | null;
+            name: string;
+            leaders: number;
+            followed_up: number;
+            /** Format: double */
+            rate: number | null;
+            /**
+             * Format: double
+             * @description Median days from the wave closing to a leader's first share.
+             */
+            median_days: number | null;
+        };
+        AreaReport: {
+            /** @description The område; null: none above. */
+            unit: number | null;
+            unit_name: string | null;
+            /** @description Cascades whose last level reaches the area. */
+            cascades: number;
+            /** @description Of those, the ones that reached everyone. */
+            completed: number;
+            /** @description Median, over the completed ones, from the start to the last employee reached (told at a meeting, or the last read of the must-read); null: none completed. */
+            median_seconds: number | null;
+        };
+        /**
+         * @description An input serializer that refuses fields it does not know, instead of dropping them.
+         *
+         *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
+         */
+        AskAnswerInputRequest: {
+            text: string;
+        };
+        AskAsker: {
+            id: number | null;
+            name: string;
+            /** @description Enheden da spørgsmålet blev stillet. */
+            unit: string | null;
+        };
+        /** @description The texts of the staff info page: the question reworded so nobody is recognised. */
+        AskPublishInputRequest: {
+            title: string;
+            question: string;
+            answer: string;
+        };
+        /** @description A question as its asker and its recipients see it: the answer's author by role only. */
+        AskQuestion: {
+            id: number;
+            readonly asker: components["schemas"]["AskAsker"];
+            recipient: components["schemas"]["RecipientEnum"];
+            text: string;
+            /** @description Teksten som sikker HTML: kun <a href> (http/https) og <br>. */
+            html: string;
+            status: components["schemas"]["AskQuestionStatusEnum"];
+            /** Format: date-time */
+            created_at: string;
+            /** @description Tom indtil spørgsmålet er besvaret. */
+            answer: string;
+            answer_html: string;
+            /** @description Svarets afsender som rolle (HR, Min leder, Kommunikation); null før svaret. */
+            readonly answered_as: string | null;
+            /** Format: date-time */
+            answered_at: string | null;
+            /** Format: date-time */
+            closed_at: string | null;
+            /** @description Personaleinfo-siden med svaret. */
+            published_post: number | null;
+        };
+        /**
+         * @description An input serializer that refuses fields it does not know, instead of dropping them.
+         *
+         *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
+         */
+        AskQuestionInputRequest: {
+            /**
+             * @description hr: HR; leader: lederne for min enhed; communications: Kommunikation.
+             *
+             *     * `hr` - HR
+             *     * `leader` - Min leder
+             *     * `communications` - Kommunikation
+             */
+            recipient: components["schemas"]["RecipientEnum"];
+            text: string;
+        };
+        /**
+         * @description * `new` - Ny
+         *     * `answered` - Besvaret
+         *     * `closed` - Lukket
+         * @enum {string}
+         */
+        AskQuestionStatusEnum: "new" | "answered" | "closed";
         Attachment: {
             id: number;
             name: string;
@@ -1614,6 +2239,77 @@ export interface components {
             root_unit_name: string;
             /** Format: date-time */
             started_at: string;
+            /** @description The core-narrative pillar's key; blank for none. */
+            pillar: string;
+        };
+        CascadeAttachment: {
+            id: number;
+            original_name: string;
+            kind: string;
+            content_type: string;
+            size: number;
+        };
+        CascadeAttachmentUploadInputRequest: {
+            /**
+             * Format: binary
+             * @description PDF, PNG, JPEG, GIF eller WebP.
+             */
+            file: string;
+        };
+        CascadeFaqItem: {
+            id: number;
+            cascade: number;
+            question_text: string;
+            answer: string;
+            /** Format: date-time */
+            published_at: string;
+        };
+        CascadeKnowledge: {
+            pillar: string;
+            label: string;
+            waves: components["schemas"]["KnowledgeWave"][];
+            units: components["schemas"]["KnowledgeUnit"][];
+        };
+        CascadeQuestion: {
+            id: number;
+            cascade: number;
+            cascade_title: string;
+            kind: components["schemas"]["CascadeQuestionKindEnum"];
+            text: string;
+            anonymous: boolean;
+            readonly asked_by_me: boolean;
+            /** Format: date */
+            asked_on: string;
+            origin_unit: number;
+            origin_unit_name: string;
+            holder_unit?: number | null;
+            holder_unit_name?: string | null;
+            /** @description With communications, past the top of the cascade. */
+            at_top: boolean;
+            topic: string;
+            answer: string;
+            /** Format: date-time */
+            answered_at: string | null;
+            /** @description asker, unit, or blank until answered. */
+            answer_visibility: string;
+            readonly hops: components["schemas"]["CascadeQuestionHop"][];
+        };
+        CascadeQuestionHop: {
+            unit?: number | null;
+            /** @description Null: communications. */
+            unit_name?: string | null;
+            comment: string;
+            /** Format: date */
+            arrived_on: string;
+        };
+        /**
+         * @description * `question` - Spørgsmål
+         *     * `feedback` - Feedback
+         * @enum {string}
+         */
+        CascadeQuestionKindEnum: "question" | "feedback";
+        CascadeReport: {
+            areas: components["schemas"]["AreaReport"][];
         };
         /**
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
@@ -1631,6 +2327,8 @@ export interface components {
             root_unit: number;
             /** @description One deadline per level, from the root unit down. */
             deadlines: string[];
+            /** @description A pillar of the active strategy's core narrative, by its key. */
+            pillar?: string;
         };
         /**
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
@@ -1711,9 +2409,10 @@ export interface components {
         /**
          * @description * `hide` - Skjul
          *     * `keep` - Behold
+         *     * `restore` - Vis igen
          * @enum {string}
          */
-        DecisionEnum: "hide" | "keep";
+        DecisionEnum: "hide" | "keep" | "restore";
         /**
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
@@ -1801,6 +2500,21 @@ export interface components {
             my_rsvp: components["schemas"]["MyRsvp"] | null;
             ics_url: string;
         };
+        /**
+         * @description An input serializer that refuses fields it does not know, instead of dropping them.
+         *
+         *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
+         */
+        FaqPublishRequest: {
+            /**
+             * Format: int64
+             * @description The question it answers.
+             */
+            question?: number | null;
+            question_text: string;
+            answer: string;
+        };
         /** @description One feed item. Built from value rows by `feed_item`; this class documents the shape. */
         FeedItem: {
             id: number;
@@ -1873,6 +2587,48 @@ export interface components {
             /** @description Med updated_since (første side): id'er på opslag, der siden da er arkiveret eller udløbet, så appen kan fjerne dem. Ellers tom. */
             removed: number[];
         };
+        FollowUp: {
+            id: number;
+            survey: number;
+            survey_title: string;
+            wave: number;
+            wave_number: number;
+            unit: number;
+            unit_name: string;
+            /** Format: date-time */
+            closed_at: string;
+            /** Format: date-time */
+            first_published_at: string | null;
+            action_count: number;
+            published_count: number;
+        };
+        FollowUpDetail: {
+            followup: components["schemas"]["FollowUp"];
+            /** @description What the leader may see of the unit's result; null if none. */
+            result: components["schemas"]["ShownResult"] | null;
+            actions: components["schemas"]["Action"][];
+            /** @description 'Har du oplevet, at der er fulgt op på sidste måling?' in the next wave. */
+            followup_question: components["schemas"]["FollowUpQuestionResult"] | null;
+        };
+        FollowUpQuestionResult: {
+            wave: components["schemas"]["FollowUpWave"];
+            question: number;
+            text: string;
+            /** @description The next wave is still open: no numbers yet. */
+            withheld: boolean;
+            /** @description False when suppressed for the unit. */
+            shown: boolean;
+            answers: number | null;
+            /** Format: double */
+            mean: number | null;
+            /** Format: double */
+            favourable_share: number | null;
+        };
+        FollowUpWave: {
+            id: number;
+            number: number;
+            status: string;
+        };
         /**
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
@@ -1900,6 +2656,12 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             opened_at: string | null;
+        };
+        IncludedQuestion: {
+            id: number;
+            survey: number;
+            position: number;
+            text: string;
         };
         IndicatorPoint: {
             wave: components["schemas"]["WaveRef"];
@@ -2073,6 +2835,24 @@ export interface components {
             question: number;
             correct: boolean;
             correct_options: number[];
+        };
+        KnowledgeUnit: {
+            unit: number;
+            unit_name: string;
+            level: number;
+            /** @description Share of correct answers about the pillar, per wave; null unless shown. */
+            values: (number | null)[];
+            states: components["schemas"]["StatesEnum"][];
+        };
+        KnowledgeWave: {
+            id: number;
+            survey: number;
+            number: number;
+            /** Format: date-time */
+            opens_at: string;
+            /** Format: date-time */
+            closes_at: string;
+            phase: components["schemas"]["PhaseEnum"];
         };
         /**
          * @description * `da` - Dansk
@@ -2280,6 +3060,18 @@ export interface components {
             /** @default false */
             is_correct: boolean;
         };
+        Overview: {
+            wave: components["schemas"]["OverviewWave"] | null;
+            areas: components["schemas"]["AreaFollowUp"][];
+        };
+        OverviewWave: {
+            id: number;
+            survey: number;
+            survey_title: string;
+            number: number;
+            /** Format: date-time */
+            closes_at: string;
+        };
         /** @description A step I must do in someone else's journey: whose it is. */
         OwedStep: {
             id: number;
@@ -2312,6 +3104,21 @@ export interface components {
             hire: components["schemas"]["OnboardingPerson"];
             track: components["schemas"]["OnboardingTrackRef"];
         };
+        PaginatedActionList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Action"][];
+        };
         PaginatedAlertList: {
             /** @example 123 */
             count: number;
@@ -2326,6 +3133,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Alert"][];
+        };
+        PaginatedAskQuestionList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["AskQuestion"][];
         };
         PaginatedAttendeeList: {
             /** @example 123 */
@@ -2342,6 +3164,36 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Attendee"][];
         };
+        PaginatedCascadeAttachmentList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["CascadeAttachment"][];
+        };
+        PaginatedCascadeFaqItemList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["CascadeFaqItem"][];
+        };
         PaginatedCascadeList: {
             /** @example 123 */
             count: number;
@@ -2357,6 +3209,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Cascade"][];
         };
+        PaginatedCascadeQuestionList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["CascadeQuestion"][];
+        };
         PaginatedDecisionListItemList: {
             /** @example 123 */
             count: number;
@@ -2371,6 +3238,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["DecisionListItem"][];
+        };
+        PaginatedFollowUpList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["FollowUp"][];
         };
         PaginatedInboxItemList: {
             /** @example 123 */
@@ -2546,6 +3428,19 @@ export interface components {
         PassOnRequest: {
             /** @default  */
             local_note: string;
+        };
+        /**
+         * @description An input serializer that refuses fields it does not know, instead of dropping them.
+         *
+         *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
+         */
+        PatchedActionUpdateRequest: {
+            what?: string;
+            who?: string;
+            /** Format: date */
+            due_on?: string;
+            status?: components["schemas"]["ActionStatusEnum"];
         };
         /** @description A PATCH: without `text` nothing changes. */
         PatchedCommentEditInputRequest: {
@@ -2761,6 +3656,12 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /**
+         * @description * `before` - before
+         *     * `after` - after
+         * @enum {string}
+         */
+        PhaseEnum: "before" | "after";
         /**
          * @description * `android` - Android
          *     * `ios` - iOS
@@ -2992,6 +3893,46 @@ export interface components {
          *     A misspelt field silently ignored is a change the caller believes happened and did not.
          *     The schema says so: its components carry `additionalProperties: false`.
          */
+        QuestionAnswerRequest: {
+            answer: string;
+            /**
+             * @description Who reads the answer: the (named) asker, or everyone in the asker's unit.
+             *
+             *     * `asker` - Kun spørgeren
+             *     * `unit` - Hele enheden
+             * @default asker
+             */
+            visibility: components["schemas"]["VisibilityEnum"];
+        };
+        /**
+         * @description An input serializer that refuses fields it does not know, instead of dropping them.
+         *
+         *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
+         */
+        QuestionAskRequest: {
+            text: string;
+            /** @default question */
+            kind: components["schemas"]["CascadeQuestionKindEnum"];
+            /** @description True: nothing that leads back to you is stored; you cannot follow it. */
+            anonymous: boolean;
+        };
+        /**
+         * @description An input serializer that refuses fields it does not know, instead of dropping them.
+         *
+         *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
+         */
+        QuestionForwardRequest: {
+            /** @default  */
+            comment: string;
+        };
+        /**
+         * @description An input serializer that refuses fields it does not know, instead of dropping them.
+         *
+         *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
+         */
         QuestionInputRequest: {
             kind: components["schemas"]["QuestionKindEnum"];
             text: string;
@@ -3033,6 +3974,15 @@ export interface components {
              * @description Videnspørgsmål: andelen af rigtige svar.
              */
             share_correct?: number;
+        };
+        /**
+         * @description An input serializer that refuses fields it does not know, instead of dropping them.
+         *
+         *     A misspelt field silently ignored is a change the caller believes happened and did not.
+         *     The schema says so: its components carry `additionalProperties: false`.
+         */
+        QuestionTopicRequest: {
+            topic: string;
         };
         /** @description A reported comment as moderators see it: text included. */
         QueueItem: {
@@ -3175,6 +4125,13 @@ export interface components {
          */
         ReadingLanguageEnum: "da" | "en" | "de" | "pl" | "ro" | "lt" | "uk" | "tr" | "ar" | "fa" | "ur" | "so" | "ti" | "vi" | "th" | "tl";
         /**
+         * @description * `hr` - HR
+         *     * `leader` - Min leder
+         *     * `communications` - Kommunikation
+         * @enum {string}
+         */
+        RecipientEnum: "hr" | "leader" | "communications";
+        /**
          * @description * `once` - Én gang
          *     * `weekly` - Hver uge
          *     * `biweekly` - Hver anden uge
@@ -3304,6 +4261,29 @@ export interface components {
             /** @description Kun lukkede runder: en åben rundes tal vises, når den lukker. */
             indicators: components["schemas"]["IndicatorSeries"][];
         };
+        ShownIndicator: {
+            key: string;
+            label: string;
+        };
+        ShownQuestion: {
+            id: number;
+            text: string;
+            kind: string;
+            indicator: string;
+            answers: number;
+            /** Format: double */
+            mean: number | null;
+            /** Format: double */
+            favourable_share: number | null;
+            enps: number | null;
+            /** Format: double */
+            share_correct: number | null;
+        };
+        ShownResult: {
+            respondents: number;
+            questions: components["schemas"]["ShownQuestion"][];
+            indicators: components["schemas"]["ShownIndicator"][];
+        };
         /** @description GatewayAPI's delivery status notification (the signed claims). */
         SmsReportRequest: {
             id: number;
@@ -3331,6 +4311,13 @@ export interface components {
             /** @description The secret whose SHA-256 started the flow. */
             verifier: string;
         };
+        /**
+         * @description * `shown` - shown
+         *     * `suppressed` - suppressed
+         *     * `not_measured` - not_measured
+         * @enum {string}
+         */
+        StatesEnum: "shown" | "suppressed" | "not_measured";
         /**
          * @description An input serializer that refuses fields it does not know, instead of dropping them.
          *
@@ -3769,6 +4756,12 @@ export interface components {
             folded_units?: components["schemas"]["ResultsUnitRef"][];
             questions?: components["schemas"]["UnitQuestionResult"][];
         };
+        /**
+         * @description * `asker` - Kun spørgeren
+         *     * `unit` - Hele enheden
+         * @enum {string}
+         */
+        VisibilityEnum: "asker" | "unit";
         WaveRef: {
             id: number;
             survey: number;
@@ -3860,6 +4853,106 @@ export interface operations {
             };
             /** @description Method not allowed here. */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    app_logout_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppLogout"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (request_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4237,6 +5330,537 @@ export interface operations {
             };
         };
     };
+    cascades_attachments_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedCascadeAttachmentList"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cascades_attachments_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["CascadeAttachmentUploadInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CascadeAttachment"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (request_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cascades_attachments_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                file_id: number;
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "image/*": string;
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cascades_faq_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedCascadeFaqItemList"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cascades_faq_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FaqPublishRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CascadeFaqItem"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (request_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cascades_knowledge_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CascadeKnowledge"];
+                };
+            };
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     cascades_progress_retrieve: {
         parameters: {
             query?: never;
@@ -4254,6 +5878,660 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Progress"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cascades_questions_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionAskRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CascadeQuestion"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (request_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cascades_questions_list: {
+        parameters: {
+            query?: {
+                /** @description Only this cascade's questions. */
+                cascade?: number;
+                /** @description Only unanswered questions. */
+                open?: boolean;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedCascadeQuestionList"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cascades_questions_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CascadeQuestion"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cascades_questions_answer_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionAnswerRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CascadeQuestion"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (request_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cascades_questions_forward_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["QuestionForwardRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CascadeQuestion"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (request_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cascades_questions_topic_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionTopicRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CascadeQuestion"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (request_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cascades_report_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CascadeReport"];
                 };
             };
             /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
@@ -5289,6 +7567,98 @@ export interface operations {
                 unit?: number;
                 updated_since?: string;
             };
+            header?: {
+                /** @description The `ETag` of the page the app already has: nothing changed answers 304. */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description Strong validator of this page: it changes when any post is published, edited, archived or expires (not only mine: that keeps the check to one cheap query), when my read or acknowledged state changes, and when my unit, job title, roles, named audiences or reading languages change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedPage"];
+                };
+            };
+            /** @description Not modified: the page the app has (its `If-None-Match`) is current. */
+            304: {
+                headers: {
+                    /** @description Strong validator of this page: it changes when any post is published, edited, archived or expires (not only mine: that keeps the check to one cheap query), when my read or acknowledged state changes, and when my unit, job title, roles, named audiences or reading languages change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    followup_actions_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5300,7 +7670,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FeedPage"];
+                    "application/json": components["schemas"]["PaginatedActionList"];
                 };
             };
             /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
@@ -5341,6 +7711,809 @@ export interface operations {
             };
             /** @description Method not allowed here. */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    followup_actions_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Action"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    followup_actions_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    followup_actions_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedActionUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Action"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (request_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    followup_overview_retrieve: {
+        parameters: {
+            query?: {
+                /** @description A wave with follow-ups; default the latest. */
+                wave?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Overview"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    followup_surveys_question_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncludedQuestion"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (request_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    followup_tasks_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedFollowUpList"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    followup_tasks_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowUpDetail"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    followup_tasks_actions_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Action"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (request_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    followup_tasks_publish_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowUpDetail"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (request_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11655,6 +14828,661 @@ export interface operations {
             };
             /** @description Unsupported content type. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    questions_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAskQuestionList"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    questions_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AskQuestionInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AskQuestion"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (request_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    questions_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                question_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AskQuestion"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    questions_answer_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                question_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AskAnswerInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AskQuestion"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (request_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    questions_close_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                question_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AskQuestion"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (request_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    questions_publish_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                question_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AskPublishInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AskQuestion"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's current state (e.g. already_published, wave_closed, already_answered, draft_not_archivable); `code` says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (request_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    questions_inbox_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /**
+                 * @description * `new` - Ny
+                 *     * `answered` - Besvaret
+                 *     * `closed` - Lukket
+                 */
+                status?: "new" | "answered" | "closed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAskQuestionList"];
+                };
+            };
+            /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid X-Session-Token (not_authenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this (permission_denied). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or outside the caller's scope (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed here. */
+            405: {
                 headers: {
                     [name: string]: unknown;
                 };
