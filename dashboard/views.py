@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.errors import PermissionDeniedError
+from cascade import knowledge as cascade_knowledge
 from cascade import reporting as cascade_reporting
 from cascade import selectors as cascade_selectors
 from followup import selectors as followup_selectors
@@ -282,6 +283,20 @@ def _unit_status(row) -> str:
     return _("Ikke nået endnu")
 
 
+def _cascade_knowledge(request: HttpRequest, found) -> dict | None:
+    """The pillar's knowledge index before and after, as the API's knowledge block gives it;
+    for those who read survey results only (HR and admins follow a cascade without them)."""
+    if not found.pillar or "results" not in request.dashboard_sections:
+        return None
+    knowledge = cascade_knowledge.pillar_knowledge(viewer=request.user, cascade=found)
+    for unit in knowledge["units"]:
+        unit["cells"] = [
+            {"state": state, "percent": None if value is None else value * 100}
+            for value, state in zip(unit["values"], unit["states"], strict=True)
+        ]
+    return knowledge
+
+
 @dashboard_page
 def cascade(request: HttpRequest, cascade_id: int) -> HttpResponse:
     """One cascade as a tree over the viewer's subtree, with the API's progress numbers."""
@@ -290,7 +305,7 @@ def cascade(request: HttpRequest, cascade_id: int) -> HttpResponse:
     tree = cascade_reporting.progress_tree(viewer=request.user, cascade=found)
     for row in tree.rows:
         row.status = _unit_status(row)
-    context = {"cascade": found, "tree": tree}
+    context = {"cascade": found, "tree": tree, "knowledge": _cascade_knowledge(request, found)}
     return _page(
         request,
         "dashboard/cascade.html",

@@ -1,8 +1,10 @@
 """A cascade's pillar of Kernefortællingen, measured before and after it, and its files."""
 
+import re
 from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from cascade import services
 from cascade.models import Cascade, CascadeAttachment
@@ -85,6 +87,23 @@ def test_the_pillar_knowledge_per_unit_before_and_after_the_cascade(tree, clock,
     # And the leader of Hjemmeplejen Vest sees only their own subtree
     mine = client_for(o.leader).get(f"/api/v1/cascades/{cid}/knowledge/").json()
     assert [row["unit_name"] for row in mine["units"]] == ["Hjemmeplejen Vest", "Team Korsør"]
+    # And the dashboard's cascade page shows communications the same cells
+    web = Client()
+    web.force_login(o.comms)
+    page = web.get(f"/dashboard/kaskader/{cid}/")
+    assert page.status_code == 200
+    table = page.content.decode().split('id="knowledge-table"', 1)[1].split("</table>", 1)[0]
+    shown = {
+        int(unit): re.findall(r'data-state="(\w+)">([^<]*)', cells)
+        for unit, cells in re.findall(r'<tr data-unit="(\d+)">(.*?)</tr>', table, re.S)
+    }
+    assert shown == {
+        row["unit"]: [
+            (state, f"{round(value * 100)} %" if state == "shown" else "")
+            for value, state in zip(row["values"], row["states"], strict=True)
+        ]
+        for row in body["units"]
+    }
 
 
 def test_an_unknown_pillar_is_refused_and_none_means_no_block(tree, clock, client_for):

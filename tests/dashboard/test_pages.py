@@ -97,6 +97,7 @@ def test_each_page_answers_each_role(dash_org, results, journeys, post, web, who
                 "Kernefortællingen",
                 "Heatmap",
                 "Kaskade",
+                "Opfølgning",
                 "Rækkevidde",
                 "Moderering",
                 "Spørgsmål",
