@@ -307,6 +307,7 @@ class QuestionTopicView(_QuestionView):
 @extend_schema(tags=["cascade"])
 class FaqView(GenericAPIView):
     permission_classes = [IsAuthenticated]
+    pagination_class = None  # the whole list: a cascade's FAQ is short
     queryset = FaqItem.objects.none()  # for the schema: the selectors read
     serializer_class = CascadeFaqItemSerializer
 
@@ -367,6 +368,7 @@ class KnowledgeView(GenericAPIView):
 @extend_schema(tags=["cascade"])
 class AttachmentListView(GenericAPIView):
     permission_classes = [IsAuthenticated]
+    pagination_class = None  # the whole list: a cascade carries a few files
     queryset = CascadeAttachment.objects.none()  # for the schema: the selectors read
     serializer_class = CascadeAttachmentSerializer
 
