@@ -3164,36 +3164,6 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Attendee"][];
         };
-        PaginatedCascadeAttachmentList: {
-            /** @example 123 */
-            count: number;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=4
-             */
-            next?: string | null;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=2
-             */
-            previous?: string | null;
-            results: components["schemas"]["CascadeAttachment"][];
-        };
-        PaginatedCascadeFaqItemList: {
-            /** @example 123 */
-            count: number;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=4
-             */
-            next?: string | null;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=2
-             */
-            previous?: string | null;
-            results: components["schemas"]["CascadeFaqItem"][];
-        };
         PaginatedCascadeList: {
             /** @example 123 */
             count: number;
@@ -5332,12 +5302,7 @@ export interface operations {
     };
     cascades_attachments_list: {
         parameters: {
-            query?: {
-                /** @description A page number within the paginated result set. */
-                page?: number;
-                /** @description Number of results to return per page. */
-                page_size?: number;
-            };
+            query?: never;
             header?: never;
             path: {
                 id: number;
@@ -5351,7 +5316,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaginatedCascadeAttachmentList"];
+                    "application/json": components["schemas"]["CascadeAttachment"][];
                 };
             };
             /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
@@ -5595,12 +5560,7 @@ export interface operations {
     };
     cascades_faq_list: {
         parameters: {
-            query?: {
-                /** @description A page number within the paginated result set. */
-                page?: number;
-                /** @description Number of results to return per page. */
-                page_size?: number;
-            };
+            query?: never;
             header?: never;
             path: {
                 id: number;
@@ -5614,7 +5574,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaginatedCascadeFaqItemList"];
+                    "application/json": components["schemas"]["CascadeFaqItem"][];
                 };
             };
             /** @description Invalid input. `validation_error`: the request breaks this schema (`fields` says where); `malformed_request`: the body is not JSON; `unknown_id`: an id in the body names no object you can use; any other code: a rule of the domain the schema cannot state (e.g. `identity_required`, `date_required`, `invalid`), `message` says which. */
