@@ -7,7 +7,7 @@ the app or the tests use) and turns DEBUG off, since DEBUG keeps every query in 
 import environ
 
 from backend.settings import *  # noqa: F403
-from backend.settings import DATABASES
+from backend.settings import DATABASES, USING_POSTGRESQL
 
 _env = environ.Env()
 
@@ -19,7 +19,10 @@ DATABASES["default"] = {
     "CONN_MAX_AGE": 60,
     "CONN_HEALTH_CHECKS": True,
     "ATOMIC_REQUESTS": False,
-    "OPTIONS": DATABASES["default"].get("OPTIONS", {}) or {"options": "-c jit=off"},
+    # The app's own options only when they are PostgreSQL's: on the embedded default they are
+    # SQLite's (transaction_mode, timeout), which psycopg refuses.
+    "OPTIONS": (DATABASES["default"].get("OPTIONS") if USING_POSTGRESQL else None)
+    or {"options": "-c jit=off"},
 }
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]

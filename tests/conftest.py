@@ -59,6 +59,30 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"skipped under CI=true (not allowed): {reason}"
 
 
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, serving one request at a time on in-memory SQLite.
+
+    See tests/live.py: on the shared in-memory connection, two requests at once broke each
+    other. Same address rules as pytest-django's fixture (--liveserver, else localhost).
+    """
+    from pytest_django import live_server_helper
+
+    from .live import SerialWSGIServer
+
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = live_server_helper.LiveServer(addr, start=False)
+    if server.thread.connections_override:
+        server.thread.server_class = SerialWSGIServer
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture(autouse=True)
 def _clock_ahead(request):
     """Start every test N days in the future when --clock-ahead-days=N; tests that freeze the

@@ -13,6 +13,8 @@ import playwright.sync_api as playwright_api
 import pytest
 from django.core import mail
 
+from tests import live
+
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 # What a machine with no internet, running as root, needs: no sandbox, no first-run or sync calls.
@@ -62,6 +64,7 @@ def chromium_page(profile: Path):
             yield context.pages[0] if context.pages else context.new_page()
         finally:
             context.close()
+            live.idle()  # a request the page left in flight ends before the test reads on
 
 
 def _shoot(page, name: str) -> None:
