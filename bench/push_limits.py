@@ -197,6 +197,8 @@ def per_message(
         "redis_calls_per_msg": round(probe.get("redis_calls", 0) / messages, 4),
         "lock_samples": sampler.samples,
         "sample_interval_ms": round(sampler.interval * 1000, 1),
+        # One backend seen once, per message: a wait reported as 0 was shorter than this.
+        "wait_resolution_ms": ms(sampler.interval),
         "waits_seen": sampler.top_events(names),
     }
     figures["other_ms"] = round(
