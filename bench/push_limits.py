@@ -63,9 +63,7 @@ class LockSampler:
     the database CPU of the run. `exclude` is the benchmark process's own backend."""
 
     def __init__(self, url: str, *, database: str, exclude: set[int]):
-        info = psycopg.conninfo.conninfo_to_dict(url)
-        info["dbname"] = "postgres"
-        self._conn = psycopg.connect(**info, autocommit=True)
+        self._info = {**psycopg.conninfo.conninfo_to_dict(url), "dbname": "postgres"}
         self._database = database
         self._exclude = exclude
         self._stop = threading.Event()
@@ -77,6 +75,7 @@ class LockSampler:
         self._thread = threading.Thread(target=self._run, name="bench-lock-sampler", daemon=True)
 
     def __enter__(self) -> "LockSampler":
+        self._conn = psycopg.connect(**self._info, autocommit=True)
         self._started = time.perf_counter()
         self._thread.start()
         return self
