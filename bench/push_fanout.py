@@ -16,17 +16,25 @@ Lost and duplicated are counted at the fake. CPU seconds are read from /proc for
 measured (the raw process, or the worker processes), the fake and this database's PostgreSQL
 backends: on a two-core machine the fake and the database take a share of the cores, so two
 workers cannot reach twice one worker's rate once one worker keeps a core busy; the CPU per
-message is the figure that does not depend on the core count. Prints a table; writes
-bench/results/<date>-<host>-push.json.
+message is the figure that does not depend on the core count.
+
+Beyond one machine (bench/push_limits.py): the workers run with timers in their processes
+(bench/push_probe.py) and a sampler reads pg_stat_activity every 20 ms, so each Bro run also
+gives, per message, the workers' CPU, their wait for a core, the time in database calls (the
+database server's part, lock waits), in Redis and in the HTTP call to FCM; from the 1- and
+2-worker runs, the serial fraction and the workers needed for 45,000 devices in 60 s against
+FCM's quota. Prints the tables; writes bench/results/<date>-<host>-push.json.
 """
 
 import argparse
 import json
 import os
 import platform
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -186,6 +194,7 @@ def _run_bro(fake_url: str, count: int, processes: int, fake_pid: int) -> dict:
     from django.db import connection
 
     from backend.celery import app as celery_app
+    from bench import push_limits
     from org.models import User
     from push import services
     from push.models import Delivery
@@ -193,28 +202,66 @@ def _run_bro(fake_url: str, count: int, processes: int, fake_pid: int) -> dict:
 
     broker = f"redis://127.0.0.1:6379/{REDIS_DB}"
     queue = new_queue()
-    worker = Worker(queue=queue, fcm_url=fake_url, concurrency=processes, DJANGO_DEBUG="false")
+    probe_dir = tempfile.mkdtemp(prefix="bro-push-probe-")
+    worker = Worker(
+        queue=queue,
+        fcm_url=fake_url,
+        concurrency=processes,
+        DJANGO_DEBUG="false",
+        BRO_PUSH_PROBE_DIR=probe_dir,
+    )
     worker.env["CELERY_BROKER_URL"] = broker
+    # The same Bro app with timers in its processes (bench/push_probe.py).
+    worker.app_module = "bench.push_probe"
     worker.start()
     try:
         with celery_via(broker, queue):
             # Ready when it answers a ping, so its start-up is not timed.
             wait_for(lambda: celery_app.control.ping(timeout=0.5), timeout=60, interval=0.2)
+            # Every pool process has written its (zero) totals once.
+            wait_for(
+                lambda: len(list(Path(probe_dir).glob("*.json"))) >= processes + 1,
+                timeout=30,
+                interval=0.1,
+            )
             database = connection.settings_dict["NAME"]
             group = worker.process.pid
-            before = _cpu_snapshot(group=group, fake=fake_pid, database=database)
-            started = time.perf_counter()
-            notification = services.notification_send(
-                category="news", recipients=User.objects.all(), title="Hej"
+            sampler = push_limits.LockSampler(
+                _database_url(), database=database, exclude={push_limits.backend_pid(connection)}
             )
-            sent = Delivery.objects.filter(notification=notification, status="sent")
-            wait_for(lambda: sent.count() == count, timeout=600, interval=0.1)
-            seconds = time.perf_counter() - started
+            before = _cpu_snapshot(group=group, fake=fake_pid, database=database)
+            probe_before = push_limits.probe_totals(probe_dir)
+            runq_before = push_limits.runq_seconds(group)
+            started = time.perf_counter()
+            with sampler:
+                notification = services.notification_send(
+                    category="news", recipients=User.objects.all(), title="Hej"
+                )
+                sent = Delivery.objects.filter(notification=notification, status="sent")
+                wait_for(lambda: sent.count() == count, timeout=600, interval=0.1)
+                seconds = time.perf_counter() - started
             after = _cpu_snapshot(group=group, fake=fake_pid, database=database)
+            runq = push_limits.runq_seconds(group) - runq_before
+            time.sleep(3 * push_limits.PROBE_DUMP_INTERVAL)  # the last totals reach their files
+            probe_after = push_limits.probe_totals(probe_dir)
+            names = push_limits.relation_names(connection, sampler.relations())
     finally:
         worker.stop()
         connection.close()
-    return _outcome(fake_url, count, seconds, _cpu_used(before, after))
+        shutil.rmtree(probe_dir, ignore_errors=True)
+    outcome = _outcome(fake_url, count, seconds, _cpu_used(before, after))
+    probe = {k: v - probe_before.get(k, 0) for k, v in probe_after.items()}
+    outcome["per_message_ms"] = push_limits.per_message(
+        messages=count,
+        seconds=seconds,
+        processes=processes,
+        cpu=outcome["cpu_seconds"],
+        probe=probe,
+        runq=runq,
+        sampler=sampler,
+        names=names,
+    )
+    return outcome
 
 
 def main() -> None:
@@ -267,11 +314,22 @@ def main() -> None:
             r["lost"] == 0 and r["duplicated"] == 0 for r in results.values()
         ),
     }
+    from django.conf import settings
+
+    from bench import push_limits
+
+    limits = push_limits.projection(
+        results["bro_1_worker"]["per_message_ms"],
+        results["bro_2_workers"]["per_message_ms"],
+        concurrency=settings.PUSH_SEND_CONCURRENCY,
+    )
     print_table(results)
     for name, value in goals.items():
         print(f"{name}: {value}")
-
-    from django.conf import settings
+    push_limits.print_limits(
+        {name: results[name]["per_message_ms"] for name in ("bro_1_worker", "bro_2_workers")},
+        limits,
+    )
 
     write_results(
         "push",
@@ -282,6 +340,7 @@ def main() -> None:
             "send_concurrency": settings.PUSH_SEND_CONCURRENCY,
             "results": results,
             "goals": goals,
+            "beyond_one_machine": limits,
         },
     )
 

@@ -71,6 +71,9 @@ def new_queue() -> str:
 class Worker:
     """A real `celery worker` process (prefork), in its own process group."""
 
+    # The `-A` module; the push benchmark's (bench.push_probe) adds timers to the same app.
+    app_module = "tests.push.worker_app"
+
     def __init__(self, *, queue: str, fcm_url: str, concurrency: int = 2, **env: str):
         database = connection.settings_dict
         self.env = {
@@ -97,7 +100,7 @@ class Worker:
         return self.log.read().decode(errors="replace")[-4000:]
 
     def start(self) -> "Worker":
-        command = [sys.executable, "-m", "celery", "-A", "tests.push.worker_app", "worker"]
+        command = [sys.executable, "-m", "celery", "-A", self.app_module, "worker"]
         command += ["-P", "prefork", "-c", str(self.concurrency), "-Q", self.queue, "-l", "WARNING"]
         command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
         self.process = subprocess.Popen(
