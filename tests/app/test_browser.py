@@ -591,6 +591,22 @@ def test_a_new_hire_before_day_one_may_ask_hr_only(demo, tmp_path):
         assert [choices.nth(i).get_attribute("value") for i in range(choices.count())] == ["hr"]
         assert page.locator("text=Før din første arbejdsdag kan du stille spørgsmål til HR").count()
         check(page, "ask-preboarding")
+
+        # When a question to her leader reaches the API anyway (the request rewritten on the way)
+        def to_leader(route):
+            if route.request.method != "POST":
+                return route.continue_()
+            body = {**json.loads(route.request.post_data), "recipient": "leader"}
+            return route.continue_(post_data=json.dumps(body))
+
+        page.route("**/api/v1/questions/", to_leader)
+        page.fill("#ask-text", "Hvem er min leder?")
+        page.click("#ask-send")
+        # Then the app shows the API's reason, in Danish, as an alert, and nothing is listed
+        refusal = page.wait_for_selector("#ask-problem[role=alert]").inner_text()
+        page.unroute("**/api/v1/questions/")
+        assert page.locator("#my-questions li:has-text('Hvem er min leder?')").count() == 0
+        check(page, "ask-preboarding-refused")
         # And she asks HR
         page.fill("#ask-text", "Skal jeg selv have sko med til uniformen?")
         page.click("#ask-send")
@@ -598,5 +614,7 @@ def test_a_new_hire_before_day_one_may_ask_hr_only(demo, tmp_path):
         assert mine.get_attribute("data-status") == "new"
         check(page, "ask-preboarding-sent")
 
+    assert refusal == "Før din første arbejdsdag kan du stille spørgsmål til HR."
+    assert not Question.objects.filter(asker=hire, text="Hvem er min leder?").exists()
     asked = Question.objects.filter(asker=hire, text="Skal jeg selv have sko med til uniformen?")
     assert list(asked.values_list("recipient", flat=True)) == ["hr"]
