@@ -1,4 +1,5 @@
-"""The hand-off to push: the writer hears of new comments, a commenter of a reply.
+"""The hand-off to push: the writer hears of new comments, a commenter of a reply; a question's
+recipients of a new question, its asker of the answer.
 
 Called inside the transaction that writes the comment; push sends after commit and honours
 quiet hours and the person's "news" switch (comments are part of the news conversation).
@@ -12,6 +13,7 @@ from org.models import User
 from push.models import Category
 from push.services import notification_send
 
+from . import selectors
 from .models import Comment
 
 
@@ -73,4 +75,24 @@ def answer_to_asker(*, question) -> None:
         body=_ANSWERED_BY[question.answered_as],
         data={"type": "question_answer", "question_id": str(question.pk)},
         dedup_key=f"dialogue:answer:{question.pk}",
+    )
+
+
+# The asker is never named: the recipients open their queue (inbox or dashboard) to read it.
+_NEW_QUESTION = {
+    "hr": gettext_noop("Nyt spørgsmål til HR"),
+    "leader": gettext_noop("Nyt spørgsmål til dig som leder"),
+    "communications": gettext_noop("Nyt spørgsmål til Kommunikation"),
+}
+
+
+def question_to_recipients(*, question) -> None:
+    """Tell the people a new question is addressed to that it waits for an answer (no name)."""
+    notification_send(
+        category=Category.NEWS,
+        recipients=selectors.question_recipient_people(question=question),
+        title=_NEW_QUESTION[question.recipient],
+        body=gettext_noop("Et spørgsmål venter på svar under Spørgsmål på dashboardet."),
+        data={"type": "question_new", "question_id": str(question.pk)},
+        dedup_key=f"dialogue:question:{question.pk}",
     )

@@ -6,12 +6,12 @@ those who manage it once it is published; anyone else gets None, which the API a
 
 from collections.abc import Callable
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Value
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.lookups import StartsWith
 
 from content import selectors as content_selectors
 from content.models import Post, PostStatus
-from org.models import LeaderScope, OrgUnit, Role, User
+from org.models import LeaderScope, OrgUnit, Role, User, UserRole
 from org.selectors import units_in_scope
 
 from .models import (
@@ -241,6 +241,34 @@ def question_get(*, user: User, question_id: int) -> Question | None:
 def question_is_for(*, user: User, question: Question) -> bool:
     """Whether the question is addressed to the person (they may answer and close it)."""
     return Question.objects.filter(question_recipients_for(user=user), pk=question.pk).exists()
+
+
+def question_recipient_people(*, question: Question) -> QuerySet[User]:
+    """The people a question is addressed to: the mirror of `question_recipients_for`.
+
+    HR or communications (everyone with the role), or the leaders whose scope holds the unit the
+    asker was in when asking; active people only, never the asker.
+    """
+    role = {
+        QuestionRecipient.HR: Role.HR,
+        QuestionRecipient.COMMUNICATIONS: Role.COMMUNICATIONS,
+        QuestionRecipient.LEADER: Role.LEADER,
+    }[question.recipient]
+    people = User.objects.filter(
+        Exists(UserRole.objects.filter(user=OuterRef("pk"), role=role)), is_active=True
+    )
+    if question.recipient == QuestionRecipient.LEADER:
+        path = OrgUnit.objects.filter(pk=question.unit_id).values_list("path", flat=True).first()
+        if path is None:
+            return User.objects.none()
+        people = people.filter(
+            Exists(
+                LeaderScope.objects.filter(leader=OuterRef("pk")).filter(
+                    StartsWith(Value(path), F("unit__path"))
+                )
+            )
+        )
+    return people.exclude(pk=question.asker_id) if question.asker_id else people
 
 
 def unit_has_leader(*, unit_id: int | None) -> bool:

@@ -208,7 +208,8 @@ def reaction_remove(*, user: User, post: Post) -> None:
 
 @transaction.atomic
 def question_ask(*, asker: User, recipient: str, text: str) -> Question:
-    """Ask HR, one's leader or communications a private question (pre-boarders too)."""
+    """Ask HR, one's leader or communications a private question (pre-boarders too); its
+    recipients are told, without the asker's name (push sends after commit)."""
     text = text.strip()
     before_start = asker.start_date is not None and asker.start_date > timezone.localdate()
     if before_start and recipient != QuestionRecipient.HR:
@@ -230,6 +231,7 @@ def question_ask(*, asker: User, recipient: str, text: str) -> Question:
     )
     validate_model(question)
     question.save()
+    announce.question_to_recipients(question=question)
     return question
 
 

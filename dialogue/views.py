@@ -325,7 +325,8 @@ class QuestionsView(GenericAPIView):
         description=(
             "Only the recipients see it: HR (all HR questions, pre-boarders' too), the leaders "
             "whose scope holds my unit, or communications. Plain text; links become safe "
-            "anchors. 409 `no_leader` when no leader's scope holds my unit. I am notified when "
+            "anchors. 409 `no_leader` when no leader's scope holds my unit. The recipients are "
+            "notified (inbox and push, category news) without my name; I am notified when "
             "it is answered. Before their start date a person may ask HR only (403 otherwise). "
             "Rate-limited per person (THROTTLE_QUESTION)."
         ),

@@ -6,6 +6,7 @@ import type { QueuedAction, ReplayResult } from "./offline/queue";
 import { forgetIfAnotherPerson, queue } from "./offline/store";
 import { navigate, useRoute } from "./router";
 import { AlertScreen, pendingAlert } from "./screens/alert";
+import { Ask } from "./screens/ask";
 import { Feed } from "./screens/feed";
 import { Inbox } from "./screens/inbox";
 import { Journey, StepScreen, sendComplete } from "./screens/journey";
@@ -223,6 +224,9 @@ function App() {
     case "inbox":
       screen = <Inbox />;
       break;
+    case "ask":
+      screen = <Ask preboarding={preboarding} />;
+      break;
     case "profile":
       screen = <Profile me={me} onMe={useMe} onLoggedOut={() => setPhase("login")} />;
       break;
@@ -245,7 +249,9 @@ function App() {
       </>
     );
   }
-  const current = route.name === "post" ? "feed" : route.name === "step" ? "journey" : route.name === "survey" ? "surveys" : route.name;
+  // A screen under a tab marks that tab: "Spørg" is reached from the inbox, where answers arrive.
+  const under: Record<string, string> = { post: "feed", step: "journey", survey: "surveys", ask: "inbox" };
+  const current = under[route.name] ?? route.name;
   return (
     <>
       <a class="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById("screen-title")?.focus(); }}>

@@ -98,6 +98,7 @@ function target(data: Record<string, string>): string {
   if (data.step_id) return `/app/#/step/${data.step_id}`;
   if (data.wave_id) return `/app/#/survey/${data.wave_id}`;
   if (data.journey_id) return "/app/#/journey";
+  if (data.type === "question_answer") return "/app/#/ask";
   return "/app/#/inbox";
 }
 

@@ -19,16 +19,18 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from bench.auth import session_tokens
 from content import announce
 from content.demo import MUST_READ_TITLE
 from content.models import Post, ReadReceipt, Rsvp
-from dialogue.models import Comment, Reaction
+from dialogue import selectors as dialogue_selectors
+from dialogue.models import Comment, Question, Reaction
 from onboarding.models import JourneyStep
 from org.models import Role, User
 from org.selectors import audience_members
 from org.sms import LogSmsSender
 from push import alerts, links
-from push.models import AlertRecipient, Device
+from push.models import AlertRecipient, Device, Notification
 from surveys import services as survey_services
 from surveys.models import Participation, Survey
 
@@ -509,3 +511,110 @@ def test_a_survey_wave_is_answered_in_the_app_from_an_e_mail_link_without_a_logi
 
     # Then her answer is counted once
     assert Participation.objects.filter(wave=wave, user=pia).count() == 1
+
+
+def test_an_employee_asks_her_leader_in_the_app_and_reads_the_answer_by_role(demo, tmp_path):
+    # Given Pia, whose unit has leaders in Bro, and a session for one of them
+    pia, _post = must_read_reader()
+    answer_open_alerts(pia)
+    unsent = Question(asker=pia, unit_id=pia.unit_id, recipient="leader")
+    leader = dialogue_selectors.question_recipient_people(question=unsent).order_by("pk").first()
+    assert leader is not None
+    leader_token = session_tokens([leader])[leader.pk]
+    text = "Kan jeg bytte vagt med en kollega i uge 7?"
+
+    with phone(tmp_path) as page:
+        # When she opens "Spørg" from the inbox and asks her leader
+        log_in(page, demo.url, pia.email)
+        page.goto(f"{demo.url}/app/#/inbox")
+        page.click("#open-ask")
+        page.wait_for_selector("#ask-text")
+        check(page, "ask")
+        choices = page.locator("input[name=recipient]")
+        assert [choices.nth(i).get_attribute("value") for i in range(choices.count())] == [
+            "hr",
+            "leader",
+            "communications",
+        ]
+        page.get_by_label("Min leder", exact=True).check()
+        page.fill("#ask-text", text)
+        page.click("#ask-send")
+        page.wait_for_selector("#ask-status:text('Dit spørgsmål er sendt')")
+        # Then it is under "Mine spørgsmål", waiting for an answer
+        mine = page.wait_for_selector(f"#my-questions li:has-text('{text}')")
+        assert mine.get_attribute("data-status") == "new"
+        assert "Venter på svar" in mine.inner_text()
+        assert "Til Min leder" in mine.inner_text()
+        question_id = int(mine.get_attribute("data-question"))
+        check(page, "ask-sent")
+
+        # When her leader answers through the API
+        answered = page.request.post(
+            f"{demo.url}/api/v1/questions/{question_id}/answer/",
+            headers={"X-Session-Token": leader_token, "Accept-Language": "da"},
+            data={"text": "Ja, det er fint. Skriv det i vagtplanen."},
+        )
+        assert answered.status == 200, answered.text()
+        # And she reloads the screen
+        page.reload()
+        page.wait_for_selector(f"[data-question='{question_id}'][data-status=answered] .answer")
+        item = page.locator(f"[data-question='{question_id}']")
+        # Then she sees the answer marked "Min leder", with no leader's name
+        assert item.locator(".answered-as").inner_text() == "Min leder"
+        assert "Ja, det er fint." in item.inner_text()
+        assert "Besvaret" in item.inner_text()
+        content = page.content()
+        check(page, "ask-answered")
+
+    assert leader.name not in content
+    # And her leader was told of the question, without her name
+    [note] = Notification.objects.filter(
+        data__type="question_new", data__question_id=str(question_id)
+    )
+    assert leader.pk in set(note.recipients.values_list("user_id", flat=True))
+    assert pia.name.split()[0] not in f"{note.title} {note.body} {note.params}"
+
+
+def test_a_new_hire_before_day_one_may_ask_hr_only(demo, tmp_path):
+    # Given Sara, who starts in 14 days
+    hire = User.objects.get(email=NEW_HIRE)
+    answer_open_alerts(hire)
+
+    with phone(tmp_path) as page:
+        # When she opens "Spørg" from her inbox
+        log_in(page, demo.url, NEW_HIRE)
+        page.goto(f"{demo.url}/app/#/inbox")
+        page.click("#open-ask")
+        page.wait_for_selector("#ask-text")
+        # Then HR is the only choice, and she is told why
+        choices = page.locator("input[name=recipient]")
+        assert [choices.nth(i).get_attribute("value") for i in range(choices.count())] == ["hr"]
+        assert page.locator("text=Før din første arbejdsdag kan du stille spørgsmål til HR").count()
+        check(page, "ask-preboarding")
+
+        # When a question to her leader reaches the API anyway (the request rewritten on the way)
+        def to_leader(route):
+            if route.request.method != "POST":
+                return route.continue_()
+            body = {**json.loads(route.request.post_data), "recipient": "leader"}
+            return route.continue_(post_data=json.dumps(body))
+
+        page.route("**/api/v1/questions/", to_leader)
+        page.fill("#ask-text", "Hvem er min leder?")
+        page.click("#ask-send")
+        # Then the app shows the API's reason, in Danish, as an alert, and nothing is listed
+        refusal = page.wait_for_selector("#ask-problem[role=alert]").inner_text()
+        page.unroute("**/api/v1/questions/")
+        assert page.locator("#my-questions li:has-text('Hvem er min leder?')").count() == 0
+        check(page, "ask-preboarding-refused")
+        # And she asks HR
+        page.fill("#ask-text", "Skal jeg selv have sko med til uniformen?")
+        page.click("#ask-send")
+        mine = page.wait_for_selector("#my-questions li:has-text('sko med til uniformen')")
+        assert mine.get_attribute("data-status") == "new"
+        check(page, "ask-preboarding-sent")
+
+    assert refusal == "Før din første arbejdsdag kan du stille spørgsmål til HR."
+    assert not Question.objects.filter(asker=hire, text="Hvem er min leder?").exists()
+    asked = Question.objects.filter(asker=hire, text="Skal jeg selv have sko med til uniformen?")
+    assert list(asked.values_list("recipient", flat=True)) == ["hr"]

@@ -13,6 +13,7 @@ export function notificationTarget(data: Record<string, string>): string {
   if (data.step_id) return `#/step/${data.step_id}`;
   if (data.wave_id) return `#/survey/${data.wave_id}`;
   if (data.journey_id) return "#/journey";
+  if (data.type === "question_answer") return "#/ask";
   return "#/inbox";
 }
 
@@ -42,6 +43,11 @@ export function Inbox() {
   return (
     <main id="main">
       <Title>{t("inboxTitle")}</Title>
+      <p>
+        <a class="button secondary" href="#/ask" id="open-ask">
+          {t("askOpen")}
+        </a>
+      </p>
       {problem && <Problem message={problem} onRetry={load} />}
       {!items && !problem && <Loading />}
       {items?.length === 0 && <p class="muted">{t("inboxEmpty")}</p>}
